@@ -1,0 +1,202 @@
+import type { z } from "zod";
+import { assetKeyToString, toAssetKey, type AssetKey, type AssetKeyInput } from "./asset-key.ts";
+import { ErrorCode, OrchError } from "./errors.ts";
+import type { StepHook } from "./hooks.ts";
+import type { StepLogger } from "./logger.ts";
+import { normalizeMetadata } from "./metadata.ts";
+import type { ExecutableNode, NodeInput, NodeInvocation, NodeResult } from "./node.ts";
+import { isOutput, type Output } from "./output.ts";
+import type { PartitionsDefinition, TimeWindow } from "./partitions/partitions-definition.ts";
+import type { RetryPolicy } from "./retry.ts";
+import type { TypeCheck } from "./type-check.ts";
+
+export const DEFAULT_IO_MANAGER_KEY = "io";
+export const ASSET_OUTPUT = "result";
+
+/** An asset as a value: pass it in `ins` of another asset and its output type flows along. */
+export interface AssetDefinition<TOut = unknown> {
+  readonly kind: "orch.asset";
+  readonly key: AssetKey;
+  /** `a/b`: the canonical string form of `key`. */
+  readonly id: string;
+  readonly group: string;
+  readonly description?: string;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly owners: readonly string[];
+  readonly kinds: readonly string[];
+  readonly codeVersion?: string;
+  readonly metadata: Readonly<Record<string, unknown>>;
+  readonly ioManagerKey: string;
+  readonly node: ExecutableNode;
+  /** Phantom: the value type downstream `ins` receive. */
+  readonly __out?: TOut;
+}
+
+/** An input written as `{ asset, schema }` to check the loaded value, or as an asset key. */
+export interface AssetInSpec<T = unknown> {
+  readonly asset: AssetDefinition<T> | AssetKeyInput;
+  readonly schema?: TypeCheck<T>;
+  readonly partitionMapping?: unknown;
+}
+
+export type AssetIn = AssetDefinition<any> | AssetInSpec<any> | AssetKeyInput;
+export type AssetInsShape = Record<string, AssetIn>;
+
+/** The value type of one input: the schema's type, else the upstream's output type. */
+export type InValue<I> =
+  I extends AssetDefinition<infer T>
+    ? T
+    : I extends { readonly schema: TypeCheck<infer T> }
+      ? T
+      : I extends { readonly asset: AssetDefinition<infer T> }
+        ? T
+        : unknown;
+
+export type InValues<TIns> = { readonly [K in keyof TIns]: InValue<TIns[K]> };
+
+type ConfigOf<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+export interface AssetContext<TIns = {}, TConfig = undefined, TResources extends string = string> {
+  readonly runId: string;
+  readonly stepKey: string;
+  readonly assetKey: AssetKey;
+  readonly ins: InValues<TIns>;
+  readonly config: TConfig;
+  readonly resources: Readonly<Record<TResources, any>>;
+  readonly log: StepLogger;
+  /** Aborts when the run is canceled; pass it to fetch, child processes and long loops. */
+  readonly signal: AbortSignal;
+  /** 1 on the first attempt, 2 on the first retry, ... */
+  readonly attempt: number;
+  readonly partitionKey?: string;
+  readonly partitionKeys?: readonly string[];
+  readonly timeWindow?: TimeWindow;
+}
+
+export interface AssetOptions<TIns extends AssetInsShape, TOut, S, TResources extends string> {
+  key: AssetKeyInput;
+  ins?: TIns;
+  /** Upstream assets this one waits for without reading their values. */
+  deps?: readonly (AssetDefinition<any> | AssetKeyInput)[];
+  group?: string;
+  description?: string;
+  tags?: Record<string, string>;
+  metadata?: Record<string, unknown>;
+  owners?: readonly string[];
+  /** Storage or compute kinds (`sql`, `polars`, `snowflake`), selectable with `kind:`. */
+  kinds?: readonly string[];
+  codeVersion?: string;
+  /** A zod schema for this asset's run config, validated before the run starts. */
+  config?: S;
+  resources?: readonly TResources[];
+  ioManager?: string;
+  retry?: RetryPolicy;
+  /** A runtime type for the output (e.g. a dataframe schema), checked before the value is stored. */
+  output?: TypeCheck<TOut>;
+  partitions?: PartitionsDefinition;
+  hooks?: readonly StepHook[];
+  executionHint?: "main" | "any";
+  compute(context: AssetContext<TIns, ConfigOf<S>, TResources>): TOut | Output<TOut> | Promise<TOut | Output<TOut>>;
+}
+
+/** Declares a software-defined asset: a key plus the function that computes it from its upstream assets. */
+export function asset<const TIns extends AssetInsShape = {}, TOut = unknown, S extends z.ZodType | undefined = undefined, TResources extends string = never>(
+  options: AssetOptions<TIns, TOut, S, TResources>,
+): AssetDefinition<TOut> {
+  const key = toAssetKey(options.key);
+  const id = assetKeyToString(key);
+  if (typeof options.compute !== "function") {
+    throw new OrchError(ErrorCode.INVALID_DEFINITION, `Asset "${id}" needs a compute function.`);
+  }
+  const inputs: NodeInput[] = Object.entries(options.ins ?? {}).map(([name, spec]) => toNodeInput(id, name, spec));
+  const deps = (options.deps ?? []).map((d) => (isAssetDefinition(d) ? d.key : toAssetKey(d)));
+  const ioManagerKey = options.ioManager ?? DEFAULT_IO_MANAGER_KEY;
+  const metadata = options.metadata ?? {};
+  const tags = options.tags ?? {};
+  const compute = options.compute;
+
+  const node: ExecutableNode = {
+    id,
+    nodeKind: "asset",
+    inputs,
+    outputs: [
+      {
+        name: ASSET_OUTPUT,
+        assetKey: key,
+        ioManagerKey,
+        metadata: normalizeMetadata(metadata),
+        ...(options.output ? { typeCheck: options.output as TypeCheck } : {}),
+        ...(options.codeVersion !== undefined ? { codeVersion: options.codeVersion } : {}),
+      },
+    ],
+    deps,
+    resources: [...(options.resources ?? [])],
+    ...(options.config ? { configSchema: options.config as z.ZodType } : {}),
+    ...(options.retry ? { retry: options.retry } : {}),
+    hooks: [...(options.hooks ?? [])],
+    tags,
+    ...(options.partitions ? { partitions: options.partitions } : {}),
+    ...(options.executionHint ? { executionHint: options.executionHint } : {}),
+    ...(options.description !== undefined ? { description: options.description } : {}),
+    async invoke(inv: NodeInvocation): Promise<NodeResult> {
+      const context = assetContext(key, inv);
+      const returned: unknown = await compute(context as never);
+      const result = isOutput(returned)
+        ? { value: returned.value, ...(returned.metadata ? { metadata: returned.metadata } : {}), ...(returned.dataVersion ? { dataVersion: returned.dataVersion } : {}) }
+        : { value: returned };
+      return { outputs: new Map([[ASSET_OUTPUT, result]]) };
+    },
+  };
+
+  return Object.freeze({
+    kind: "orch.asset",
+    key,
+    id,
+    group: options.group ?? "default",
+    ...(options.description !== undefined ? { description: options.description } : {}),
+    tags,
+    owners: [...(options.owners ?? [])],
+    kinds: [...(options.kinds ?? [])],
+    ...(options.codeVersion !== undefined ? { codeVersion: options.codeVersion } : {}),
+    metadata,
+    ioManagerKey,
+    node,
+  }) as AssetDefinition<TOut>;
+}
+
+function assetContext(assetKey: AssetKey, inv: NodeInvocation): AssetContext<Record<string, unknown>, unknown, string> {
+  return {
+    runId: inv.runId,
+    stepKey: inv.stepKey,
+    assetKey,
+    ins: inv.inputs,
+    config: inv.config,
+    resources: inv.resources,
+    log: inv.log,
+    signal: inv.signal,
+    attempt: inv.attempt,
+    ...(inv.partitionKey !== undefined ? { partitionKey: inv.partitionKey } : {}),
+    ...(inv.partitionKeys !== undefined ? { partitionKeys: inv.partitionKeys } : {}),
+    ...(inv.timeWindow !== undefined ? { timeWindow: inv.timeWindow } : {}),
+  };
+}
+
+function toNodeInput(assetId: string, name: string, spec: AssetIn): NodeInput {
+  if (isAssetDefinition(spec)) return { name, source: { kind: "asset", assetKey: spec.key } };
+  if (typeof spec === "string" || Array.isArray(spec)) return { name, source: { kind: "asset", assetKey: toAssetKey(spec as AssetKeyInput) } };
+  if (typeof spec === "object" && spec !== null && "asset" in spec) {
+    const upstream = spec.asset;
+    const assetKey = isAssetDefinition(upstream) ? upstream.key : toAssetKey(upstream);
+    return {
+      name,
+      source: { kind: "asset", assetKey },
+      ...(spec.schema ? { typeCheck: spec.schema as TypeCheck } : {}),
+      ...(spec.partitionMapping !== undefined ? { partitionMapping: spec.partitionMapping } : {}),
+    };
+  }
+  throw new OrchError(ErrorCode.INVALID_DEFINITION, `Asset "${assetId}" input "${name}" must be an asset, an asset key, or { asset, schema }.`);
+}
+
+export function isAssetDefinition(value: unknown): value is AssetDefinition<unknown> {
+  return typeof value === "object" && value !== null && (value as AssetDefinition).kind === "orch.asset";
+}

@@ -1,0 +1,59 @@
+import type { AssetKey } from "./asset-key.ts";
+import type { StepLogger } from "./logger.ts";
+import type { Metadata } from "./metadata.ts";
+import type { SerializerRegistry } from "./serializer.ts";
+
+export interface PartitionScope {
+  /** The single partition a step targets. */
+  readonly partitionKey?: string;
+  /** Every partition a step targets or reads (a range run, or a mapped upstream range). */
+  readonly partitionKeys?: readonly string[];
+}
+
+export interface OutputContext extends PartitionScope {
+  readonly runId: string;
+  readonly stepKey: string;
+  readonly outputName: string;
+  /** Set for asset outputs; op outputs have none. */
+  readonly assetKey?: AssetKey;
+  /** The asset's or op output's definition metadata (e.g. `format: "parquet"`). */
+  readonly definitionMetadata: Metadata;
+  readonly log: StepLogger;
+}
+
+export interface InputContext extends PartitionScope {
+  readonly runId: string;
+  readonly stepKey: string;
+  readonly inputName: string;
+  /** The upstream asset being read, when the input is an asset. */
+  readonly assetKey?: AssetKey;
+  /** Where the value was written: the producing step and output, in this run or an earlier one. */
+  readonly upstreamOutput: {
+    readonly runId: string;
+    readonly stepKey: string;
+    readonly outputName: string;
+    readonly assetKey?: AssetKey;
+    readonly definitionMetadata: Metadata;
+  };
+  readonly log: StepLogger;
+}
+
+/**
+ * Stores step outputs and loads them as downstream inputs. `handleOutput` must be all-or-nothing: a failure leaves
+ * nothing under the key.
+ */
+export interface IOManager {
+  handleOutput(context: OutputContext, value: unknown): Promise<Metadata | void>;
+  loadInput(context: InputContext): Promise<unknown>;
+  /** Whether an output exists, used by re-execution to reuse earlier results. */
+  hasOutput?(context: OutputContext): Promise<boolean>;
+  /** Removes stored values for an asset (`orch asset wipe`). */
+  deleteAsset?(assetKey: AssetKey): Promise<void>;
+  teardown?(): void | Promise<void>;
+}
+
+export interface IOManagerFactoryContext {
+  readonly serializers: SerializerRegistry;
+  /** The project directory (for relative base paths). */
+  readonly baseDir: string;
+}

@@ -1,0 +1,93 @@
+import type { z } from "zod";
+import type { AssetKey } from "./asset-key.ts";
+import type { StepHook } from "./hooks.ts";
+import type { StepLogger } from "./logger.ts";
+import type { Metadata } from "./metadata.ts";
+import type { PartitionsDefinition, TimeWindow } from "./partitions/partitions-definition.ts";
+import type { RetryPolicy } from "./retry.ts";
+import type { Severity, TypeCheck } from "./type-check.ts";
+
+/**
+ * The executable form every definition compiles to (asset, multi-asset, op, check, observation). The step runner
+ * only knows nodes, so the step boundary is the same for all of them.
+ */
+export interface ExecutableNode {
+  /** Unique in the definitions; the step key for unpartitioned steps. */
+  readonly id: string;
+  readonly nodeKind: "asset" | "multi_asset" | "op" | "asset_check" | "observable_source";
+  readonly inputs: readonly NodeInput[];
+  readonly outputs: readonly NodeOutput[];
+  /** Ordering-only dependencies on assets. */
+  readonly deps: readonly AssetKey[];
+  readonly resources: readonly string[];
+  readonly configSchema?: z.ZodType;
+  readonly retry?: RetryPolicy;
+  readonly hooks: readonly StepHook[];
+  readonly tags: Readonly<Record<string, string>>;
+  readonly partitions?: PartitionsDefinition;
+  /** `main` keeps the step on the main thread under thread executors. */
+  readonly executionHint?: "main" | "any";
+  /** Where the definition was declared, for messages. */
+  readonly description?: string;
+  invoke(context: NodeInvocation): Promise<NodeResult>;
+}
+
+export interface NodeInput {
+  readonly name: string;
+  /** The asset this input reads, or an op output in the same job. */
+  readonly source: { readonly kind: "asset"; readonly assetKey: AssetKey } | { readonly kind: "node_output"; readonly nodeId: string; readonly outputName: string };
+  readonly typeCheck?: TypeCheck;
+  /** Opaque to the runner; interpreted by the planner for partitioned inputs. */
+  readonly partitionMapping?: unknown;
+}
+
+export interface NodeOutput {
+  readonly name: string;
+  readonly assetKey?: AssetKey;
+  readonly typeCheck?: TypeCheck;
+  readonly ioManagerKey: string;
+  /** An optional output may be left unset; its downstream steps are then skipped. */
+  readonly optional?: boolean;
+  readonly metadata: Metadata;
+  readonly codeVersion?: string;
+}
+
+export interface NodeInvocation {
+  readonly runId: string;
+  readonly stepKey: string;
+  readonly inputs: Readonly<Record<string, unknown>>;
+  readonly config: unknown;
+  readonly resources: Readonly<Record<string, unknown>>;
+  readonly log: StepLogger;
+  readonly signal: AbortSignal;
+  readonly attempt: number;
+  readonly partitionKey?: string;
+  readonly partitionKeys?: readonly string[];
+  readonly timeWindow?: TimeWindow;
+  /** Names of outputs this step must produce (a subset for subsetted multi-assets). */
+  readonly selectedOutputs: readonly string[];
+}
+
+export interface NodeOutputValue {
+  readonly value: unknown;
+  readonly metadata?: Record<string, unknown>;
+  readonly dataVersion?: string;
+}
+
+export interface NodeResult {
+  /** Output name → value; optional outputs may be missing. */
+  readonly outputs: ReadonlyMap<string, NodeOutputValue>;
+  /** Observations and check results the node produced alongside its outputs. */
+  readonly observations?: readonly { readonly assetKey: AssetKey; readonly metadata?: Record<string, unknown>; readonly dataVersion?: string }[];
+  readonly checkResults?: readonly CheckResult[];
+}
+
+export interface CheckResult {
+  readonly assetKey: AssetKey;
+  readonly checkName: string;
+  readonly passed: boolean;
+  readonly severity: Severity;
+  readonly blocking: boolean;
+  readonly description?: string;
+  readonly metadata?: Record<string, unknown>;
+}

@@ -1,0 +1,74 @@
+import type { OrchEvent, OrchEventType, StoredEvent } from "./events.ts";
+import type { RunRecord, RunStatus, RunUpdate } from "./run-record.ts";
+
+export interface RunFilter {
+  readonly statuses?: readonly RunStatus[];
+  readonly runIds?: readonly string[];
+  readonly tags?: Readonly<Record<string, string>>;
+  /** Runs created before this many ms since the epoch. */
+  readonly createdBefore?: number;
+  /** Newest first; default 100. */
+  readonly limit?: number;
+}
+
+export interface EventQuery {
+  /** Only events with an id greater than this (for tailing). */
+  readonly afterId?: number;
+  readonly types?: readonly OrchEventType[];
+  readonly limit?: number;
+}
+
+export interface AssetEventQuery {
+  readonly partition?: string;
+  readonly limit?: number;
+  /** Newest first when true (default). */
+  readonly descending?: boolean;
+}
+
+/** The latest materialization/observation of an asset, overall or per partition. */
+export interface AssetIndexEntry {
+  readonly assetKey: string;
+  readonly partition: string | null;
+  readonly lastMaterialization?: StoredEvent;
+  readonly lastObservation?: StoredEvent;
+}
+
+/**
+ * The instance storage contract: runs, the event log, the asset index derived from it, and the small state
+ * tables schedules, sensors and dynamic partitions need. `@orch/core/testing` exports a contract suite every
+ * implementation runs.
+ */
+export interface InstanceStorage {
+  readonly name: string;
+
+  createRun(run: RunRecord): Promise<void>;
+  updateRun(runId: string, update: RunUpdate): Promise<void>;
+  getRun(runId: string): Promise<RunRecord | undefined>;
+  listRuns(filter?: RunFilter): Promise<RunRecord[]>;
+  /** Deletes runs and their events; returns how many runs were removed. */
+  deleteRuns(runIds: readonly string[]): Promise<number>;
+
+  /** Appends events; resolves once they are durable. The asset index is updated in the same write. */
+  appendEvents(events: readonly OrchEvent[]): Promise<void>;
+  getEvents(runId: string, query?: EventQuery): Promise<StoredEvent[]>;
+  /** Materializations, observations and check evaluations of one asset, newest first by default. */
+  getAssetEvents(assetKey: string, types: readonly OrchEventType[], query?: AssetEventQuery): Promise<StoredEvent[]>;
+  /** Latest materialization/observation per asset (and per partition when `byPartition`). */
+  getAssetIndex(assetKeys?: readonly string[], options?: { byPartition?: boolean }): Promise<AssetIndexEntry[]>;
+  /** Forgets an asset's history (events stay in their runs' logs but leave the index). */
+  wipeAsset(assetKey: string): Promise<void>;
+
+  /** Liveness of a run's worker, for crash detection. */
+  setHeartbeat(runId: string, at: number): Promise<void>;
+  getHeartbeat(runId: string): Promise<number | undefined>;
+
+  getDynamicPartitions(name: string): Promise<string[]>;
+  addDynamicPartitions(name: string, keys: readonly string[]): Promise<void>;
+  deleteDynamicPartition(name: string, key: string): Promise<void>;
+
+  /** Small key/value state for schedules and sensors (cursors, last tick). */
+  getState(namespace: string, key: string): Promise<string | undefined>;
+  setState(namespace: string, key: string, value: string | undefined): Promise<void>;
+
+  close(): Promise<void>;
+}
