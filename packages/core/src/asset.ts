@@ -13,11 +13,10 @@ import type { TypeCheck } from "./type-check.ts";
 export const DEFAULT_IO_MANAGER_KEY = "io";
 export const ASSET_OUTPUT = "result";
 
-/** An asset as a value: pass it in `ins` of another asset and its output type flows along. */
-export interface AssetDefinition<TOut = unknown> {
-  readonly kind: "orch.asset";
+/** What the graph knows about one asset key, whoever produces it. */
+export interface AssetSpec {
   readonly key: AssetKey;
-  /** `a/b`: the canonical string form of `key`. */
+  /** `a/b` */
   readonly id: string;
   readonly group: string;
   readonly description?: string;
@@ -27,7 +26,40 @@ export interface AssetDefinition<TOut = unknown> {
   readonly codeVersion?: string;
   readonly metadata: Readonly<Record<string, unknown>>;
   readonly ioManagerKey: string;
+  /** The node output that carries this asset (absent for external assets). */
+  readonly outputName?: string;
+  /** Upstream asset keys: data inputs and ordering-only deps. */
+  readonly upstream: readonly AssetKey[];
+  readonly partitions?: PartitionsDefinition;
+  /** Declared and observed, never materialized by orch. */
+  readonly external?: boolean;
+}
+
+/** A check attached to an asset (run in the asset's step, or as its own step). */
+export interface AssetCheckSpec {
+  readonly name: string;
+  readonly assetKey: AssetKey;
+  readonly blocking: boolean;
+  readonly description?: string;
+}
+
+/**
+ * Anything that puts assets in the graph: one asset, a multi-asset, dbt models, external assets. The graph reads
+ * `specs`; the planner runs `node` (absent for external assets that have no observe function).
+ */
+export interface AssetsDefinition {
+  readonly specs: readonly AssetSpec[];
+  readonly node?: ExecutableNode;
+  readonly checks?: readonly AssetCheckSpec[];
+  /** Whether a run may materialize only some of `specs` (dbt: yes; a multi-asset only if it says so). */
+  readonly canSubset?: boolean;
+}
+
+/** An asset as a value: pass it in `ins` of another asset and its output type flows along. */
+export interface AssetDefinition<TOut = unknown> extends AssetsDefinition, AssetSpec {
+  readonly kind: "orch.asset";
   readonly node: ExecutableNode;
+  readonly specs: readonly [AssetSpec];
   /** Phantom: the value type downstream `ins` receive. */
   readonly __out?: TOut;
 }
@@ -148,8 +180,7 @@ export function asset<const TIns extends AssetInsShape = {}, TOut = unknown, S e
     },
   };
 
-  return Object.freeze({
-    kind: "orch.asset",
+  const spec: AssetSpec = {
     key,
     id,
     group: options.group ?? "default",
@@ -160,8 +191,11 @@ export function asset<const TIns extends AssetInsShape = {}, TOut = unknown, S e
     ...(options.codeVersion !== undefined ? { codeVersion: options.codeVersion } : {}),
     metadata,
     ioManagerKey,
-    node,
-  }) as AssetDefinition<TOut>;
+    outputName: ASSET_OUTPUT,
+    upstream: [...inputs.map((i) => (i.source.kind === "asset" ? i.source.assetKey : key)), ...deps],
+    ...(options.partitions ? { partitions: options.partitions } : {}),
+  };
+  return Object.freeze({ ...spec, kind: "orch.asset", node, specs: [spec] as const, checks: [], canSubset: false }) as AssetDefinition<TOut>;
 }
 
 function assetContext(assetKey: AssetKey, inv: NodeInvocation): AssetContext<Record<string, unknown>, unknown, string> {
@@ -197,6 +231,6 @@ function toNodeInput(assetId: string, name: string, spec: AssetIn): NodeInput {
   throw new OrchError(ErrorCode.INVALID_DEFINITION, `Asset "${assetId}" input "${name}" must be an asset, an asset key, or { asset, schema }.`);
 }
 
-export function isAssetDefinition(value: unknown): value is AssetDefinition<unknown> {
+export function isAssetDefinition(value: unknown): value is AssetDefinition<any> {
   return typeof value === "object" && value !== null && (value as AssetDefinition).kind === "orch.asset";
 }

@@ -1,0 +1,36 @@
+import type { EventSink } from "./events.ts";
+import type { ExecutionPlan, PlannedStep } from "./plan.ts";
+import type { RunRecord } from "./run-record.ts";
+
+export interface StepOutcome {
+  readonly stepKey: string;
+  readonly status: "success" | "failure" | "skipped" | "canceled";
+  /** Outputs the step produced (optional outputs may be missing). */
+  readonly producedOutputs: readonly string[];
+  /** Asset keys (`a/b`) whose blocking checks failed: their downstream steps are skipped. */
+  readonly blockedAssets?: readonly string[];
+}
+
+export interface ExecutorContext {
+  readonly plan: ExecutionPlan;
+  readonly run: RunRecord;
+  /** Aborted when the run is canceled. */
+  readonly signal: AbortSignal;
+  readonly events: EventSink;
+  /** Runs one step on this thread through the shared step runner (the one step boundary). */
+  runStepInProcess(step: PlannedStep): Promise<StepOutcome>;
+  /** The module the definitions were loaded from, for executors that load them in other threads or processes. */
+  readonly definitionsModule?: string;
+  /** The run config as given (with `{ env }` references unresolved). */
+  readonly runConfig: unknown;
+}
+
+/**
+ * Decides where and in what order steps run. Executors use `scheduleSteps` for ordering, skipping and
+ * concurrency, and either `runStepInProcess` or a worker that runs the same step runner.
+ */
+export interface Executor {
+  readonly name: string;
+  execute(context: ExecutorContext): Promise<StepOutcome[]>;
+  teardown?(): void | Promise<void>;
+}

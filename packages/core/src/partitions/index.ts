@@ -1,0 +1,1 @@
+export type { PartitionsContext, PartitionsDefinition, TimeWindow } from "./partitions-definition.ts";

@@ -1,0 +1,1 @@
+export type { SelectableAttributes, SelectableGraph } from "./selectable-graph.ts";
