@@ -1,0 +1,2 @@
+export { memoryStorage } from "./memory-storage.ts";
+export { DEFAULT_RUN_LIMIT, runMatchesFilter } from "./run-filter.ts";
