@@ -1,0 +1,1 @@
+export { describeStorageContract, type StorageContractOptions } from "./storage-contract.ts";
