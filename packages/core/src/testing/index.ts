@@ -1,1 +1,2 @@
 export { describeStorageContract, type StorageContractOptions } from "./storage-contract.ts";
+export { describeResourceContract, type ResourceContractOptions } from "./resource-contract.ts";
