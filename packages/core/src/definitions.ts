@@ -1,0 +1,128 @@
+import { AssetGraph } from "./asset-graph.ts";
+import { DEFAULT_IO_MANAGER_KEY, type AssetsDefinition } from "./asset.ts";
+import { ErrorCode, OrchError } from "./errors.ts";
+import type { StepHook } from "./hooks.ts";
+import type { IOManager, IOManagerFactoryContext } from "./io-manager.ts";
+import type { RunListener } from "./listener.ts";
+import type { Logger } from "./logger.ts";
+import { PluginRegistry, type Plugin } from "./plugin.ts";
+import { isResourceDefinition, resourceFromValue, type ResourceDefinition } from "./resource.ts";
+import { didYouMean } from "./suggest.ts";
+
+/** An IO manager that needs the serializer registry or project dir to be built. */
+export interface IOManagerDefinition {
+  readonly kind: "orch.io_manager";
+  create(context: IOManagerFactoryContext): IOManager | Promise<IOManager>;
+}
+
+export function isIOManagerDefinition(value: unknown): value is IOManagerDefinition {
+  return typeof value === "object" && value !== null && (value as IOManagerDefinition).kind === "orch.io_manager";
+}
+
+/** A named job: a selection of assets (and, with ops, a graph) run together. */
+export interface JobDefinition {
+  readonly kind: "orch.job";
+  readonly name: string;
+  readonly description?: string;
+  readonly selection?: string;
+  readonly tags?: Readonly<Record<string, string>>;
+  readonly executor?: string;
+}
+
+export interface DefinitionsInput {
+  assets?: readonly AssetsDefinition[];
+  jobs?: readonly JobDefinition[];
+  /** Resources by key; plain values are wrapped as constant resources. */
+  resources?: Readonly<Record<string, ResourceDefinition<any, any> | unknown>>;
+  /** IO managers by key; `io` is the default and is supplied by the instance when absent. */
+  ioManagers?: Readonly<Record<string, IOManager | IOManagerDefinition>>;
+  plugins?: readonly Plugin[];
+  /** Hooks applied to every step. */
+  hooks?: readonly StepHook[];
+  listeners?: readonly RunListener[];
+  loggers?: readonly Logger[];
+}
+
+export interface Definitions {
+  readonly kind: "orch.definitions";
+  readonly graph: AssetGraph;
+  readonly assets: readonly AssetsDefinition[];
+  readonly jobs: ReadonlyMap<string, JobDefinition>;
+  readonly resources: ReadonlyMap<string, ResourceDefinition>;
+  readonly ioManagers: ReadonlyMap<string, IOManager | IOManagerDefinition>;
+  readonly plugins: PluginRegistry;
+  readonly hooks: readonly StepHook[];
+  readonly listeners: readonly RunListener[];
+  readonly loggers: readonly Logger[];
+}
+
+/**
+ * Collects and validates everything a project defines. Refuses, naming the culprit: duplicate keys, unknown
+ * dependencies, cycles, missing resources and unknown IO manager keys.
+ */
+export function defineDefinitions(input: DefinitionsInput): Definitions {
+  const assets = [...(input.assets ?? [])];
+  assets.forEach((def, i) => {
+    if (!def || !Array.isArray(def.specs)) {
+      throw new OrchError(ErrorCode.INVALID_DEFINITION, `assets[${i}] is not an asset definition (use asset(), multiAsset() or an integration's factory).`);
+    }
+  });
+  const graph = new AssetGraph(assets);
+  const resources = new Map<string, ResourceDefinition>();
+  for (const [key, value] of Object.entries(input.resources ?? {})) {
+    resources.set(key, isResourceDefinition(value) ? value : resourceFromValue(value));
+  }
+  const ioManagers = new Map(Object.entries(input.ioManagers ?? {}));
+  const jobs = new Map<string, JobDefinition>();
+  for (const job of input.jobs ?? []) {
+    if (jobs.has(job.name)) throw new OrchError(ErrorCode.INVALID_DEFINITION, `Job "${job.name}" is defined twice.`);
+    jobs.set(job.name, job);
+  }
+  const hooks = [...(input.hooks ?? [])];
+  const listeners = [...(input.listeners ?? [])];
+
+  const requireResource = (owner: string, key: string) => {
+    if (!resources.has(key)) {
+      const provided = [...resources.keys()];
+      throw new OrchError(
+        ErrorCode.MISSING_RESOURCE,
+        `${owner} requires resource "${key}", which is not provided. Provided resources: ${provided.length ? provided.join(", ") : "(none)"}.${didYouMean(key, provided)}`,
+        { details: { owner, resource: key } },
+      );
+    }
+  };
+  for (const node of graph.nodes.values()) {
+    const owner = `${node.nodeKind === "op" ? "Op" : "Asset"} "${node.id}"`;
+    for (const key of node.resources) requireResource(owner, key);
+    for (const hook of [...node.hooks, ...hooks]) for (const key of hook.resources ?? []) requireResource(`Hook "${hook.name}" on ${owner}`, key);
+    for (const output of node.outputs) {
+      if (output.ioManagerKey !== DEFAULT_IO_MANAGER_KEY && !ioManagers.has(output.ioManagerKey)) {
+        const known = [DEFAULT_IO_MANAGER_KEY, ...ioManagers.keys()];
+        throw new OrchError(
+          ErrorCode.UNKNOWN_IO_MANAGER,
+          `${owner} uses IO manager "${output.ioManagerKey}", which is not defined. Defined IO managers: ${known.join(", ")}.${didYouMean(output.ioManagerKey, known)}`,
+          { details: { owner, ioManager: output.ioManagerKey } },
+        );
+      }
+    }
+  }
+  for (const listener of listeners) for (const key of listener.resources ?? []) requireResource(`Listener "${listener.name}"`, key);
+  for (const [key, resource] of resources) for (const dep of resource.requires ?? []) requireResource(`Resource "${key}"`, dep);
+
+  return Object.freeze({
+    kind: "orch.definitions",
+    graph,
+    assets,
+    jobs,
+    resources,
+    ioManagers,
+    plugins: new PluginRegistry(input.plugins ?? []),
+    hooks,
+    listeners,
+    loggers: [...(input.loggers ?? [])],
+  });
+}
+
+export function isDefinitions(value: unknown): value is Definitions {
+  return typeof value === "object" && value !== null && (value as Definitions).kind === "orch.definitions";
+}

@@ -1,0 +1,66 @@
+import type { EventSink, OrchEvent } from "../events.ts";
+import { LOG_LEVEL_ORDER, type Logger } from "../logger.ts";
+import type { RunListener, RunListenerContext } from "../listener.ts";
+import type { InstanceStorage } from "../storage.ts";
+
+/**
+ * The run's event sink: appends each event to the instance (resolving once durable), then hands it to loggers
+ * (synchronously) and listeners (without waiting; their work is awaited at run end). A failing logger or
+ * listener never fails the run.
+ */
+export class RunEventBus implements EventSink {
+  readonly #storage: InstanceStorage;
+  readonly #loggers: readonly Logger[];
+  readonly #listeners: readonly RunListener[];
+  readonly #listenerWork = new Set<Promise<void>>();
+  #listenerContext: (listener: RunListener) => RunListenerContext = () => {
+    throw new Error("listener context not set");
+  };
+  readonly listenerErrors: { listener: string; error: unknown }[] = [];
+
+  constructor(storage: InstanceStorage, loggers: readonly Logger[], listeners: readonly RunListener[]) {
+    this.#storage = storage;
+    this.#loggers = loggers;
+    this.#listeners = listeners.filter((l) => l.onEvent);
+  }
+
+  setListenerContext(make: (listener: RunListener) => RunListenerContext): void {
+    this.#listenerContext = make;
+  }
+
+  async emit(event: OrchEvent): Promise<void> {
+    await this.#storage.appendEvents([event]);
+    for (const logger of this.#loggers) {
+      if (event.type === "LOG" && LOG_LEVEL_ORDER[event.level] < LOG_LEVEL_ORDER[logger.level ?? "info"]) continue;
+      try {
+        logger.handle(event);
+      } catch {
+        // A broken logger must not break the run; the event is already stored.
+      }
+    }
+    for (const listener of this.#listeners) {
+      // A listener's own warnings are LOG events too; do not feed them back into it.
+      if (event.type === "LOG" && event.metadata?.["listener"] === listener.name) continue;
+      const work = Promise.resolve()
+        .then(() => listener.onEvent!(event, this.#listenerContext(listener)))
+        .catch((error: unknown) => {
+          this.listenerErrors.push({ listener: listener.name, error });
+        });
+      this.#listenerWork.add(work);
+      void work.finally(() => this.#listenerWork.delete(work));
+    }
+  }
+
+  /** Waits for listeners' in-flight work (bounded by `timeoutMs`). */
+  async drainListeners(timeoutMs: number): Promise<void> {
+    if (this.#listenerWork.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(this.#listenerWork),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,264 @@
+import { randomUUID } from "node:crypto";
+import type { AssetKeyInput } from "../asset-key.ts";
+import { DEFAULT_IO_MANAGER_KEY } from "../asset.ts";
+import { isIOManagerDefinition, type Definitions, type IOManagerDefinition } from "../definitions.ts";
+import { ErrorCode, OrchError, serializeError } from "../errors.ts";
+import type { Executor, StepOutcome } from "../executor.ts";
+import type { IOManager } from "../io-manager.ts";
+import type { RunListener } from "../listener.ts";
+import { makeStepLogger, type Logger } from "../logger.ts";
+import type { ExecutionPlan } from "../plan.ts";
+import type { PartitionRange, RunRecord, RunStatus } from "../run-record.ts";
+import { SerializerRegistry } from "../serializer.ts";
+import type { InstanceStorage } from "../storage.ts";
+import { memoryIOManager } from "../io/memory-io-manager.ts";
+import { memoryStorage } from "../storage/index.ts";
+import { RunEventBus } from "./event-bus.ts";
+import { inProcessExecutor } from "./in-process-executor.ts";
+import { buildPlan } from "./planner.ts";
+import { ResourceScope } from "./resource-scope.ts";
+import { resolveRunConfig, type RunConfig } from "./run-config.ts";
+import { runLogger, type RunServices } from "./run-services.ts";
+import { runStep } from "./step-runner.ts";
+import { selectAssetKeys } from "./select.ts";
+
+export interface MaterializeOptions {
+  /** A selection string (`+daily_revenue`, `group:sales`) or a list of asset keys. Default: every asset orch materializes. */
+  selection?: string | readonly AssetKeyInput[];
+  partitionKey?: string;
+  partitionRange?: PartitionRange;
+  runConfig?: RunConfig | unknown;
+  /** Where runs and events are kept. Default: a fresh in-memory instance. */
+  instance?: InstanceStorage;
+  executor?: Executor;
+  /** The `io` IO manager when the definitions do not define one. Default: in memory. */
+  defaultIOManager?: IOManager | IOManagerDefinition;
+  signal?: AbortSignal;
+  tags?: Record<string, string>;
+  runId?: string;
+  jobName?: string;
+  loggers?: readonly Logger[];
+  listeners?: readonly RunListener[];
+  /** The module the definitions came from (executors that run steps in workers load it). */
+  definitionsModule?: string;
+  /** Project dir for relative paths (filesystem IO manager). Default: cwd. */
+  baseDir?: string;
+  /** Re-execution: the run this one repeats, and only these step keys. */
+  parentRunId?: string;
+  rootRunId?: string;
+  stepKeys?: readonly string[];
+  /** How often the run writes its heartbeat (crash detection). Default 5,000 ms. */
+  heartbeatMs?: number;
+  /** Upper bound on waiting for listeners at run end. Default 30,000 ms. */
+  listenerTimeoutMs?: number;
+}
+
+export interface RunResult {
+  readonly runId: string;
+  readonly status: RunStatus;
+  readonly success: boolean;
+  readonly run: RunRecord;
+  readonly plan: ExecutionPlan;
+  readonly stepOutcomes: readonly StepOutcome[];
+  readonly instance: InstanceStorage;
+}
+
+/**
+ * Materializes a selection of assets as one run. Everything that can be refused (selection, plan, run config,
+ * resource config, environment variables) is checked before the run is created; after that every outcome is
+ * recorded as events and the run ends SUCCESS, FAILURE or CANCELED. Resources are torn down even on failure.
+ */
+export async function materialize(definitions: Definitions, options: MaterializeOptions = {}): Promise<RunResult> {
+  const instance = options.instance ?? memoryStorage();
+  const assetKeys = selectAssetKeys(definitions, options.selection);
+  const fullPlan = buildPlan(definitions, {
+    assetKeys,
+    ...(options.partitionKey !== undefined ? { partitionKey: options.partitionKey } : {}),
+    ...(options.partitionRange !== undefined ? { partitionRange: options.partitionRange } : {}),
+  });
+  const plan = options.stepKeys ? restrictPlan(fullPlan, options.stepKeys, options.parentRunId) : fullPlan;
+  const config = resolveRunConfig(definitions, plan.steps, options.runConfig);
+  const serializers = new SerializerRegistry();
+  for (const s of definitions.plugins.serializers) serializers.register(s);
+  const ioManagers = await createIOManagers(definitions, options, serializers);
+
+  const runId = options.runId ?? randomUUID();
+  const now = Date.now();
+  const run: RunRecord = {
+    runId,
+    status: "STARTED",
+    ...(options.jobName !== undefined ? { jobName: options.jobName } : {}),
+    ...(typeof options.selection === "string" ? { selection: options.selection } : {}),
+    assetKeys: plan.assetKeys,
+    stepKeys: plan.steps.map((s) => s.key),
+    ...(options.partitionKey !== undefined ? { partitionKey: options.partitionKey } : {}),
+    ...(options.partitionRange !== undefined ? { partitionRange: options.partitionRange } : {}),
+    tags: options.tags ?? {},
+    runConfig: options.runConfig ?? {},
+    ...(options.parentRunId !== undefined ? { parentRunId: options.parentRunId, rootRunId: options.rootRunId ?? options.parentRunId } : {}),
+    createdAt: now,
+    startedAt: now,
+  };
+  await instance.createRun(run);
+
+  const listeners = [...definitions.listeners, ...(options.listeners ?? [])];
+  const bus = new RunEventBus(instance, [...definitions.loggers, ...(options.loggers ?? [])], listeners);
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(options.signal?.reason);
+  if (options.signal?.aborted) controller.abort(options.signal.reason);
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+
+  const services: RunServices = {
+    definitions,
+    run,
+    events: bus,
+    resources: undefined as never,
+    ioManager: (key) => ioManagers.get(key)!.manager,
+    ioManagerName: (key) => ioManagers.get(key)?.name ?? key,
+    config,
+    signal: controller.signal,
+    pending: new Set(),
+  };
+  const log = runLogger(services);
+  (services as { resources: ResourceScope }).resources = new ResourceScope(definitions, config.resourceConfig, runId, log);
+  bus.setListenerContext((listener) => ({
+    log: makeStepLogger((level, message, metadata) => runLogger(services)[level](message, { ...metadata, listener: listener.name })),
+    resources: listenerResources.get(listener.name) ?? {},
+  }));
+  const listenerResources = new Map<string, Record<string, unknown>>();
+
+  const started = performance.now();
+  const heartbeat = setInterval(() => void instance.setHeartbeat(runId, Date.now()).catch(() => undefined), options.heartbeatMs ?? 5000);
+  heartbeat.unref();
+  let outcomes: StepOutcome[] = [];
+  let runError: unknown;
+  try {
+    await instance.setHeartbeat(runId, Date.now());
+    for (const listener of listeners) {
+      if (listener.resources?.length) listenerResources.set(listener.name, await services.resources.get(listener.resources));
+    }
+    await bus.emit({ runId, timestamp: Date.now(), type: "RUN_START", stepKeys: run.stepKeys, ...(run.partitionKey ? { partitionKey: run.partitionKey } : {}) });
+    const executor = options.executor ?? inProcessExecutor();
+    outcomes = await executor.execute({
+      plan,
+      run,
+      signal: controller.signal,
+      events: bus,
+      runStepInProcess: (step) => runStep(services, step),
+      ...(options.definitionsModule !== undefined ? { definitionsModule: options.definitionsModule } : {}),
+      runConfig: options.runConfig ?? {},
+    });
+  } catch (error) {
+    runError = error;
+  }
+
+  const durationMs = Math.round(performance.now() - started);
+  const failed = outcomes.filter((o) => o.status === "failure").map((o) => o.stepKey);
+  const blocked = outcomes.flatMap((o) => o.blockedAssets ?? []);
+  let status: RunStatus;
+  if (controller.signal.aborted) {
+    status = "CANCELED";
+    await bus.emit({ runId, timestamp: Date.now(), type: "RUN_CANCELED", durationMs, reason: abortReason(controller.signal) });
+  } else if (runError || failed.length > 0 || blocked.length > 0) {
+    status = "FAILURE";
+    const reason = runError
+      ? `The run could not continue: ${(runError as Error)?.message ?? String(runError)}`
+      : failed.length > 0
+        ? `${failed.length} step${failed.length === 1 ? "" : "s"} failed: ${failed.join(", ")}`
+        : `Blocking checks failed on ${blocked.join(", ")}`;
+    await bus.emit({
+      runId,
+      timestamp: Date.now(),
+      type: "RUN_FAILURE",
+      durationMs,
+      reason,
+      failedSteps: failed,
+      ...(runError ? { error: serializeError(runError) } : {}),
+    });
+  } else {
+    status = "SUCCESS";
+    await bus.emit({ runId, timestamp: Date.now(), type: "RUN_SUCCESS", durationMs });
+  }
+  const finalRun: RunRecord = { ...run, status, endedAt: Date.now() };
+  await instance.updateRun(runId, { status, endedAt: finalRun.endedAt! });
+  clearInterval(heartbeat);
+  options.signal?.removeEventListener("abort", onAbort);
+
+  const listenerTimeout = options.listenerTimeoutMs ?? 30_000;
+  await bus.drainListeners(listenerTimeout);
+  for (const listener of listeners) {
+    if (!listener.onRunEnd) continue;
+    try {
+      await withTimeout(
+        Promise.resolve(listener.onRunEnd(finalRun, { log: makeStepLogger((l, m, md) => log[l](m, { ...md, listener: listener.name })), resources: listenerResources.get(listener.name) ?? {} })),
+        listenerTimeout,
+      );
+    } catch (error) {
+      log.warn(`Listener "${listener.name}" failed at run end: ${(error as Error)?.message ?? String(error)}`);
+    }
+  }
+  for (const { listener, error } of bus.listenerErrors) log.warn(`Listener "${listener}" failed: ${(error as Error)?.message ?? String(error)}`);
+  await services.resources.teardown();
+  for (const { manager } of ioManagers.values()) await manager.teardown?.();
+  if (services.pending.size) await Promise.all(services.pending);
+  for (const logger of [...definitions.loggers, ...(options.loggers ?? [])]) await logger.flush?.().catch(() => undefined);
+
+  return { runId, status, success: status === "SUCCESS", run: finalRun, plan, stepOutcomes: outcomes, instance };
+}
+
+async function createIOManagers(
+  definitions: Definitions,
+  options: MaterializeOptions,
+  serializers: SerializerRegistry,
+): Promise<Map<string, { name: string; manager: IOManager }>> {
+  const out = new Map<string, { name: string; manager: IOManager }>();
+  const baseDir = options.baseDir ?? process.cwd();
+  const entries: [string, IOManager | IOManagerDefinition][] = [...definitions.ioManagers];
+  if (!definitions.ioManagers.has(DEFAULT_IO_MANAGER_KEY)) entries.push([DEFAULT_IO_MANAGER_KEY, options.defaultIOManager ?? memoryIOManager()]);
+  for (const [key, value] of entries) {
+    const manager = isIOManagerDefinition(value) ? await value.create({ serializers, baseDir }) : value;
+    out.set(key, { name: key, manager });
+  }
+  return out;
+}
+
+/** Keeps only the chosen steps; inputs from dropped steps are read from the parent run's stored outputs. */
+function restrictPlan(plan: ExecutionPlan, stepKeys: readonly string[], parentRunId: string | undefined): ExecutionPlan {
+  const keep = new Set(stepKeys);
+  for (const key of keep) {
+    if (!plan.steps.some((s) => s.key === key)) {
+      throw new OrchError(ErrorCode.INVALID_SELECTION, `Step "${key}" is not part of this run's plan. Steps: ${plan.steps.map((s) => s.key).join(", ")}.`);
+    }
+  }
+  const steps = plan.steps
+    .filter((s) => keep.has(s.key))
+    .map((s) => ({
+      ...s,
+      deps: s.deps.filter((d) => keep.has(d)),
+      inputs: s.inputs.map((input) => {
+        if (!input.upstreamStepKey || keep.has(input.upstreamStepKey)) return input;
+        const { upstreamStepKey, ...rest } = input;
+        return { ...rest, upstreamNodeId: upstreamStepKey, ...(parentRunId ? { upstreamRunId: parentRunId } : {}) };
+      }),
+    }));
+  const assetKeys = plan.assetKeys.filter((k) => steps.some((s) => s.key === k || s.nodeId === k));
+  return { ...plan, steps, assetKeys };
+}
+
+function abortReason(signal: AbortSignal): string {
+  const reason: unknown = signal.reason;
+  if (reason instanceof Error && reason.name !== "AbortError") return reason.message;
+  return typeof reason === "string" ? reason : "The run was canceled.";
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<undefined>((resolve) => {
+        timer = setTimeout(() => resolve(undefined), ms);
+      })]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+

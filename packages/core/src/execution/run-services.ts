@@ -1,0 +1,45 @@
+import type { Definitions } from "../definitions.ts";
+import type { EventSink, LogLevel } from "../events.ts";
+import type { IOManager } from "../io-manager.ts";
+import { makeStepLogger, type StepLogger } from "../logger.ts";
+import type { Metadata } from "../metadata.ts";
+import type { RunRecord } from "../run-record.ts";
+import { redactSecrets } from "../env.ts";
+import type { ResourceScope } from "./resource-scope.ts";
+import type { ResolvedRunConfig } from "./run-config.ts";
+
+/**
+ * Everything the step runner needs for one run, built once per run (in process) or once per worker. Plain
+ * services, no globals, so the thread executor can build the same thing in a worker.
+ */
+export interface RunServices {
+  readonly definitions: Definitions;
+  readonly run: RunRecord;
+  readonly events: EventSink;
+  readonly resources: ResourceScope;
+  readonly ioManager: (key: string) => IOManager;
+  readonly ioManagerName: (key: string) => string;
+  readonly config: ResolvedRunConfig;
+  readonly signal: AbortSignal;
+  /** Collects log-event promises so a step can wait for its lines to be durable. */
+  readonly pending: Set<Promise<void>>;
+}
+
+/** A logger whose lines become LOG events of the run (secrets masked). */
+export function runLogger(services: Pick<RunServices, "run" | "events" | "config" | "pending">, stepKey?: string): StepLogger {
+  return makeStepLogger((level: LogLevel, message: string, metadata?: Metadata) => {
+    const p = services.events
+      .emit({
+        runId: services.run.runId,
+        timestamp: Date.now(),
+        ...(stepKey !== undefined ? { stepKey } : {}),
+        type: "LOG",
+        level,
+        message: redactSecrets(message, services.config.secrets),
+        ...(metadata ? { metadata } : {}),
+      })
+      .catch(() => undefined);
+    services.pending.add(p);
+    void p.finally(() => services.pending.delete(p));
+  });
+}
