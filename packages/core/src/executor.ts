@@ -1,4 +1,6 @@
+import type { Definitions } from "./definitions.ts";
 import type { EventSink } from "./events.ts";
+import type { IOManager } from "./io-manager.ts";
 import type { ExecutionPlan, PlannedStep } from "./plan.ts";
 import type { RunRecord } from "./run-record.ts";
 
@@ -23,6 +25,9 @@ export interface ExecutorContext {
   readonly definitionsModule?: string;
   /** The run config as given (with `{ env }` references unresolved). */
   readonly runConfig: unknown;
+  readonly definitions: Definitions;
+  /** The run's IO managers by key, e.g. for a worker to proxy the in-memory `io` manager to the main thread. */
+  ioManager(key: string): IOManager;
 }
 
 /**

@@ -37,4 +37,4 @@ export { ResourceScope } from "./execution/resource-scope.ts";
 export { RunEventBus } from "./execution/event-bus.ts";
 export { runLogger, type RunServices } from "./execution/run-services.ts";
 export { selectAssetKeys } from "./execution/select.ts";
-export { materialize, type MaterializeOptions, type RunResult } from "./execution/materialize.ts";
+export { createIOManagers, materialize, type MaterializeOptions, type RunResult } from "./execution/materialize.ts";

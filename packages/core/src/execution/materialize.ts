@@ -147,6 +147,8 @@ export async function materialize(definitions: Definitions, options: Materialize
       runStepInProcess: (step) => runStep(services, step),
       ...(options.definitionsModule !== undefined ? { definitionsModule: options.definitionsModule } : {}),
       runConfig: options.runConfig ?? {},
+      definitions,
+      ioManager: services.ioManager,
     });
   } catch (error) {
     runError = error;
@@ -206,9 +208,9 @@ export async function materialize(definitions: Definitions, options: Materialize
   return { runId, status, success: status === "SUCCESS", run: finalRun, plan, stepOutcomes: outcomes, instance };
 }
 
-async function createIOManagers(
+export async function createIOManagers(
   definitions: Definitions,
-  options: MaterializeOptions,
+  options: Pick<MaterializeOptions, "baseDir" | "defaultIOManager">,
   serializers: SerializerRegistry,
 ): Promise<Map<string, { name: string; manager: IOManager }>> {
   const out = new Map<string, { name: string; manager: IOManager }>();
