@@ -9,7 +9,8 @@ export function suggestKeys(typed: string, keys: readonly string[], limit = 3): 
   const threshold = typedLast.length <= 3 ? 1 : Math.max(2, Math.floor(typedLast.length / 3));
   const scored: { key: string; score: number }[] = [];
   for (const key of keys) {
-    const score = Math.min(distance(typed, key), distance(typedLast, lastSegment(key)));
+    // A last-segment match ranks just behind an equally close whole-key match.
+    const score = Math.min(distance(typed, key), distance(typedLast, lastSegment(key)) + 0.5);
     if (score <= threshold) scored.push({ key, score });
   }
   scored.sort((a, b) => a.score - b.score || a.key.length - b.key.length || (a.key < b.key ? -1 : 1));
