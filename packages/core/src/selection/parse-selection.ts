@@ -13,7 +13,7 @@ const TERM = `a key, "(" or an attribute`;
  *   or        := and (("or" | "," | whitespace) and)*
  *   and       := not ("and" not)*
  *   not       := "not" not | traversal
- *   traversal := [digits] "+"? primary ("+" [digits])?     -- "+" touches the primary
+ *   traversal := ([digits] "+")? primary ("+" [digits])?   -- each "+" touches the primary
  *   primary   := "(" or ")" | "*" | key | glob | quoted key | name ":" value
  * Throws OrchError INVALID_SELECTION with a caret under the offending token.
  */
@@ -145,7 +145,7 @@ class SelectionParser {
     }
     this.pos++; // ":"
     if (name === "key") {
-      if (this.peek() === '"' || this.peek() === "'") return { type: "key", key: this.readQuoted() };
+      if (this.peek() === '"' || this.peek() === "'") return this.parsePrimary(`"key:"`);
       const word = this.readWhile(BARE_KEY_CHAR);
       if (word === "") throw this.fail(this.pos, `expected a key or glob after "key:", found ${this.describeNext()}.`);
       return keyOrGlob(word);

@@ -98,6 +98,7 @@ describe("INVALID_SELECTION", () => {
     expect(first).toContain("this quoted string is never closed: expected a closing \"");
     expect(caretAt).toBe(10);
     expect(syntaxError('""').first).toContain("expected a key inside the quotes");
+    expect(syntaxError('key:""').first).toContain("expected a key inside the quotes");
   });
 
   it("refuses unknown attribute names, listing the known ones", () => {
