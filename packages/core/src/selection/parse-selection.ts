@@ -1,7 +1,7 @@
 import { closest, distance } from "fastest-levenshtein";
 import type { SelectionExpr, TraversalDepth } from "./ast.ts";
 import { SELECTION_ATTRIBUTES, type SelectionAttributeName } from "./ast.ts";
-import { BARE_KEY_CHAR, BARE_VALUE_CHAR, isKeyword, isSpace } from "./selection-lexicon.ts";
+import { BARE_KEY_CHAR, BARE_TAG_NAME_CHAR, BARE_VALUE_CHAR, isKeyword, isSpace } from "./selection-lexicon.ts";
 import { selectionSyntaxError } from "./selection-syntax-error.ts";
 
 const TERM = `a key, "(" or an attribute`;
@@ -151,7 +151,7 @@ class SelectionParser {
       return keyOrGlob(word);
     }
     if (name === "tag") {
-      const tagName = this.readValue(/[^\s(),"'+=]/, `a tag name after "tag:"`);
+      const tagName = this.readValue(BARE_TAG_NAME_CHAR, `a tag name after "tag:"`);
       if (this.peek() !== "=") return { type: "tag", name: tagName };
       this.pos++;
       return { type: "tag", name: tagName, value: this.readValue(BARE_VALUE_CHAR, `a value after "tag:${tagName}="`) };

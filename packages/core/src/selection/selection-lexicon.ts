@@ -9,6 +9,7 @@ export const BARE_GLOB = /^[A-Za-z0-9_.\-/*]+$/;
 export const BARE_VALUE_CHAR = /[^\s(),"'+]/;
 export const BARE_VALUE = /^[^\s(),"'+]+$/;
 /** A tag name additionally stops at `=`, which separates it from the value. */
+export const BARE_TAG_NAME_CHAR = /[^\s(),"'+=]/;
 export const BARE_TAG_NAME = /^[^\s(),"'+=]+$/;
 
 export const KEYWORDS: ReadonlySet<string> = new Set(["and", "or", "not"]);
