@@ -40,12 +40,6 @@ export class AssetGraph implements SelectableGraph {
   }
 
   #add(def: AssetsDefinition): void {
-    if (def.node) {
-      if (this.nodes.has(def.node.id)) {
-        throw new OrchError(ErrorCode.DUPLICATE_ASSET_KEY, `Two definitions share the node id "${def.node.id}".`);
-      }
-      this.nodes.set(def.node.id, def.node);
-    }
     for (const spec of def.specs) {
       const existing = this.#definitionOf.get(spec.id);
       if (existing) {
@@ -59,6 +53,12 @@ export class AssetGraph implements SelectableGraph {
       this.#specs.set(spec.id, spec);
       this.#children.set(spec.id, []);
       if (def.node && !spec.external) this.#producer.set(spec.id, def.node);
+    }
+    if (def.node) {
+      if (this.nodes.has(def.node.id)) {
+        throw new OrchError(ErrorCode.DUPLICATE_ASSET_KEY, `Two definitions share the node id "${def.node.id}".`);
+      }
+      this.nodes.set(def.node.id, def.node);
     }
     for (const check of def.checks ?? []) {
       const id = assetKeyToString(check.assetKey);

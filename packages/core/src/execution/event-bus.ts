@@ -16,7 +16,7 @@ export class RunEventBus implements EventSink {
   #listenerContext: (listener: RunListener) => RunListenerContext = () => {
     throw new Error("listener context not set");
   };
-  readonly listenerErrors: { listener: string; error: unknown }[] = [];
+  #listenerErrors: { listener: string; error: unknown }[] = [];
 
   constructor(storage: InstanceStorage, loggers: readonly Logger[], listeners: readonly RunListener[]) {
     this.#storage = storage;
@@ -44,11 +44,18 @@ export class RunEventBus implements EventSink {
       const work = Promise.resolve()
         .then(() => listener.onEvent!(event, this.#listenerContext(listener)))
         .catch((error: unknown) => {
-          this.listenerErrors.push({ listener: listener.name, error });
+          this.#listenerErrors.push({ listener: listener.name, error });
         });
       this.#listenerWork.add(work);
       void work.finally(() => this.#listenerWork.delete(work));
     }
+  }
+
+  /** Listener failures since the last call. */
+  takeListenerErrors(): { listener: string; error: unknown }[] {
+    const out = this.#listenerErrors;
+    this.#listenerErrors = [];
+    return out;
   }
 
   /** Waits for listeners' in-flight work (bounded by `timeoutMs`). */

@@ -154,6 +154,12 @@ export async function materialize(definitions: Definitions, options: Materialize
     runError = error;
   }
 
+  // Listener failures are reported once per listener, inside the run (before its end event).
+  await bus.drainListeners(options.listenerTimeoutMs ?? 30_000);
+  for (const [listener, errors] of groupBy(bus.takeListenerErrors(), (e) => e.listener)) {
+    const first = errors[0]!.error;
+    log.warn(`Listener "${listener}" failed${errors.length > 1 ? ` ${errors.length} times` : ""}: ${(first as Error)?.message ?? String(first)}`);
+  }
   const durationMs = Math.round(performance.now() - started);
   const failed = outcomes.filter((o) => o.status === "failure").map((o) => o.stepKey);
   const blocked = outcomes.flatMap((o) => o.blockedAssets ?? []);
@@ -199,7 +205,6 @@ export async function materialize(definitions: Definitions, options: Materialize
       log.warn(`Listener "${listener.name}" failed at run end: ${(error as Error)?.message ?? String(error)}`);
     }
   }
-  for (const { listener, error } of bus.listenerErrors) log.warn(`Listener "${listener}" failed: ${(error as Error)?.message ?? String(error)}`);
   await services.resources.teardown();
   for (const { manager } of ioManagers.values()) await manager.teardown?.();
   if (services.pending.size) await Promise.all(services.pending);
@@ -245,6 +250,12 @@ function restrictPlan(plan: ExecutionPlan, stepKeys: readonly string[], parentRu
     }));
   const assetKeys = plan.assetKeys.filter((k) => steps.some((s) => s.key === k || s.nodeId === k));
   return { ...plan, steps, assetKeys };
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) out.set(key(item), [...(out.get(key(item)) ?? []), item]);
+  return out;
 }
 
 function abortReason(signal: AbortSignal): string {

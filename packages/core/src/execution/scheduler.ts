@@ -40,7 +40,8 @@ export async function scheduleSteps(context: ExecutorContext, options: ScheduleO
   const finish = async (step: PlannedStep, outcome: StepOutcome): Promise<void> => {
     outcomes.set(step.key, outcome);
     for (const child of dependents.get(step.key)!) {
-      if (outcomes.has(child.key)) continue;
+      // After cancellation nothing downstream starts; those steps count as canceled, not skipped.
+      if (outcomes.has(child.key) || context.signal.aborted) continue;
       const reason = skipReason(step, outcome, child);
       if (reason) await skip(child, reason);
       else {
