@@ -1,0 +1,86 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { allManifests, manifestPath } from "../../test/fixtures.ts";
+import { loadManifest, parseManifest } from "./parse-manifest.ts";
+
+const raw = (name: string): Record<string, any> => JSON.parse(readFileSync(manifestPath(name), "utf8"));
+
+describe("loadManifest", () => {
+  it.each(allManifests())("parses %s with every node, source and unit test", (file) => {
+    const doc = raw(file);
+    const manifest = loadManifest(manifestPath(file));
+    const expected = Object.keys(doc.nodes).length + Object.keys(doc.sources).length + Object.keys(doc.unit_tests ?? {}).length;
+    expect(manifest.nodes.size).toBe(expected);
+    expect(manifest.schemaVersion).toBe(Number(/v(\d+)\.json$/.exec(doc.metadata.dbt_schema_version)?.[1]));
+  });
+
+  it("reads raw_sql-era (v4) and raw_code-era (v12) manifests into the same shape", () => {
+    for (const file of ["jaffle_shop-v4.json", "jaffle_shop-v12.json"]) {
+      const orders = loadManifest(manifestPath(file)).nodes.get("model.jaffle_shop.orders");
+      expect(orders?.dependsOn).toEqual(["model.jaffle_shop.stg_orders", "model.jaffle_shop.stg_payments"]);
+      expect(orders?.materialized).toBe("table");
+      // jaffle_shop-v4 was written by `dbt parse` (no compiled_sql); v12 by a compile.
+      expect(orders?.compiled).toBe(file.endsWith("v12.json"));
+      expect(orders?.columns.map((c) => c.name)).toContain("order_id");
+    }
+  });
+
+  it("marks parse-only manifests as not compiled", () => {
+    const manifest = loadManifest(manifestPath("jaffle_shop_semantic-v12-dbt1.11.json"));
+    expect(manifest.nodes.get("model.jaffle_shop.orders")?.compiled).toBe(false);
+    expect(manifest.semanticModels.length).toBe(6);
+    expect(manifest.savedQueries.length).toBe(3);
+    expect([...manifest.nodes.values()].filter((n) => n.resourceType === "unit_test")).toHaveLength(3);
+  });
+
+  it("keeps model versions and the latest version", () => {
+    const manifest = loadManifest(manifestPath("cosmos_model_versions-v10.json"));
+    const v1 = manifest.nodes.get("model.jaffle_shop.customers.v1");
+    expect(v1).toMatchObject({ name: "customers", version: "1", latestVersion: "2" });
+  });
+
+  it("normalises Windows paths to POSIX", () => {
+    const manifest = loadManifest(manifestPath("tuva-v9.json"));
+    const paths = [...manifest.nodes.values()].map((n) => n.originalFilePath);
+    expect(paths.some((p) => p.includes("\\"))).toBe(false);
+    expect(paths).toContain("models/condition.sql");
+  });
+
+  it("attaches pre-v9 generic tests through their model argument", () => {
+    const manifest = loadManifest(manifestPath("jaffle_shop-v8.json"));
+    const rel = manifest.nodes.get("test.jaffle_shop.relationships_orders_customer_id__customer_id__ref_customers_.c6ec7f58f2");
+    expect(rel?.test?.attachedNode).toBe("model.jaffle_shop.orders");
+  });
+
+  it("names the JSON path and the expectation for a malformed node", () => {
+    const doc = raw("jaffle_shop-v12.json");
+    doc.nodes["model.jaffle_shop.orders"].depends_on.nodes = 3;
+    expect(() => parseManifest(doc)).toThrow(
+      '[orch] [dbt] manifest.json: nodes["model.jaffle_shop.orders"].depends_on.nodes: expected an array of strings, got number',
+    );
+    const doc2 = raw("jaffle_shop-v12.json");
+    delete doc2.sources;
+    doc2.nodes["seed.jaffle_shop.raw_orders"].name = null;
+    expect(() => parseManifest(doc2)).toThrow(/sources: expected an object keyed by unique_id, got nothing/);
+  });
+
+  it("does not leak zod's wording for nested type errors", () => {
+    const doc = raw("jaffle_shop-v6.json");
+    doc.nodes["model.jaffle_shop.orders"].refs = [["stg_orders", 4]];
+    let message = "";
+    try {
+      parseManifest(doc);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toBe('[orch] [dbt] manifest.json: nodes["model.jaffle_shop.orders"].refs[0][1]: expected a string, got number');
+  });
+
+  it("refuses an unsupported schema version with the version it got", () => {
+    const doc = raw("jaffle_shop-v12.json");
+    doc.metadata.dbt_schema_version = "https://schemas.getdbt.com/dbt/manifest/v13.json";
+    expect(() => parseManifest(doc)).toThrow(
+      '[orch] [dbt] manifest.json: metadata.dbt_schema_version: expected a manifest schema v4 to v12 (https://schemas.getdbt.com/dbt/manifest/vN.json), got "https://schemas.getdbt.com/dbt/manifest/v13.json"',
+    );
+  });
+});

@@ -1,0 +1,130 @@
+import { spawn } from "node:child_process";
+import { statSync } from "node:fs";
+import { isAbsolute, join } from "node:path";
+import { createInterface } from "node:readline";
+import { ErrorCode, OrchError } from "@orch/core";
+import { DBT_PKG, DbtErrorCode } from "../manifest/errors.ts";
+import { dbtBuildArgs, type DbtBuildOptions, type DbtRunnerConfig } from "./dbt-args.ts";
+import { EventQueue } from "./event-queue.ts";
+import { parseDbtLogLine, type DbtEvent } from "./events.ts";
+import { loadRunResults, type DbtRunResults } from "./run-results.ts";
+
+export interface DbtBuildResult {
+  readonly args: readonly string[];
+  /** 0: all passed; 1: some node failed (run_results says which). */
+  readonly exitCode: number;
+  readonly runResults: DbtRunResults;
+}
+
+/** A running `dbt build`: iterate its events as they arrive, and await `result()` for run_results. */
+export interface DbtInvocation extends AsyncIterable<DbtEvent> {
+  readonly args: readonly string[];
+  readonly pid: number | undefined;
+  result(): Promise<DbtBuildResult>;
+}
+
+export interface DbtRunner {
+  readonly config: DbtRunnerConfig;
+  build(options: DbtBuildOptions): DbtInvocation;
+}
+
+export function createDbtRunner(config: DbtRunnerConfig): DbtRunner {
+  return { config, build: (options) => startDbtBuild(config, options) };
+}
+
+const tail = (lines: readonly string[]): string => lines.slice(-5).join("\n");
+
+/**
+ * Spawns dbt in its own process group (detached), so cancellation can kill dbt and anything it started in one go;
+ * real dbt and the test fake go through exactly this code.
+ */
+export function startDbtBuild(config: DbtRunnerConfig, options: DbtBuildOptions): DbtInvocation {
+  const args = dbtBuildArgs(config, options);
+  const executable = config.executable ?? "dbt";
+  const startedAt = Date.now();
+  const events = new EventQueue<DbtEvent>();
+  const errors: string[] = [];
+  const stderr: string[] = [];
+  if (options.signal?.aborted) {
+    events.close();
+    const canceled = new OrchError(ErrorCode.RUN_CANCELED, `dbt build canceled before it started (${executable} ${args.join(" ")})`, { pkg: DBT_PKG });
+    return { args, pid: undefined, [Symbol.asyncIterator]: () => events[Symbol.asyncIterator](), result: () => Promise.reject(canceled) };
+  }
+
+  const child = spawn(executable, args, {
+    cwd: config.projectDir,
+    env: { ...process.env, ...(config.env ?? {}) },
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let canceled = false;
+  let killTimer: NodeJS.Timeout | undefined;
+  const killGroup = (signal: NodeJS.Signals): void => {
+    if (child.pid === undefined) return;
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      // The group is already gone.
+    }
+  };
+  const onAbort = (): void => {
+    canceled = true;
+    killGroup("SIGTERM");
+    killTimer = setTimeout(() => killGroup("SIGKILL"), config.killGraceMs ?? 5000);
+    killTimer.unref();
+  };
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+
+  createInterface({ input: child.stdout, crlfDelay: Infinity }).on("line", (line) => {
+    const event = parseDbtLogLine(line);
+    if (!event) return;
+    if (event.type === "error") errors.push(event.message);
+    events.push(event);
+  });
+  createInterface({ input: child.stderr, crlfDelay: Infinity }).on("line", (line) => {
+    stderr.push(line);
+    if (stderr.length > 50) stderr.shift();
+  });
+
+  const done = new Promise<DbtBuildResult>((resolve, reject) => {
+    child.on("error", (cause) => {
+      reject(new OrchError(DbtErrorCode.COMMAND_FAILED, `could not start dbt "${executable}" in ${config.projectDir}: ${cause.message}; set the dbt resource's executable to the dbt binary`, { pkg: DBT_PKG, cause }));
+    });
+    child.on("close", (code, signal) => {
+      options.signal?.removeEventListener("abort", onAbort);
+      if (canceled) {
+        // dbt exits on SIGTERM; make sure nothing it started outlives the run.
+        killGroup("SIGKILL");
+        if (killTimer) clearTimeout(killTimer);
+        reject(new OrchError(ErrorCode.RUN_CANCELED, `dbt build canceled (process group ${child.pid} killed)`, { pkg: DBT_PKG }));
+        return;
+      }
+      if (code !== 0 && code !== 1) {
+        const why = tail(errors) || tail(stderr) || "no error output";
+        reject(new OrchError(DbtErrorCode.COMMAND_FAILED, `dbt build exited with ${code ?? signal}: ${why}`, { pkg: DBT_PKG, details: { args, exitCode: code } }));
+        return;
+      }
+      const targetPath = config.targetPath ?? "target";
+      const path = join(isAbsolute(targetPath) ? targetPath : join(config.projectDir, targetPath), "run_results.json");
+      try {
+        if (statSync(path).mtimeMs < startedAt - 1000) throw new Error(`${path} was not rewritten by this run`);
+        resolve({ args, exitCode: code, runResults: loadRunResults(path) });
+      } catch (cause) {
+        reject(
+          cause instanceof OrchError
+            ? cause
+            : new OrchError(DbtErrorCode.COMMAND_FAILED, `dbt build exited with ${code} but left no run_results.json: ${(cause as Error).message}. ${tail(errors)}`, { pkg: DBT_PKG, cause }),
+        );
+      }
+    });
+  }).finally(() => events.close());
+  // A rejection is reported through result(); keep it from surfacing as unhandled when nobody iterates.
+  done.catch(() => undefined);
+
+  return {
+    args,
+    pid: child.pid,
+    [Symbol.asyncIterator]: () => events[Symbol.asyncIterator](),
+    result: () => done,
+  };
+}
