@@ -1,0 +1,2 @@
+export { consoleLogger, defaultConsoleMode, type ConsoleLoggerMode, type ConsoleLoggerOptions, type ConsoleStream } from "./console-logger.ts";
+export { describeEvent, formatDuration } from "./format-event.ts";
