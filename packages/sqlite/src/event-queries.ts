@@ -1,0 +1,50 @@
+import type { EventQuery, OrchEvent, OrchEventType, StoredEvent } from "@orch/core";
+import type { Connection } from "./connection.ts";
+import { decodeEvent, encodeEvent, type EventRow } from "./event-codec.ts";
+
+const INDEXED_COLUMN: Partial<Record<OrchEventType, string>> = {
+  ASSET_MATERIALIZATION: "last_materialization_id",
+  ASSET_OBSERVATION: "last_observation_id",
+};
+
+/** Writes queued batches in one transaction, updating the asset index in the same write. */
+export function insertEventBatches(conn: Connection, batches: readonly (readonly OrchEvent[])[]): number {
+  const insert = conn.stmt(
+    `INSERT INTO event_logs (run_id, type, step_key, asset_key, partition, timestamp, body)
+     VALUES (@run_id, @type, @step_key, @asset_key, @partition, @timestamp, @body)`,
+  );
+  let written = 0;
+  conn.db.transaction(() => {
+    for (const events of batches) {
+      for (const event of events) {
+        const row = encodeEvent(event);
+        const id = insert.run(row).lastInsertRowid;
+        written++;
+        const column = INDEXED_COLUMN[event.type];
+        if (column === undefined || row.asset_key === null) continue;
+        conn
+          .stmt(
+            `INSERT INTO asset_index (asset_key, partition, ${column}) VALUES (?, ?, ?)
+             ON CONFLICT (asset_key, partition) DO UPDATE SET ${column} = excluded.${column}`,
+          )
+          .run(row.asset_key, row.partition ?? "", id);
+      }
+    }
+  })();
+  return written;
+}
+
+export function getEvents(conn: Connection, runId: string, query: EventQuery): StoredEvent[] {
+  const typed = query.types !== undefined;
+  const sql = `SELECT * FROM event_logs WHERE run_id = ? AND id > ?
+    ${typed ? "AND type IN (SELECT value FROM json_each(?))" : ""} ORDER BY id LIMIT ?`;
+  const params: unknown[] = [runId, query.afterId ?? 0];
+  if (typed) params.push(JSON.stringify(query.types));
+  params.push(query.limit ?? -1);
+  return (conn.stmt(sql).all(...params) as EventRow[]).map(decodeEvent);
+}
+
+/** Count of all event rows, for retention. */
+export function countEvents(conn: Connection): number {
+  return (conn.stmt("SELECT count(*) AS n FROM event_logs").get() as { n: number }).n;
+}

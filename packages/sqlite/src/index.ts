@@ -1,0 +1,6 @@
+export { sqliteStorage, type SqliteStorage, type SqliteStorageOptions, type SqliteStorageStats } from "./sqlite-storage.ts";
+export { sqliteStorageFromHome, defaultInstanceDir } from "./home.ts";
+export { sqlitePlugin } from "./plugin.ts";
+export type { Durability } from "./connection.ts";
+export type { RetentionOptions } from "./retention.ts";
+export { MIGRATIONS, LATEST_SCHEMA_VERSION, type Migration } from "./migrations.ts";
