@@ -1,0 +1,153 @@
+// Turns a schema and the frame's actual dtypes into one list of Polars expressions: structural findings decided
+// from the dtypes alone, plus row checks and column statistics evaluated together in a single `select`.
+import pl from "nodejs-polars";
+import type { Severity } from "@orch/core";
+import { dtypeLabel, fromPolarsType, isNumeric, isOrderable, polarsTypeLabel, toPolarsType, type DType } from "./dtypes.ts";
+import type { FrameSchema } from "./frame.ts";
+
+/** A check counted over rows: `failing` is true for failing rows, `sample` is what to show for them. */
+export interface RowCheck {
+  readonly column: string | null;
+  readonly name: string;
+  readonly severity: Severity;
+  readonly failing: pl.Expr;
+  readonly sample: pl.Expr;
+  /** The failing-row count as one aggregate; default `failing.sum()`. */
+  readonly count?: pl.Expr;
+  /** True when `count` may overcount (hash collisions): a failure is recounted exactly with `failing`. */
+  readonly approximate?: boolean;
+}
+
+/** A check decided from the schema alone (presence, dtype, extra columns, order). */
+export interface StructuralOutcome {
+  readonly column: string | null;
+  readonly name: string;
+  readonly severity: Severity;
+  readonly passed: boolean;
+  readonly detail?: string;
+}
+
+export interface StatColumn {
+  readonly name: string;
+  readonly dtype: DType;
+  readonly expr: pl.Expr;
+}
+
+export interface Plan {
+  readonly structural: StructuralOutcome[];
+  readonly rowChecks: RowCheck[];
+  readonly stats: StatColumn[];
+  /** Casts to apply when coercing; empty when nothing needs casting. */
+  readonly casts: pl.Expr[];
+}
+
+export function buildPlan(schema: FrameSchema, actual: Record<string, pl.DataType>): Plan {
+  const { options } = schema;
+  const severity: Severity = options.severity ?? "error";
+  const plan: Plan = { structural: [], rowChecks: [], stats: [], casts: [] };
+  const usable = new Map<string, pl.Expr>(); // declared columns we can run value checks on, maybe cast
+
+  for (const [name, column] of Object.entries(schema.columns)) {
+    const { spec } = column;
+    const expected = dtypeLabel(spec.dtype);
+    const found = actual[name];
+    if (!found) {
+      if (!spec.optional) plan.structural.push({ column: name, name: `dtype ${expected}`, severity, passed: false, detail: "column is missing" });
+      continue;
+    }
+    const foundLabel = polarsTypeLabel(found);
+    let expr = pl.col(name);
+    if (foundLabel !== expected) {
+      if (!options.coerce) {
+        plan.structural.push({ column: name, name: `dtype ${expected}`, severity, passed: false, detail: `found ${foundLabel}` });
+        continue;
+      }
+      expr = pl.col(name).cast(toPolarsType(spec.dtype), false);
+      plan.casts.push(expr.alias(name));
+      plan.rowChecks.push({ column: name, name: `cast ${foundLabel} → ${expected}`, severity, failing: castLoss(name, found, spec.dtype, expr), sample: displayable(pl.col(name), fromPolarsType(found)) });
+    } else {
+      plan.structural.push({ column: name, name: `dtype ${expected}`, severity, passed: true });
+    }
+    usable.set(name, expr);
+    if (!spec.nullable) plan.rowChecks.push({ column: name, name: "not null", severity, failing: expr.isNull(), sample: pl.lit(null) });
+    for (const check of spec.checks) {
+      plan.rowChecks.push({
+        column: name, name: check.name, severity: check.severity ?? severity, failing: check.failing(expr), sample: displayable(expr, spec.dtype),
+        ...(check.count ? { count: check.count(expr) } : {}),
+      });
+    }
+    plan.stats.push({ name, dtype: spec.dtype, expr });
+  }
+
+  addFrameChecks(schema, actual, usable, severity, plan);
+  return plan;
+}
+
+function addFrameChecks(schema: FrameSchema, actual: Record<string, pl.DataType>, usable: Map<string, pl.Expr>, severity: Severity, plan: Plan): void {
+  const { options } = schema;
+  const declared = Object.keys(schema.columns);
+  if (options.strict) {
+    const extra = Object.keys(actual).filter((c) => !(c in schema.columns));
+    plan.structural.push({ column: null, name: "no extra columns", severity, passed: extra.length === 0, ...(extra.length ? { detail: `extra: ${extra.join(", ")}` } : {}) });
+  }
+  if (options.ordered) {
+    const present = Object.keys(actual).filter((c) => c in schema.columns);
+    const expected = declared.filter((c) => c in actual);
+    const inOrder = present.join("\u0000") === expected.join("\u0000");
+    plan.structural.push({ column: null, name: "column order", severity, passed: inOrder, ...(inOrder ? {} : { detail: `found ${present.join(", ")}` }) });
+  }
+  for (const keys of options.uniqueTogether ?? []) {
+    const name = `unique together (${keys.join(", ")})`;
+    const missing = keys.filter((k) => !usable.has(k));
+    if (missing.length) {
+      plan.structural.push({ column: null, name, severity, passed: false, detail: `cannot check: ${missing.join(", ")} missing or mistyped` });
+      continue;
+    }
+    const exprs = keys.map((k) => usable.get(k)!);
+    plan.rowChecks.push({
+      column: null, name, severity,
+      failing: pl.struct(exprs.map((e, i) => e.alias(keys[i]!))).isFirstDistinct().not(),
+      sample: pl.struct(keys.map((k) => displayable(usable.get(k)!, schema.columns[k]!.spec.dtype).alias(k))),
+      count: pl.len().sub(combinedHash(exprs).nUnique()),
+      approximate: true,
+    });
+  }
+  const wholeRow = pl.struct([...usable].map(([k, e]) => displayable(e, schema.columns[k]!.spec.dtype).alias(k)));
+  for (const check of options.checks ?? []) {
+    plan.rowChecks.push({ column: null, name: check.name, severity: check.severity ?? severity, failing: check.check.not(), sample: wholeRow });
+  }
+}
+
+/**
+ * One 64-bit hash per row over several columns. Struct-based duplicate detection is ~10× slower in Polars; a hash
+ * collision can only overcount, and any failure is recounted exactly.
+ */
+function combinedHash(exprs: pl.Expr[]): pl.Expr {
+  const prime = pl.lit(1_000_003).cast(pl.UInt64);
+  // The casts pin the dtype: this Polars build mis-infers hash() of temporal columns during planning.
+  return exprs.map((e, i) => e.hash(i * 4 + 1, i * 4 + 2, i * 4 + 3, i * 4 + 4).cast(pl.UInt64)).reduce((acc, h) => acc.mul(prime).add(h));
+}
+
+/** Rows where casting loses data: a value that turns null, or a number that does not survive the round trip. */
+function castLoss(name: string, from: pl.DataType, to: DType, cast: pl.Expr): pl.Expr {
+  const original = pl.col(name);
+  const becameNull = original.isNotNull().and(cast.isNull());
+  const fromDType = fromPolarsType(from);
+  if (fromDType && isNumeric(fromDType) && isNumeric(to)) return becameNull.or(cast.cast(from).neq(original));
+  return becameNull;
+}
+
+/** Values as JS can hold them: nodejs-polars cannot convert decimals, so they are shown as text. */
+function displayable(expr: pl.Expr, dtype: DType | undefined): pl.Expr {
+  return dtype?.kind === "decimal" ? expr.cast(pl.Utf8) : expr;
+}
+
+export function statExprs(stat: StatColumn, index: number): pl.Expr[] {
+  const out = [stat.expr.nullCount().alias(`__null${index}`)];
+  if (isOrderable(stat.dtype)) {
+    const value = stat.dtype.kind === "decimal" ? stat.expr.cast(pl.Float64) : stat.expr;
+    out.push(value.min().alias(`__min${index}`), value.max().alias(`__max${index}`));
+  }
+  if (stat.dtype.kind !== "list" && stat.dtype.kind !== "struct") out.push(stat.expr.nUnique().alias(`__distinct${index}`));
+  return out;
+}

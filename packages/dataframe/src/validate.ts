@@ -1,0 +1,129 @@
+// Validation in one pass: every row check and column statistic is one aggregate in a single lazy `select`.
+// Only when something fails does a second query fetch up to `sampleSize` example values per failing check.
+import pl from "nodejs-polars";
+import type { Severity } from "@orch/core";
+import { dtypeLabel } from "./dtypes.ts";
+import type { FrameSchema } from "./frame.ts";
+import { isArrowTable, isPolarsDataFrame, isPolarsLazyFrame, toLazyFrame, type FrameLike } from "./frame-like.ts";
+import { polarsToTable } from "./ipc.ts";
+import { buildPlan, statExprs, type RowCheck } from "./plan.ts";
+
+export interface CheckOutcome {
+  /** The column checked, or null for frame-level checks. */
+  readonly column: string | null;
+  readonly check: string;
+  readonly severity: Severity;
+  readonly passed: boolean;
+  /** Rows failing the check; null for checks not counted in rows (dtype, extra columns, row count). */
+  readonly failingRows: number | null;
+  /** Up to `sampleSize` failing values (or rows, for frame-level checks). */
+  readonly examples: readonly unknown[];
+  readonly detail?: string;
+}
+
+export interface ColumnStats {
+  readonly dtype: string;
+  readonly nullCount: number;
+  readonly min?: unknown;
+  readonly max?: unknown;
+  readonly distinctCount?: number;
+}
+
+export interface ValidationReport {
+  readonly schema: string;
+  readonly rows: number;
+  readonly passed: boolean;
+  /** The severity of the failure: `error` when any failing check is an error, else `warn`. Absent when passed. */
+  readonly severity?: Severity;
+  readonly outcomes: readonly CheckOutcome[];
+  readonly columns: Readonly<Record<string, ColumnStats>>;
+  /** The frame with columns cast to their declared dtypes, when coercion changed anything and lost nothing. */
+  readonly coerced?: FrameLike;
+}
+
+export interface ValidateOptions {
+  /** How many failing values to report per check. Default 10. */
+  readonly sampleSize?: number;
+}
+
+export async function validate(schema: FrameSchema, value: FrameLike, options: ValidateOptions = {}): Promise<ValidationReport> {
+  const sampleSize = options.sampleSize ?? 10;
+  const lazy = toLazyFrame(value);
+  const actual = isPolarsDataFrame(value) ? value.schema : (await lazy.head(0).collect()).schema;
+  const plan = buildPlan(schema, actual);
+
+  const aggregates: pl.Expr[] = [pl.len().alias("__rows")];
+  plan.rowChecks.forEach((check, i) => aggregates.push((check.count ?? check.failing.sum()).alias(`__fail${i}`)));
+  plan.stats.forEach((stat, i) => aggregates.push(...statExprs(stat, i)));
+  const totals = (await lazy.select(aggregates).collect()).toRecords()[0] ?? {};
+  const rows = Number(totals.__rows ?? 0);
+
+  const failing = plan.rowChecks.map((_, i) => Number(totals[`__fail${i}`] ?? 0));
+  const samples = await sampleFailures(lazy, plan.rowChecks, failing, sampleSize);
+  for (const [i, exact] of samples.exactCounts) failing[i] = exact;
+
+  const outcomes: CheckOutcome[] = plan.structural.map((s) => ({
+    column: s.column, check: s.name, severity: s.severity, passed: s.passed, failingRows: null, examples: [],
+    ...(s.detail ? { detail: s.detail } : {}),
+  }));
+  plan.rowChecks.forEach((check, i) => {
+    outcomes.push({ column: check.column, check: check.name, severity: check.severity, passed: failing[i] === 0, failingRows: failing[i]!, examples: samples.examples.get(i) ?? [] });
+  });
+  const bounds = schema.options.rows;
+  if (bounds) {
+    const ok = (bounds.min === undefined || rows >= bounds.min) && (bounds.max === undefined || rows <= bounds.max);
+    outcomes.push({
+      column: null, check: `row count ${bounds.min ?? 0}..${bounds.max ?? "∞"}`, severity: schema.options.severity ?? "error",
+      passed: ok, failingRows: null, examples: [], ...(ok ? {} : { detail: `found ${rows} rows` }),
+    });
+  }
+
+  const columns: Record<string, ColumnStats> = {};
+  plan.stats.forEach((stat, i) => {
+    columns[stat.name] = {
+      dtype: dtypeLabel(stat.dtype),
+      nullCount: Number(totals[`__null${i}`] ?? 0),
+      ...(`__min${i}` in totals ? { min: totals[`__min${i}`], max: totals[`__max${i}`] } : {}),
+      ...(`__distinct${i}` in totals ? { distinctCount: Number(totals[`__distinct${i}`]) } : {}),
+    };
+  });
+
+  const failed = outcomes.filter((o) => !o.passed);
+  const passed = failed.length === 0;
+  const severity: Severity | undefined = passed ? undefined : failed.some((o) => o.severity === "error") ? "error" : "warn";
+  const castLost = plan.rowChecks.some((c, i) => c.name.startsWith("cast ") && failing[i]! > 0);
+  const coerced = plan.casts.length && !castLost ? recast(value, lazy, plan.casts) : undefined;
+  return { schema: schema.name, rows, passed, outcomes, columns, ...(severity ? { severity } : {}), ...(coerced ? { coerced: await coerced } : {}) };
+}
+
+/** The second query, only for failing checks: examples, and exact counts where phase one used a hash. */
+async function sampleFailures(lazy: pl.LazyDataFrame, checks: RowCheck[], failing: number[], size: number) {
+  const wanted = checks.map((c, i) => ({ c, i })).filter(({ c, i }) => failing[i]! > 0 && c.name !== "not null");
+  const examples = new Map<number, unknown[]>();
+  const exactCounts = new Map<number, number>();
+  if (wanted.length === 0) return { examples, exactCounts };
+  const exprs = wanted.flatMap(({ c, i }) => [
+    c.sample.filter(c.failing).head(size).implode().alias(`__sample${i}`),
+    ...(c.approximate ? [c.failing.sum().alias(`__exact${i}`)] : []),
+  ]);
+  const row = (await lazy.select(exprs).collect()).toRecords()[0] ?? {};
+  for (const { c, i } of wanted) {
+    examples.set(i, toArray(row[`__sample${i}`]));
+    if (c.approximate) exactCounts.set(i, Number(row[`__exact${i}`] ?? 0));
+  }
+  return { examples, exactCounts };
+}
+
+function toArray(value: unknown): unknown[] {
+  if (Array.isArray(value)) return value;
+  if (value && typeof value === "object" && Symbol.iterator in value) return [...(value as Iterable<unknown>)];
+  return value === undefined || value === null ? [] : [value];
+}
+
+/** The coerced frame, as the same kind of value that came in. */
+async function recast(value: FrameLike, lazy: pl.LazyDataFrame, casts: pl.Expr[]): Promise<FrameLike> {
+  const cast = lazy.withColumns(...casts);
+  if (isPolarsLazyFrame(value)) return cast;
+  const collected = await cast.collect();
+  return isArrowTable(value) ? polarsToTable(collected) : collected;
+}
