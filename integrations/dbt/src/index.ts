@@ -1,3 +1,14 @@
 export { loadManifest, parseManifest, type ParseManifestOptions } from "./manifest/parse-manifest.ts";
 export type { DbtColumn, DbtGroup, DbtManifest, DbtNode, DbtSeverity, DbtTestInfo } from "./manifest/model.ts";
 export { DbtErrorCode } from "./manifest/errors.ts";
+export { createDbtTranslator, defaultDbtTranslator, type DbtTranslator, type DbtTranslatorOverrides } from "./assets/translator.ts";
+export { contractColumns, type DbtContractColumn } from "./assets/contract.ts";
+export { mapManifest, outputNameFor, type MappedManifest, type MappedCheck } from "./assets/map-manifest.ts";
+export { dbtAssets, type DbtAssetsOptions, type DbtModelOutput, type DbtProject } from "./assets/dbt-assets.ts";
+export { selectDbtNodes, type DbtSelectOptions } from "./select/resolve.ts";
+export { parseSelection, type SelectorCriterion } from "./select/parse-selector.ts";
+export { createDbtRunner, startDbtBuild, type DbtBuildResult, type DbtInvocation, type DbtRunner } from "./runner/dbt-runner.ts";
+export { dbtBuildArgs, type DbtBuildOptions, type DbtRunnerConfig } from "./runner/dbt-args.ts";
+export { parseDbtLogLine, type DbtEvent, type DbtNodeInfo } from "./runner/events.ts";
+export { loadRunResults, parseRunResults, type DbtNodeResult, type DbtRunResults } from "./runner/run-results.ts";
+export { dbtResource } from "./runner/dbt-resource.ts";

@@ -1,0 +1,44 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { FAKE_DBT, FIXTURES, tempProject } from "../../test/fixtures.ts";
+import { createDbtRunner } from "./dbt-runner.ts";
+import type { DbtEvent } from "./events.ts";
+import { parseRunResults } from "./run-results.ts";
+
+describe("dbt runner (against the fake dbt executable)", () => {
+  it("streams typed events as they arrive and parses run_results", async () => {
+    const projectDir = tempProject();
+    const runner = createDbtRunner({ projectDir, executable: FAKE_DBT, target: "dev", threads: 2, vars: { region: "eu" } });
+    const invocation = runner.build({ select: ["fqn:jaffle_shop.staging.stg_orders"], timeWindow: { start: "2024-01-01T00:00:00Z", end: "2024-01-02T00:00:00Z" } });
+    expect(invocation.args).toContain('{"region":"eu","min_date":"2024-01-01T00:00:00Z","max_date":"2024-01-02T00:00:00Z"}');
+    const events: DbtEvent[] = [];
+    for await (const event of invocation) events.push(event);
+    const result = await invocation.result();
+    const finished = events.find((e) => e.type === "node_finished" && e.node.uniqueId === "model.jaffle_shop.stg_orders");
+    expect(finished).toMatchObject({ name: "NodeFinished", code: "Q025", status: "success" });
+    expect(events.some((e) => e.type === "node_started")).toBe(true);
+    expect(result.exitCode).toBe(0);
+    expect(result.runResults.results.get("model.jaffle_shop.stg_orders")?.status).toBe("success");
+    expect(result.runResults.results.get("test.jaffle_shop.unique_stg_orders_order_id.e3b841c71a")?.status).toBe("pass");
+  });
+
+  it("reports dbt's own error when it exits with 2", async () => {
+    const runner = createDbtRunner({ projectDir: tempProject(), executable: FAKE_DBT, env: { FAKE_DBT_CRASH: "1" } });
+    await expect(runner.build({ select: [] }).result()).rejects.toThrow(/dbt build exited with 2: .*Could not find profile named 'jaffle_shop'/s);
+  });
+
+  it("names a missing executable", async () => {
+    const runner = createDbtRunner({ projectDir: tempProject(), executable: join(FIXTURES, "no-such-dbt") });
+    await expect(runner.build({ select: [] }).result()).rejects.toThrow(/could not start dbt .*no-such-dbt/);
+  });
+
+  it.each(["tuva-run_results-v4.json", "tuva-run_results-v5.json", "tuva-run_results-v6-large.json", "jaffle_shop_semantic-run_results-v6.json"])(
+    "parses the %s fixture",
+    (file) => {
+      const doc = JSON.parse(readFileSync(join(FIXTURES, "run_results", file), "utf8"));
+      const parsed = parseRunResults(doc);
+      expect(parsed.results.size).toBe(new Set(doc.results.map((r: { unique_id: string }) => r.unique_id)).size);
+    },
+  );
+});
