@@ -5,7 +5,7 @@ import { loadManifest, parseManifest } from "../manifest/parse-manifest.ts";
 import { mapManifest } from "./map-manifest.ts";
 import { createDbtTranslator } from "./translator.ts";
 
-const byId = (specs: { id: string }[]) => new Map(specs.map((s) => [s.id, s]));
+const byId = <T extends { id: string }>(specs: T[]): Map<string, T> => new Map(specs.map((s) => [s.id, s]));
 
 describe("mapManifest", () => {
   it.each(allManifests())("maps %s to unique asset keys with known upstreams", (file) => {
