@@ -36,3 +36,4 @@ export { timeWindowMapping, lastNPartitionsMapping, type TimeWindowMappingOption
 export { staticMapping } from "./static-mapping.ts";
 export { multiToSingleDimensionMapping, type MultiToSingleDimensionOptions } from "./multi-to-single-mapping.ts";
 export { INCOMPATIBLE_PARTITIONS, checkMappingCompatible, defaultPartitionMapping, type PartitionedAsset } from "./check-mapping.ts";
+export { fixedPartitionsContext } from "./fixed-partitions-context.ts";

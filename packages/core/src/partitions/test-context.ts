@@ -1,13 +1,6 @@
 import { isOrchError } from "../errors.ts";
-import type { PartitionsContext } from "./partitions-definition.ts";
 
-/** A partitions context at a fixed "now" with in-memory dynamic partitions, for tests and examples. */
-export function fixedPartitionsContext(now: string | Date, dynamic: Readonly<Record<string, readonly string[]>> = {}): PartitionsContext {
-  return {
-    now: typeof now === "string" ? new Date(now) : now,
-    dynamicPartitions: async (name: string) => dynamic[name] ?? [],
-  };
-}
+export { fixedPartitionsContext } from "./fixed-partitions-context.ts";
 
 export interface Refusal {
   readonly code: string;
