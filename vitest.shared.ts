@@ -6,6 +6,7 @@ export const shared: ViteUserConfig = {
   test: {
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
     testTimeout: 30_000,
+    passWithNoTests: true,
     hookTimeout: 60_000,
   },
 };
