@@ -1,0 +1,87 @@
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { isOrchError } from "./errors.ts";
+import { builtinInstancePlugin, createFromInstanceConfig, loadInstanceConfig, parseInstanceConfig } from "./instance-config.ts";
+import { definePlugin, PluginRegistry } from "./plugin.ts";
+
+const context = { serializers: undefined as never, baseDir: "/p", instanceDir: "/p/.orch" };
+
+describe("instance config", () => {
+  it("fills defaults for an empty file", () => {
+    const config = parseInstanceConfig("", "orch.yaml");
+    expect(config).toMatchObject({
+      plugins: [],
+      storage: { type: "sqlite", config: {} },
+      executor: { type: "in_process", config: {} },
+      io: { baseDir: ".orch/storage" },
+      retention: {},
+      runs: { heartbeatMs: 5000, staleAfterMs: 30000 },
+    });
+    expect(config.module).toBeUndefined();
+  });
+
+  it("reads every section from a file", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "orch-config-"));
+    const path = join(dir, "orch.yaml");
+    await writeFile(
+      path,
+      ["module: ./defs.ts", "plugins: ['@orch/threads']", "storage:", "  type: memory", "executor:", "  type: threads", "  config: { maxThreads: 2 }",
+        "io: { baseDir: data }", "retention: { maxAgeDays: 7, maxEventRows: 1000 }", "runs: { maxConcurrent: 2 }"].join("\n"),
+    );
+    const config = await loadInstanceConfig(path);
+    expect(config).toMatchObject({ module: "./defs.ts", plugins: ["@orch/threads"], storage: { type: "memory" }, executor: { type: "threads", config: { maxThreads: 2 } } });
+    expect(config.retention).toEqual({ maxAgeDays: 7, maxEventRows: 1000 });
+    expect(config.runs).toEqual({ maxConcurrent: 2, heartbeatMs: 5000, staleAfterMs: 30000 });
+    expect(config.source.dir).toBe(dir);
+  });
+
+  it("lists every zod issue with its YAML path and line", () => {
+    const text = ["storage:", "  type: 3", "retention:", "  maxAgeDays: -1", "colour: blue"].join("\n");
+    const error = (() => {
+      try {
+        parseInstanceConfig(text, "orch.yaml");
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(isOrchError(error, "INVALID_INSTANCE_CONFIG")).toBe(true);
+    const message = (error as Error).message;
+    expect(message).toContain("orch.yaml has 3 problems:");
+    expect(message).toMatch(/- orch\.yaml:2:9 storage\.type: .*string/);
+    expect(message).toMatch(/- orch\.yaml:4:15 retention\.maxAgeDays: .*>0/);
+    expect(message).toMatch(/- orch\.yaml:5:9 \(root\): Unrecognized key: "colour"/);
+  });
+
+  it("points at the line of a YAML syntax error", () => {
+    expect(() => parseInstanceConfig("storage:\n  type: [memory\n", "orch.yaml")).toThrow(/orch\.yaml is not valid YAML:\n {2}- orch\.yaml:\d+:\d+: /);
+  });
+
+  it("creates built-ins and names the registered entries for an unknown one", async () => {
+    const registry = new PluginRegistry([builtinInstancePlugin]);
+    const storage = await createFromInstanceConfig(registry, "storage", parseInstanceConfig("storage: { type: memory }", "orch.yaml"), context);
+    expect(storage.name).toBe("memory");
+    const executor = await createFromInstanceConfig(registry, "executor", parseInstanceConfig("executor: { config: { maxConcurrency: 2 } }", "orch.yaml"), context);
+    expect(executor.name).toBe("in_process");
+
+    const unknown = parseInstanceConfig("storage:\n  type: postgres\n", "orch.yaml");
+    await expect(createFromInstanceConfig(registry, "storage", unknown, context)).rejects.toThrow(
+      'orch.yaml:2:9: storage.type "postgres" is not registered. Registered: memory.',
+    );
+  });
+
+  it("validates a plugin's config with its own schema, at its YAML path", async () => {
+    const plugin = definePlugin({
+      name: "fast",
+      core: "^0.1.0",
+      executors: { fast: { config: z.object({ workers: z.number().int() }).strict(), create: () => ({ name: "fast", execute: async () => [] }) } },
+    });
+    const registry = new PluginRegistry([builtinInstancePlugin, plugin]);
+    const bad = parseInstanceConfig("executor:\n  type: fast\n  config:\n    workers: many\n", "orch.yaml");
+    await expect(createFromInstanceConfig(registry, "executor", bad, context)).rejects.toThrow(/executor "fast" config has 1 problem:\n {2}- orch\.yaml:4:14 executor\.config\.workers: /);
+    const good = parseInstanceConfig("executor: { type: fast, config: { workers: 2 } }", "orch.yaml");
+    expect((await createFromInstanceConfig(registry, "executor", good, context)).name).toBe("fast");
+  });
+});

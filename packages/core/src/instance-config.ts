@@ -1,0 +1,180 @@
+import { readFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import { LineCounter, parseDocument, type Document } from "yaml";
+import { z } from "zod";
+import { ErrorCode, OrchError } from "./errors.ts";
+import { inProcessExecutor } from "./execution/in-process-executor.ts";
+import type { Executor } from "./executor.ts";
+import { definePlugin, type PluginFactoryContext, type PluginRegistry } from "./plugin.ts";
+import type { InstanceStorage } from "./storage.ts";
+import { memoryStorage } from "./storage/memory-storage.ts";
+import { CORE_VERSION } from "./version.ts";
+import { formatZodIssues } from "./zod-issues.ts";
+
+export const INVALID_INSTANCE_CONFIG = "INVALID_INSTANCE_CONFIG";
+
+const pluginChoice = (defaultType: string) =>
+  z
+    .object({
+      /** The registered name: a built-in or one a plugin listed under `plugins:` adds. */
+      type: z.string().min(1).default(defaultType),
+      /** Validated by the chosen factory's own schema. */
+      config: z.record(z.string(), z.unknown()).default({}),
+    })
+    .strict()
+    .default({ type: defaultType, config: {} });
+
+/** `orch.yaml`: how an instance stores runs, executes steps and keeps outputs. Every key is optional. */
+export const instanceConfigSchema = z
+  .object({
+    /** The definitions module, relative to orch.yaml: `module: ./defs.ts`. */
+    module: z.string().min(1).optional(),
+    /** Module specifiers of plugins to register (`@orch/threads`, `./plugins/mine.ts`); never discovered. */
+    plugins: z.array(z.string().min(1)).default([]),
+    storage: pluginChoice("sqlite"),
+    executor: pluginChoice("in_process"),
+    io: z
+      .object({ baseDir: z.string().min(1).default(".orch/storage") })
+      .strict()
+      .default({ baseDir: ".orch/storage" }),
+    retention: z
+      .object({ maxAgeDays: z.number().positive().optional(), maxEventRows: z.number().int().positive().optional() })
+      .strict()
+      .default({}),
+    runs: z
+      .object({
+        /** Most runs in STARTED at once on this instance; a new run waits for a slot. */
+        maxConcurrent: z.number().int().positive().optional(),
+        heartbeatMs: z.number().int().positive().default(5_000),
+        /** A running run whose heartbeat is older than this is marked failed (its worker died). */
+        staleAfterMs: z.number().int().positive().default(30_000),
+      })
+      .strict()
+      .default({ heartbeatMs: 5_000, staleAfterMs: 30_000 }),
+  })
+  .strict();
+
+export type InstanceConfigValues = z.output<typeof instanceConfigSchema>;
+
+export interface InstanceConfig extends InstanceConfigValues {
+  readonly source: {
+    /** The orch.yaml path (or a label when parsed from text). */
+    readonly path: string;
+    /** Relative paths in the config resolve against this folder. */
+    readonly dir: string;
+    /** `orch.yaml:3:9` for a key path, so every message points at the line to fix. */
+    locate(path: readonly PropertyKey[]): string;
+  };
+}
+
+/** Parses and validates orch.yaml text; refuses with every problem listed at its YAML path and line. */
+export function parseInstanceConfig(text: string, path: string): InstanceConfig {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    const lines = doc.errors.map((e) => {
+      const pos = lineCounter.linePos(e.pos[0]);
+      return `  - ${path}:${pos.line}:${pos.col}: ${e.message.split("\n")[0]}`;
+    });
+    throw new OrchError(INVALID_INSTANCE_CONFIG, `${path} is not valid YAML:\n${lines.join("\n")}`, { details: { path } });
+  }
+  const locate = (keyPath: readonly PropertyKey[]) => `${path}:${lineOf(doc, lineCounter, keyPath)}`;
+  const result = instanceConfigSchema.safeParse(doc.toJS() ?? {});
+  if (!result.success) {
+    throw new OrchError(INVALID_INSTANCE_CONFIG, `${path} has ${plural(result.error.issues.length, "problem")}:\n${describeIssues(result.error.issues, "", locate)}`, {
+      details: { path, issues: result.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })) },
+    });
+  }
+  return { ...result.data, source: { path, dir: dirname(resolve(path)), locate } };
+}
+
+/** Reads and validates an orch.yaml file. */
+export async function loadInstanceConfig(path: string): Promise<InstanceConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    throw new OrchError(INVALID_INSTANCE_CONFIG, `Cannot read instance config ${path}: ${(error as Error).message}`, { cause: error, details: { path } });
+  }
+  return parseInstanceConfig(text, path);
+}
+
+/** The storages and executors every instance has: `memory` storage and the `in_process` executor. */
+export const builtinInstancePlugin = definePlugin({
+  name: "orch-builtin",
+  core: `^${CORE_VERSION}`,
+  storages: {
+    memory: { description: "Runs and events in process memory; gone when the process ends.", config: z.object({}).strict(), create: () => memoryStorage() },
+  },
+  executors: {
+    in_process: {
+      description: "Every step on the main thread (async work overlaps).",
+      config: z.object({ maxConcurrency: z.number().int().positive().optional() }).strict(),
+      create: (config: { maxConcurrency?: number | undefined }) =>
+        inProcessExecutor(config.maxConcurrency !== undefined ? { maxConcurrency: config.maxConcurrency } : {}),
+    },
+  },
+});
+
+/**
+ * Builds the configured storage or executor: looks the name up in the registry (an unknown name lists the
+ * registered ones), validates `config` with the factory's schema, then creates it.
+ */
+export async function createFromInstanceConfig(registry: PluginRegistry, what: "storage", config: InstanceConfig, context: PluginFactoryContext): Promise<InstanceStorage>;
+export async function createFromInstanceConfig(registry: PluginRegistry, what: "executor", config: InstanceConfig, context: PluginFactoryContext): Promise<Executor>;
+export async function createFromInstanceConfig(
+  registry: PluginRegistry,
+  what: "storage" | "executor",
+  config: InstanceConfig,
+  context: PluginFactoryContext,
+): Promise<InstanceStorage | Executor> {
+  const choice = config[what];
+  const kind = what === "storage" ? "storages" : "executors";
+  let factory;
+  try {
+    factory = registry.get(kind, choice.type);
+  } catch (error) {
+    const known = registry.names(kind);
+    throw new OrchError(
+      ErrorCode.UNKNOWN_PLUGIN_ENTRY,
+      `${config.source.locate([what, "type"])}: ${what}.type "${choice.type}" is not registered. Registered: ${known.join(", ") || "(none)"}. Plugins are registered by listing their module under \`plugins:\` in ${config.source.path}.`,
+      { cause: error, details: { path: config.source.path, key: `${what}.type`, known } },
+    );
+  }
+  const parsed = factory.config.safeParse(choice.config);
+  if (!parsed.success) {
+    throw new OrchError(
+      INVALID_INSTANCE_CONFIG,
+      `${config.source.path}: ${what} "${choice.type}" config has ${plural(parsed.error.issues.length, "problem")}:\n${describeIssues(parsed.error.issues, `${what}.config`, (p) => config.source.locate([what, "config", ...p]))}`,
+      { details: { path: config.source.path, key: `${what}.config` } },
+    );
+  }
+  return factory.create(parsed.data, context);
+}
+
+function describeIssues(issues: readonly z.core.$ZodIssue[], prefix: string, locate: (path: readonly PropertyKey[]) => string): string {
+  const texts = formatZodIssues(issues, prefix);
+  return issues
+    .map((issue, i) => {
+      const keyPath = issue.code === "unrecognized_keys" && issue.keys[0] !== undefined ? [...issue.path, issue.keys[0]] : issue.path;
+      return `  - ${locate(keyPath)} ${texts[i]}`;
+    })
+    .join("\n");
+}
+
+/** The line:col of the deepest node on `path` that exists in the document (a missing key points at its parent). */
+function lineOf(doc: Document, counter: LineCounter, path: readonly PropertyKey[]): string {
+  for (let n = path.length; n >= 0; n--) {
+    const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n) as unknown[], true);
+    const range = (node as { range?: [number, number, number] } | undefined)?.range;
+    if (range) {
+      const pos = counter.linePos(range[0]);
+      return `${pos.line}:${pos.col}`;
+    }
+  }
+  return "1:1";
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
