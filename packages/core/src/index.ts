@@ -38,3 +38,7 @@ export { RunEventBus } from "./execution/event-bus.ts";
 export { runLogger, type RunServices } from "./execution/run-services.ts";
 export { selectAssetKeys } from "./execution/select.ts";
 export { createIOManagers, materialize, type MaterializeOptions, type RunResult } from "./execution/materialize.ts";
+export * from "./loggers/index.ts";
+export { reexecute, ReexecuteErrorCode, type ReexecuteOptions } from "./execution/reexecute.ts";
+export { CRASHED_RUN_REASON, RUN_WORKER_CRASHED, detectCrashedRuns, type DetectCrashedRunsOptions } from "./execution/crash-detection.ts";
+export * from "./instance-config.ts";
