@@ -16,7 +16,7 @@ describe("instance config", () => {
       plugins: [],
       storage: { type: "sqlite", config: {} },
       executor: { type: "in_process", config: {} },
-      io: { baseDir: ".orch/storage" },
+      io: {},
       retention: {},
       runs: { heartbeatMs: 5000, staleAfterMs: 30000 },
     });

@@ -34,9 +34,12 @@ export const instanceConfigSchema = z
     storage: pluginChoice("sqlite"),
     executor: pluginChoice("in_process"),
     io: z
-      .object({ baseDir: z.string().min(1).default(".orch/storage") })
+      .object({
+        /** The filesystem IO manager's root, relative to orch.yaml. Default: `storage/` in the instance home. */
+        baseDir: z.string().min(1).optional(),
+      })
       .strict()
-      .default({ baseDir: ".orch/storage" }),
+      .default({}),
     retention: z
       .object({ maxAgeDays: z.number().positive().optional(), maxEventRows: z.number().int().positive().optional() })
       .strict()
