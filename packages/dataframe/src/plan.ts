@@ -69,7 +69,7 @@ export function buildPlan(schema: FrameSchema, actual: Record<string, pl.DataTyp
       plan.structural.push({ column: name, name: `dtype ${expected}`, severity, passed: true });
     }
     usable.set(name, expr);
-    if (!spec.nullable) plan.rowChecks.push({ column: name, name: "not null", severity, failing: expr.isNull(), sample: pl.lit(null) });
+    if (!spec.nullable) plan.rowChecks.push({ column: name, name: "not null", severity, failing: pl.col(name).isNull(), sample: pl.lit(null) }); // values a cast nulls are the cast check's
     for (const check of spec.checks) {
       plan.rowChecks.push({
         column: name, name: check.name, severity: check.severity ?? severity, failing: check.failing(expr), sample: displayable(expr, spec.dtype),
@@ -112,8 +112,9 @@ function addFrameChecks(schema: FrameSchema, actual: Record<string, pl.DataType>
       approximate: true,
     });
   }
-  const wholeRow = pl.struct([...usable].map(([k, e]) => displayable(e, schema.columns[k]!.spec.dtype).alias(k)));
-  for (const check of options.checks ?? []) {
+  const checks = options.checks ?? [];
+  const wholeRow = checks.length && usable.size ? pl.struct([...usable].map(([k, e]) => displayable(e, schema.columns[k]!.spec.dtype).alias(k))) : pl.lit(null);
+  for (const check of checks) {
     plan.rowChecks.push({ column: null, name: check.name, severity: check.severity ?? severity, failing: check.check.not(), sample: wholeRow });
   }
 }

@@ -1,0 +1,158 @@
+import { describe, expect, it } from "vitest";
+import pl from "nodejs-polars";
+import { tableFromIPC } from "apache-arrow";
+import { col, frame, frameToIPC, isArrowTable, isPolarsDataFrame, isPolarsLazyFrame } from "./index.ts";
+
+const ts = (ms: number[]) => pl.Series(ms).cast(pl.Int64).cast(pl.Datetime("ms", "UTC"));
+
+const Orders = frame(
+  {
+    order_id: col.int64().unique(),
+    amount: col.float64().min(0),
+    status: col.utf8().isin(["placed", "shipped", "returned"]),
+    sku: col.utf8().matches(/^SKU-\d+$/).length({ max: 8 }),
+    ordered_at: col.datetime("ms", "UTC").min(new Date(0), { exclusive: true }),
+  },
+  { name: "Orders", uniqueTogether: [["order_id", "status"]] },
+);
+
+function orders(overrides: Record<string, pl.Series | unknown[]> = {}) {
+  return pl.DataFrame({
+    order_id: pl.Series([1, 2, 3, 4]).cast(pl.Int64),
+    amount: [10, 0, 2.5, 99],
+    status: ["placed", "shipped", "returned", "placed"],
+    sku: ["SKU-1", "SKU-2", "SKU-3", "SKU-4"],
+    ordered_at: ts([1, 2, 3, 4]),
+    ...overrides,
+  });
+}
+
+const failed = (report: { outcomes: readonly { passed: boolean; column: string | null; check: string }[] }) =>
+  report.outcomes.filter((o) => !o.passed).map((o) => `${o.column ?? "(frame)"}: ${o.check}`);
+
+describe("validate", () => {
+  it("passes a valid frame and reports row count and column statistics", async () => {
+    const report = await Orders.validate(orders());
+    expect(report.passed).toBe(true);
+    expect(report.rows).toBe(4);
+    expect(report.columns.amount).toEqual({ dtype: "float64", nullCount: 0, min: 0, max: 99, distinctCount: 4 });
+    expect(report.columns.ordered_at!.min).toEqual(new Date(1));
+    expect(report.columns.status!.distinctCount).toBe(3);
+  });
+
+  it("reports every failing check with its column, failing row count and examples", async () => {
+    const report = await Orders.validate(
+      orders({
+        order_id: pl.Series([1, 1, 3, 3]).cast(pl.Int64),
+        amount: [-1, null, -3, 5],
+        status: ["placed", "placed", "lost", "returned"],
+        sku: ["SKU-1", "sku-2", "SKU-123456", "SKU-4"],
+        ordered_at: ts([0, 2, 3, 4]),
+      }),
+    );
+    expect(report.passed).toBe(false);
+    expect(report.severity).toBe("error");
+    expect(failed(report)).toEqual([
+      "order_id: unique",
+      "amount: not null",
+      "amount: >= 0",
+      "status: isin(\"placed\", \"shipped\", \"returned\")",
+      "sku: matches(/^SKU-\\d+$/)",
+      "sku: length(..8)",
+      "ordered_at: > 1970-01-01T00:00:00.000Z",
+      "(frame): unique together (order_id, status)",
+    ]);
+    const byCheck = Object.fromEntries(report.outcomes.map((o) => [`${o.column}:${o.check}`, o]));
+    expect(byCheck["order_id:unique"]).toMatchObject({ failingRows: 2, examples: [1, 3] });
+    expect(byCheck["amount:>= 0"]).toMatchObject({ failingRows: 2, examples: [-1, -3] });
+    expect(byCheck["amount:not null"]).toMatchObject({ failingRows: 1 });
+    expect(byCheck["sku:length(..8)"]).toMatchObject({ failingRows: 1, examples: ["SKU-123456"] });
+    expect(byCheck["null:unique together (order_id, status)"]).toMatchObject({ failingRows: 1, examples: [{ order_id: 1, status: "placed" }] });
+  });
+
+  it("keeps at most sampleSize examples", async () => {
+    const n = 50;
+    const df = pl.DataFrame({ v: pl.Series(Array.from({ length: n }, (_, i) => -i - 1)).cast(pl.Int32) });
+    const report = await frame({ v: col.int32().min(0) }).validate(df);
+    expect(report.outcomes.find((o) => o.check === ">= 0")).toMatchObject({ failingRows: 50, examples: [-1, -2, -3, -4, -5, -6, -7, -8, -9, -10] });
+    const three = await frame({ v: col.int32().min(0) }).validate(df, { sampleSize: 3 });
+    expect(three.outcomes.find((o) => o.check === ">= 0")!.examples).toHaveLength(3);
+  });
+
+  it("accepts a LazyFrame and an Arrow Table", async () => {
+    expect((await Orders.validate(orders().lazy())).passed).toBe(true);
+    const table = tableFromIPC(frameToIPC(orders({ amount: [1, -2, 3, 4] })));
+    const report = await Orders.validate(table);
+    expect(failed(report)).toEqual(["amount: >= 0"]);
+  });
+
+  it("checks dtypes, missing and extra columns, order and row count", async () => {
+    const schema = frame({ a: col.int32(), b: col.utf8(), c: col.boolean().optional() }, { strict: true, ordered: true, rows: { min: 3 } });
+    const report = await schema.validate(pl.DataFrame({ b: ["x"], a: [1.5], extra: [true] }));
+    expect(report.outcomes.filter((o) => !o.passed).map((o) => [o.column, o.check, o.detail])).toEqual([
+      ["a", "dtype int32", "found float64"],
+      [null, "no extra columns", "extra: extra"],
+      [null, "column order", "found b, a"],
+      [null, "row count 3..∞", "found 1 rows"],
+    ]);
+    const missing = await schema.validate(pl.DataFrame({ a: pl.Series([1, 2, 3]).cast(pl.Int32) }));
+    expect(missing.outcomes.filter((o) => !o.passed).map((o) => [o.column, o.detail])).toEqual([["b", "column is missing"]]);
+  });
+
+  it("runs named custom column and frame checks written as Polars expressions", async () => {
+    const schema = frame(
+      { start: col.int32(), end: col.int32().check("even", (c) => c.modulo(2).eq(0)) },
+      { checks: [{ name: "start before end", check: pl.col("start").lt(pl.col("end")) }] },
+    );
+    const df = pl.DataFrame({ start: pl.Series([1, 5, 2]).cast(pl.Int32), end: pl.Series([2, 4, 3]).cast(pl.Int32) });
+    const report = await schema.validate(df);
+    expect(report.outcomes.filter((o) => !o.passed).map((o) => [o.column, o.check, o.failingRows, o.examples])).toEqual([
+      ["end", "even", 1, [3]],
+      [null, "start before end", 1, [{ start: 5, end: 4 }]],
+    ]);
+  });
+
+  it("allows nulls only in nullable columns, and value checks skip nulls", async () => {
+    const schema = frame({ a: col.float64().nullable().min(0).isin([1, 2]), b: col.categorical().notin(["x"]) });
+    const df = pl.DataFrame({ a: [1, null, 2], b: pl.Series(["y", "x", "z"]).cast(pl.Categorical) });
+    const report = await schema.validate(df);
+    expect(failed(report)).toEqual(['b: notin("x")']);
+    expect(report.columns.a!.nullCount).toBe(1);
+  });
+
+  it("uses per-check severity: only warnings fail with severity warn", async () => {
+    const schema = frame({ a: col.float64().max(10, { severity: "warn" }), b: col.utf8() });
+    const warnOnly = await schema.validate(pl.DataFrame({ a: [11], b: ["x"] }));
+    expect([warnOnly.passed, warnOnly.severity]).toEqual([false, "warn"]);
+    const both = await schema.validate(pl.DataFrame({ a: [11], b: [null] as (string | null)[] }));
+    expect(both.severity).toBe("error");
+    const warnSchema = frame({ b: col.utf8() }, { severity: "warn" });
+    expect((await warnSchema.validate(pl.DataFrame({ b: [null] as (string | null)[] }))).severity).toBe("warn");
+  });
+});
+
+describe("coercion", () => {
+  const Schema = frame({ id: col.int32(), when: col.date() }, { coerce: true });
+
+  it("casts to the declared dtypes and returns the same kind of frame", async () => {
+    const df = pl.DataFrame({ id: [1, 2], when: ["2024-01-01", "2024-02-29"] });
+    const report = await Schema.validate(df);
+    expect(report.passed).toBe(true);
+    expect(isPolarsDataFrame(report.coerced)).toBe(true);
+    const coerced = report.coerced as pl.DataFrame;
+    expect(String(coerced.schema.id)).toBe(String(pl.Int32));
+    expect(coerced.getColumn("when").toArray()).toEqual([new Date("2024-01-01"), new Date("2024-02-29")]);
+    expect(isPolarsLazyFrame((await Schema.validate(df.lazy())).coerced)).toBe(true);
+    expect(isArrowTable((await Schema.validate(tableFromIPC(frameToIPC(df)))).coerced)).toBe(true);
+  });
+
+  it("fails clearly when a cast would lose data, with the values that would be lost", async () => {
+    const report = await Schema.validate(pl.DataFrame({ id: [1, 2.5, 3e10], when: ["2024-01-01", "not a date", "2024-03-01"] }));
+    expect(report.passed).toBe(false);
+    expect(report.coerced).toBeUndefined();
+    expect(report.outcomes.filter((o) => !o.passed).map((o) => [o.column, o.check, o.failingRows, o.examples])).toEqual([
+      ["id", "cast float64 → int32", 2, [2.5, 3e10]],
+      ["when", "cast utf8 → date", 1, ["not a date"]],
+    ]);
+  });
+});
