@@ -7,3 +7,4 @@ export { frameFromIPC, frameToIPC } from "./ipc.ts";
 export { formatReport, reportMetadata } from "./report.ts";
 export { undeclaredFrameError } from "./type-check.ts";
 export type { CheckOutcome, ColumnStats, ValidateOptions, ValidationReport } from "./validate.ts";
+export { arrowIpcSerializer, dataframePlugin, parquetSerializer } from "./serializers.ts";
