@@ -68,12 +68,12 @@ describe("validatePartitionKey", () => {
   it("refuses an unknown static key with the closest keys", async () => {
     const { code, message } = await refusal(() => validatePartitionKey(regions, context, "eu-centrl"));
     expect(code).toBe("UNKNOWN_PARTITION");
-    expect(message).toContain('partition "eu-centrl" does not exist in static (us-east, us-west, eu-central, eu-west): the closest keys are "eu-central"');
+    expect(message).toContain('Partition "eu-centrl" does not exist in static (us-east, us-west, eu-central, eu-west): the closest keys are "eu-central"');
   });
 
   it("refuses a window that has not ended yet", async () => {
     const { message } = await refusal(() => validatePartitionKey(daily, context, "2024-02-03"));
-    expect(message).toContain('partition "2024-02-03" does not exist in daily from 2024-01-25 (UTC): it is after the last partition');
+    expect(message).toContain('Partition "2024-02-03" does not exist in daily from 2024-01-25 (UTC): it is after the last partition');
   });
 
   it("says which dimension of a multi key is unknown", async () => {

@@ -36,7 +36,8 @@ async function whyUnknown(definition: PartitionsDefinition, context: PartitionsC
 
 async function unknownKeyError(definition: PartitionsDefinition, context: PartitionsContext, keys: readonly string[], key: string, prefix: string) {
   const why = await whyUnknown(definition, context, keys, key);
-  return new OrchError(ErrorCode.UNKNOWN_PARTITION, `${prefix}partition "${key}" does not exist in ${definition.description}: ${why}.`, {
+  const subject = prefix ? `${prefix}partition` : "Partition";
+  return new OrchError(ErrorCode.UNKNOWN_PARTITION, `${subject} "${key}" does not exist in ${definition.description}: ${why}.`, {
     details: { key, partitions: definition.description },
   });
 }
