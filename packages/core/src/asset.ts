@@ -126,6 +126,8 @@ export interface AssetOptions<TIns extends AssetInsShape, TOut, S, TResources ex
   /** A runtime type for the output (e.g. a dataframe schema), checked before the value is stored. */
   output?: TypeCheck<TOut>;
   partitions?: PartitionsDefinition;
+  /** For range runs: one step per partition (default) or one step for the whole range. */
+  backfillPolicy?: "per_partition" | "single_run";
   hooks?: readonly StepHook[];
   executionHint?: "main" | "any";
   compute(context: AssetContext<TIns, ConfigOf<S>, TResources>): TOut | Output<TOut> | Promise<TOut | Output<TOut>>;
@@ -168,6 +170,7 @@ export function asset<const TIns extends AssetInsShape = {}, TOut = unknown, S e
     hooks: [...(options.hooks ?? [])],
     tags,
     ...(options.partitions ? { partitions: options.partitions } : {}),
+    ...(options.backfillPolicy ? { backfillPolicy: options.backfillPolicy } : {}),
     ...(options.executionHint ? { executionHint: options.executionHint } : {}),
     ...(options.description !== undefined ? { description: options.description } : {}),
     async invoke(inv: NodeInvocation): Promise<NodeResult> {

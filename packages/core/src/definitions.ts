@@ -1,4 +1,6 @@
 import { AssetGraph } from "./asset-graph.ts";
+import { assetKeyToString } from "./asset-key.ts";
+import { checkMappingCompatible } from "./partitions/check-mapping.ts";
 import { DEFAULT_IO_MANAGER_KEY, type AssetsDefinition } from "./asset.ts";
 import { ErrorCode, OrchError } from "./errors.ts";
 import type { StepHook } from "./hooks.ts";
@@ -104,6 +106,16 @@ export function defineDefinitions(input: DefinitionsInput): Definitions {
           { details: { owner, ioManager: output.ioManagerKey } },
         );
       }
+    }
+  }
+  // Partition mappings are checked here, at definition time, so incompatible partitionings never reach a run.
+  for (const node of graph.nodes.values()) {
+    for (const input of node.inputs) {
+      if (input.source.kind !== "asset") continue;
+      const upstreamId = assetKeyToString(input.source.assetKey);
+      const upstream = graph.spec(upstreamId);
+      if (!upstream.partitions && input.partitionMapping === undefined) continue;
+      checkMappingCompatible({ assetKey: upstreamId, partitions: upstream.partitions }, { assetKey: node.id, partitions: node.partitions }, input.partitionMapping);
     }
   }
   for (const listener of listeners) for (const key of listener.resources ?? []) requireResource(`Listener "${listener.name}"`, key);

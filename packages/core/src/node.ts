@@ -25,6 +25,11 @@ export interface ExecutableNode {
   readonly hooks: readonly StepHook[];
   readonly tags: Readonly<Record<string, string>>;
   readonly partitions?: PartitionsDefinition;
+  /**
+   * How a run over a range of partitions executes this node: `per_partition` (default) plans one step per
+   * partition; `single_run` plans one step that receives every key (and returns a Map keyed by partition).
+   */
+  readonly backfillPolicy?: "per_partition" | "single_run";
   /** `main` keeps the step on the main thread under thread executors. */
   readonly executionHint?: "main" | "any";
   /** Where the definition was declared, for messages. */

@@ -12,7 +12,9 @@ export interface PlannedInput {
   readonly upstreamOutputName: string;
   /** For re-execution: the run whose output is reused. */
   readonly upstreamRunId?: string;
-  /** Upstream partitions to read (mapped from the step's own partition). */
+  /** The one upstream partition to read, as a plain value (identity mappings). */
+  readonly partitionKey?: string;
+  /** Upstream partitions to read as a Map keyed by partition (every other mapping). */
   readonly partitionKeys?: readonly string[];
 }
 

@@ -16,6 +16,7 @@ import { memoryStorage } from "../storage/index.ts";
 import { RunEventBus } from "./event-bus.ts";
 import { inProcessExecutor } from "./in-process-executor.ts";
 import { buildPlan } from "./planner.ts";
+import { applyPartitions, needsPartitionPlanning } from "./partition-planner.ts";
 import { ResourceScope } from "./resource-scope.ts";
 import { resolveRunConfig, type RunConfig } from "./run-config.ts";
 import { runLogger, type RunServices } from "./run-services.ts";
@@ -71,11 +72,15 @@ export interface RunResult {
 export async function materialize(definitions: Definitions, options: MaterializeOptions = {}): Promise<RunResult> {
   const instance = options.instance ?? memoryStorage();
   const assetKeys = selectAssetKeys(definitions, options.selection);
-  const fullPlan = buildPlan(definitions, {
-    assetKeys,
-    ...(options.partitionKey !== undefined ? { partitionKey: options.partitionKey } : {}),
-    ...(options.partitionRange !== undefined ? { partitionRange: options.partitionRange } : {}),
-  });
+  const basePlan = buildPlan(definitions, { assetKeys });
+  const fullPlan =
+    needsPartitionPlanning(definitions, basePlan) || options.partitionKey !== undefined || options.partitionRange !== undefined
+      ? await applyPartitions(definitions, basePlan, {
+          ...(options.partitionKey !== undefined ? { partitionKey: options.partitionKey } : {}),
+          ...(options.partitionRange !== undefined ? { partitionRange: options.partitionRange } : {}),
+          context: { dynamicPartitions: (name) => instance.getDynamicPartitions(name) },
+        })
+      : basePlan;
   const plan = options.stepKeys ? restrictPlan(fullPlan, options.stepKeys, options.parentRunId) : fullPlan;
   const config = resolveRunConfig(definitions, plan.steps, options.runConfig);
   const serializers = new SerializerRegistry();

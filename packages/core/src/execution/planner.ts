@@ -3,20 +3,16 @@ import type { Definitions } from "../definitions.ts";
 import { ErrorCode, OrchError } from "../errors.ts";
 import type { ExecutableNode } from "../node.ts";
 import type { ExecutionPlan, PlannedInput, PlannedStep } from "../plan.ts";
-import type { PartitionRange } from "../run-record.ts";
 
 export interface PlanOptions {
   /** Asset ids (`a/b`) to materialize. */
   readonly assetKeys: ReadonlySet<string>;
-  readonly partitionKey?: string;
-  readonly partitionRange?: PartitionRange;
-  /** Keys of the range, resolved by the caller from the partitions definition. */
-  readonly partitionKeys?: readonly string[];
 }
 
 /**
  * Turns a set of selected assets into steps: one per producing node, with the outputs selected, inputs wired to
  * the step that produces them in this run or, when the upstream is not selected, to its stored value.
+ * Partitions are applied afterwards by `applyPartitions`.
  */
 export function buildPlan(definitions: Definitions, options: PlanOptions): ExecutionPlan {
   const graph = definitions.graph;
@@ -83,7 +79,6 @@ export function buildPlan(definitions: Definitions, options: PlanOptions): Execu
       const stepKey = producer && options.assetKeys.has(id) ? stepOfNode.get(producer.id) : undefined;
       if (stepKey && stepKey !== node.id) deps.add(stepKey);
     }
-    const partitioned = node.partitions !== undefined;
     return {
       key: node.id,
       nodeId: node.id,
@@ -91,17 +86,10 @@ export function buildPlan(definitions: Definitions, options: PlanOptions): Execu
       deps: [...deps],
       inputs,
       selectedOutputs: selectedByNode.get(node.id)!,
-      ...(partitioned && options.partitionKey !== undefined ? { partitionKey: options.partitionKey } : {}),
-      ...(partitioned && options.partitionKeys !== undefined ? { partitionKeys: options.partitionKeys } : {}),
       tags: node.tags,
       ...(node.executionHint ? { executionHint: node.executionHint } : {}),
     };
   });
 
-  return {
-    steps,
-    assetKeys: [...options.assetKeys],
-    ...(options.partitionKey !== undefined ? { partitionKey: options.partitionKey } : {}),
-    ...(options.partitionRange !== undefined ? { partitionRange: options.partitionRange } : {}),
-  };
+  return { steps, assetKeys: [...options.assetKeys] };
 }

@@ -180,7 +180,8 @@ async function loadInput(
       definitionMetadata: upstreamOutput?.metadata ?? {},
     },
     log,
-    ...(input.partitionKeys !== undefined ? { partitionKeys: input.partitionKeys } : step.partitionKey !== undefined && assetSpec?.partitions ? { partitionKey: step.partitionKey } : {}),
+    ...(input.partitionKey !== undefined ? { partitionKey: input.partitionKey } : {}),
+    ...(input.partitionKeys !== undefined ? { partitionKeys: input.partitionKeys } : {}),
   };
   const value = await services.ioManager(ioManagerKey).loadInput(context);
   await emit({
@@ -264,9 +265,11 @@ async function runHooks(
 }
 
 function timeWindowOf(node: ExecutableNode, step: PlannedStep) {
-  if (step.partitionKey === undefined || !node.partitions?.timeWindow) return {};
-  const window = node.partitions.timeWindow(step.partitionKey);
-  return window ? { timeWindow: window } : {};
+  const keys = step.partitionKeys ?? (step.partitionKey !== undefined ? [step.partitionKey] : []);
+  if (keys.length === 0 || !node.partitions?.timeWindow) return {};
+  const first = node.partitions.timeWindow(keys[0]!);
+  const last = node.partitions.timeWindow(keys[keys.length - 1]!);
+  return first && last ? { timeWindow: { start: first.start, end: last.end } } : {};
 }
 
 function partitionScope(step: PlannedStep) {
