@@ -1,2 +1,3 @@
 export { describeStorageContract, type StorageContractOptions } from "./storage-contract.ts";
 export { describeResourceContract, type ResourceContractOptions } from "./resource-contract.ts";
+export * from "./executor-contract.ts";

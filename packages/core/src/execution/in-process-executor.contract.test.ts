@@ -1,0 +1,4 @@
+import { describeExecutorContract } from "../testing/executor-contract.ts";
+import { inProcessExecutor } from "./in-process-executor.ts";
+
+describeExecutorContract("inProcessExecutor", () => inProcessExecutor());

@@ -1,0 +1,48 @@
+import { Piscina } from "piscina";
+import type { ThreadsExecutorConfig } from "./options.ts";
+import type { TaskRequest, TaskResult } from "./protocol.ts";
+import { StepChannel, type ChannelHost } from "./step-channel.ts";
+
+// Source runs as .ts (type stripping), the published package as .js: the worker file sits beside this one.
+const WORKER_FILE = new URL(`./worker/worker${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url).href;
+
+export type StepPool = Piscina<TaskRequest, TaskResult>;
+
+export function createPool(config: ThreadsExecutorConfig): StepPool {
+  const env: Record<string, string> = { ...(process.env as Record<string, string>), ...config.env };
+  // Polars sizes its thread pool when it loads: one step per worker already uses a core each.
+  if (process.env["POLARS_MAX_THREADS"] === undefined && config.env["POLARS_MAX_THREADS"] === undefined) {
+    env["POLARS_MAX_THREADS"] = String(config.polarsMaxThreads);
+  }
+  return new Piscina<TaskRequest, TaskResult>({
+    filename: WORKER_FILE,
+    maxThreads: config.maxThreads,
+    minThreads: config.minThreads,
+    idleTimeout: config.idleTimeoutMs,
+    ...(config.resourceLimits ? { resourceLimits: config.resourceLimits } : {}),
+    env,
+    // Each step is one task on one worker; queued tasks wait for a free worker.
+    concurrentTasksPerWorker: 1,
+  });
+}
+
+/**
+ * Tears down every live worker's resources and IO managers, then destroys the pool. Piscina cannot address a
+ * worker directly, so one teardown task per worker is queued and each waits at a barrier until all have
+ * arrived: no worker can take two, so every worker gets one.
+ */
+export async function closePool(pool: StepPool, host: ChannelHost, timeoutMs = 10_000): Promise<void> {
+  const count = pool.threads.length;
+  if (count > 0) {
+    const channels = Array.from({ length: count }, () => new StepChannel(host));
+    const releaseAll = () => channels.forEach((c) => c.release());
+    let arrived = 0;
+    for (const channel of channels) channel.onArrived(() => ++arrived === count && releaseAll());
+    const timer = setTimeout(releaseAll, timeoutMs);
+    await Promise.allSettled(channels.map((channel) => pool.run({ kind: "teardown", port: channel.port }, { transferList: [channel.port] })));
+    clearTimeout(timer);
+    await Promise.all(channels.map((c) => c.settled()));
+    for (const channel of channels) channel.close();
+  }
+  await pool.destroy();
+}
