@@ -145,6 +145,12 @@ describe("multiToSingleDimensionMapping", () => {
     expect(await byDate.upstreamKeys(["2024-01-02|us", "2024-01-02|eu"], daily, byDateAndRegion, context)).toEqual(["2024-01-02"]);
   });
 
+  it("refuses a missing dimension name", async () => {
+    const { code, message } = await refusal(() => multiToSingleDimensionMapping({ dimension: "" }));
+    expect(code).toBe("INVALID_DEFINITION");
+    expect(message).toContain('needs the name of a dimension: { dimension: "date" }');
+  });
+
   it("refuses a dimension that does not exist", async () => {
     const { code, message } = await refusal(() =>
       multiToSingleDimensionMapping({ dimension: "country" }).upstreamKeys("eu", byDateAndRegion, regions, context),

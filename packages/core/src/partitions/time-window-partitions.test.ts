@@ -42,6 +42,12 @@ describe("dailyPartitions (UTC)", () => {
     expect(daily.keyForTime(new Date("2024-03-06T00:00:00Z"))).toBe("2024-03-06");
   });
 
+  it("refuses an instant that is not a date", async () => {
+    const { code, message } = await refusal(() => daily.keyForTime("yesterday"));
+    expect(code).toBe("INVALID_PARTITION");
+    expect(message).toBe('[orch] "yesterday" is not an ISO date/time (partitions: daily from 2024-01-01 (UTC)).');
+  });
+
   it("refuses malformed keys naming the key and the format", async () => {
     const { code, message } = await refusal(() => daily.timeWindow("2024-1-5"));
     expect(code).toBe("INVALID_PARTITION");
