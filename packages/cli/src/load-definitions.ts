@@ -1,0 +1,22 @@
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { isDefinitions, type Definitions } from "@orch/core";
+import { UsageError } from "./exit-codes.ts";
+
+/**
+ * Imports a TypeScript or JavaScript definitions module (tsx is registered by the bin shim, so no build step)
+ * and returns its default export or its `definitions` export.
+ */
+export async function loadDefinitions(modulePath: string): Promise<Definitions> {
+  const path = resolve(modulePath);
+  if (!existsSync(path)) throw new UsageError(`[orch] [cli] Definitions module ${path} does not exist.`);
+  const mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  for (const candidate of [mod["default"], mod["definitions"]]) {
+    if (isDefinitions(candidate)) return candidate;
+  }
+  const exported = Object.keys(mod).join(", ") || "(nothing)";
+  throw new UsageError(
+    `[orch] [cli] ${path} has no definitions: export them as the default export or as \`definitions\` (made with defineDefinitions()). It exports: ${exported}.`,
+  );
+}

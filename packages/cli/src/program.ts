@@ -1,0 +1,32 @@
+import { Command, Option } from "commander";
+import { CORE_VERSION } from "@orch/core";
+import { registerAsset } from "./commands/asset.ts";
+import { registerDefinitions } from "./commands/definitions.ts";
+import { registerInstance } from "./commands/instance.ts";
+import { registerMaterialize } from "./commands/materialize.ts";
+import { registerReexecute } from "./commands/reexecute.ts";
+import { registerRuns } from "./commands/runs.ts";
+
+/** The `orch` command tree. Usage errors throw (exitOverride) so main() decides the exit code. */
+export function createProgram(): Command {
+  const program = new Command("orch")
+    .description("orch: software-defined assets for TypeScript")
+    .version(CORE_VERSION)
+    .option("-m, --module <path>", "definitions module (default: module: in ./orch.yaml)")
+    .option("--verbose", "print stack traces for errors")
+    .addOption(new Option("--log-format <format>", "run progress: pretty (TTY), plain (CI) or json lines").choices(["pretty", "plain", "json"]))
+    .showHelpAfterError("(run orch --help for usage)")
+    .exitOverride();
+  registerMaterialize(program);
+  registerReexecute(program);
+  registerRuns(program);
+  registerAsset(program);
+  registerDefinitions(program);
+  registerInstance(program);
+  for (const command of allCommands(program)) command.exitOverride();
+  return program;
+}
+
+function allCommands(command: Command): Command[] {
+  return command.commands.flatMap((c) => [c, ...allCommands(c)]);
+}

@@ -1,0 +1,137 @@
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import {
+  builtinInstancePlugin,
+  createFromInstanceConfig,
+  detectCrashedRuns,
+  fsIOManager,
+  loadInstanceConfig,
+  parseInstanceConfig,
+  PluginRegistry,
+  SerializerRegistry,
+  type Definitions,
+  type Executor,
+  type InstanceConfig,
+  type InstanceStorage,
+  type IOManagerDefinition,
+  type PluginFactoryContext,
+  type RunRecord,
+} from "@orch/core";
+import { defaultInstanceDir, sqlitePlugin } from "@orch/sqlite";
+import { UsageError } from "./exit-codes.ts";
+import { loadDefinitions } from "./load-definitions.ts";
+import { loadPlugins } from "./load-plugins.ts";
+
+export interface ProjectOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** `-m`: overrides `module:` in orch.yaml. */
+  module?: string;
+  /** Called for each run crash detection closed when the instance opened. */
+  onCrashedRun?: (run: RunRecord) => void;
+}
+
+/**
+ * Everything a command works on: the instance config (orch.yaml in the working directory, or defaults), the
+ * plugin registry, the instance storage (opened once; crash detection runs first), and, on demand, the
+ * definitions, the default IO manager and the executor.
+ */
+export class Project {
+  readonly dir: string;
+  readonly config: InstanceConfig;
+  readonly hasConfigFile: boolean;
+  readonly instanceDir: string;
+  readonly registry: PluginRegistry;
+  readonly #moduleOverride: string | undefined;
+  #storage: InstanceStorage | undefined;
+  #definitions: Definitions | undefined;
+  readonly #onCrashedRun: ((run: RunRecord) => void) | undefined;
+
+  private constructor(dir: string, config: InstanceConfig, hasConfigFile: boolean, registry: PluginRegistry, options: ProjectOptions) {
+    this.dir = dir;
+    this.config = config;
+    this.hasConfigFile = hasConfigFile;
+    this.registry = registry;
+    this.instanceDir = defaultInstanceDir(options.env ?? process.env, dir);
+    this.#moduleOverride = options.module;
+    this.#onCrashedRun = options.onCrashedRun;
+  }
+
+  static async open(options: ProjectOptions = {}): Promise<Project> {
+    const dir = resolve(options.cwd ?? process.cwd());
+    const path = join(dir, "orch.yaml");
+    const hasConfigFile = existsSync(path);
+    const config = hasConfigFile ? await loadInstanceConfig(path) : parseInstanceConfig("", path);
+    const plugins = await loadPlugins(config.plugins, dir, config.source.path);
+    const registry = new PluginRegistry([builtinInstancePlugin, sqlitePlugin, ...plugins]);
+    return new Project(dir, config, hasConfigFile, registry, options);
+  }
+
+  /** The definitions module path: `-m`, else `module:` in orch.yaml (relative to it). */
+  get modulePath(): string | undefined {
+    if (this.#moduleOverride) return resolve(this.#moduleOverride);
+    return this.config.module ? resolve(this.config.source.dir, this.config.module) : undefined;
+  }
+
+  get ioBaseDir(): string {
+    return this.config.io.baseDir ? resolve(this.config.source.dir, this.config.io.baseDir) : join(this.instanceDir, "storage");
+  }
+
+  factoryContext(): PluginFactoryContext {
+    const serializers = new SerializerRegistry();
+    for (const s of this.registry.serializers) serializers.register(s);
+    return {
+      serializers,
+      baseDir: this.dir,
+      instanceDir: this.instanceDir,
+      ...(this.modulePath ? { definitionsModule: this.modulePath } : {}),
+    };
+  }
+
+  /** Opens the instance storage once, then closes runs whose worker died (stale heartbeat). */
+  async storage(): Promise<InstanceStorage> {
+    if (this.#storage) return this.#storage;
+    const config = this.#withRetentionDefaults();
+    const storage = await createFromInstanceConfig(this.registry, "storage", config, this.factoryContext());
+    this.#storage = storage;
+    const crashed = await detectCrashedRuns(storage, { staleAfterMs: this.config.runs.staleAfterMs });
+    for (const run of crashed) this.#onCrashedRun?.(run);
+    return storage;
+  }
+
+  async definitions(): Promise<Definitions> {
+    if (this.#definitions) return this.#definitions;
+    const path = this.modulePath;
+    if (!path) {
+      throw new UsageError("[orch] [cli] No definitions module: pass -m path/to/defs.ts, or set `module: ./defs.ts` in orch.yaml.");
+    }
+    this.#definitions = await loadDefinitions(path);
+    return this.#definitions;
+  }
+
+  /** The filesystem IO manager under the instance home, so later runs and re-executions load earlier outputs. */
+  defaultIOManager(): IOManagerDefinition {
+    return fsIOManager({ baseDir: this.ioBaseDir });
+  }
+
+  /** The executor orch.yaml picks, or a job's own executor (by registered name, default config). */
+  async executor(definitions: Definitions, name?: string): Promise<Executor> {
+    const registry = new PluginRegistry(this.registry.plugins);
+    for (const plugin of definitions.plugins.plugins) if (!registry.plugins.some((p) => p.name === plugin.name)) registry.register(plugin);
+    const config = name ? { ...this.config, executor: { type: name, config: {} } } : this.config;
+    return createFromInstanceConfig(registry, "executor", config, this.factoryContext());
+  }
+
+  async close(): Promise<void> {
+    await this.#storage?.close();
+    this.#storage = undefined;
+  }
+
+  /** orch.yaml's top-level `retention` is handed to the SQLite storage unless its own config sets one. */
+  #withRetentionDefaults(): InstanceConfig {
+    const { storage, retention } = this.config;
+    if (storage.type !== "sqlite" || storage.config["retention"] !== undefined || Object.keys(retention).length === 0) return this.config;
+    return { ...this.config, storage: { ...storage, config: { ...storage.config, retention } } };
+  }
+}
+
