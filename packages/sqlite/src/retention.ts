@@ -28,12 +28,28 @@ export function applyRetention(conn: Connection, options: RetentionOptions, now 
     for (let i = 0; i < old.length; i += CHUNK) deleted += deleteRunsAndEvents(conn, old.slice(i, i + CHUNK));
   }
   if (options.maxEventRows !== undefined) {
-    const oldest = conn.stmt(`SELECT run_id FROM runs WHERE ${FINISHED} ORDER BY created_at, rowid LIMIT 10`).pluck();
-    while (countEvents(conn) > options.maxEventRows) {
-      const batch = oldest.all() as string[];
-      if (batch.length === 0) break;
-      deleted += deleteRunsAndEvents(conn, batch);
+    const excess = countEvents(conn) - options.maxEventRows;
+    if (excess > 0) {
+      const victims = oldestFinishedRunsHolding(conn, excess);
+      for (let i = 0; i < victims.length; i += CHUNK) deleted += deleteRunsAndEvents(conn, victims.slice(i, i + CHUNK));
     }
   }
   return deleted;
+}
+
+/** The oldest finished runs whose events add up to at least `rows` (fewer if all finished runs hold less). */
+function oldestFinishedRunsHolding(conn: Connection, rows: number): string[] {
+  const candidates = conn.stmt(
+    `SELECT run_id, (SELECT count(*) FROM event_logs e WHERE e.run_id = runs.run_id) AS n
+     FROM runs WHERE ${FINISHED} ORDER BY created_at, rowid`,
+  );
+  const victims: string[] = [];
+  let freed = 0;
+  // Collect first, delete after: the connection cannot write while a query iterates.
+  for (const row of candidates.iterate() as IterableIterator<{ run_id: string; n: number }>) {
+    victims.push(row.run_id);
+    freed += row.n;
+    if (freed >= rows) break;
+  }
+  return victims;
 }
