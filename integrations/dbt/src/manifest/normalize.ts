@@ -81,7 +81,7 @@ export function normalizeNode(raw: RawNode, compiledKey: string, parentName: (id
     contractEnforced: Boolean(raw.contract?.enforced ?? config.contract?.enforced),
     constraints: raw.constraints ?? [],
     ...(raw.checksum?.checksum ? { checksum: raw.checksum.checksum } : {}),
-    compiled: typeof raw[compiledKey] === "string",
+    compiled: typeof (raw as Record<string, unknown>)[compiledKey] === "string",
     ...(raw.resource_type === "test" ? { test: testInfo(raw, parentName) } : {}),
   };
 }

@@ -2,8 +2,9 @@ import { z } from "zod";
 import { expecting } from "./errors.ts";
 import type { ManifestFeatures } from "./versions.ts";
 
-// Small per-resource schemas, checked one entry at a time: only the fields orch reads are declared, everything
-// else passes through untouched (z.looseObject), so new dbt fields never break parsing.
+// Small per-resource schemas, checked one entry at a time: only the fields orch reads are declared. Unknown fields
+// are accepted and dropped (z.object strips; only `config` keeps them, for `config.<key>:` selection), so new dbt
+// fields never break parsing and the parsed entry stays small.
 
 const strings = z.array(z.string(), expecting("an array of strings"));
 const optionalString = z.string().nullish();
@@ -11,7 +12,7 @@ const meta = z.record(z.string(), z.unknown()).nullish();
 
 const dependsOn = z.looseObject({ nodes: strings.optional() }).nullish();
 
-const column = z.looseObject({
+const column = z.object({
   name: z.string(),
   description: optionalString,
   data_type: optionalString,
@@ -37,7 +38,7 @@ const refListV9 = z.array(
   expecting("an array of { name, package, version } objects"),
 );
 
-const baseNode = z.looseObject({
+const baseNode = z.object({
   unique_id: z.string(),
   resource_type: z.string(),
   name: z.string(),
@@ -76,7 +77,7 @@ function nodeSchema(features: ManifestFeatures): typeof baseNode {
   }) as unknown as typeof baseNode;
 }
 
-const sourceSchema = z.looseObject({
+const sourceSchema = z.object({
   unique_id: z.string(),
   resource_type: z.literal("source"),
   name: z.string(),
@@ -97,7 +98,7 @@ const sourceSchema = z.looseObject({
   loader: optionalString,
 });
 
-const unitTestSchema = z.looseObject({
+const unitTestSchema = z.object({
   unique_id: z.string(),
   name: z.string(),
   model: z.string(),
