@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fixedPartitionsContext, refusal } from "./test-context.ts";
-import { dailyPartitions, hourlyPartitions, weeklyPartitions } from "./time-window-partitions.ts";
+import { dailyPartitions, hourlyPartitions, monthlyPartitions, weeklyPartitions } from "./time-window-partitions.ts";
 
 const hoursOf = (window: { start: string; end: string }) => (Date.parse(window.end) - Date.parse(window.start)) / 3_600_000;
 
@@ -88,6 +88,14 @@ describe("Europe/Berlin", () => {
   it("keyForTime picks the right repeated hour", () => {
     expect(hourly.keyForTime("2024-10-27T00:30:00Z")).toBe("2024-10-27-02:00+0200");
     expect(hourly.keyForTime("2024-10-27T01:30:00Z")).toBe("2024-10-27-02:00+0100");
+  });
+
+  it("weeks and months over a change are an hour short or long", () => {
+    const weekly = weeklyPartitions({ start: "2024-10-01", timezone: "Europe/Berlin", weekStartsOn: "monday" });
+    expect(hoursOf(weekly.timeWindow("2024-10-21"))).toBe(169);
+    const monthly = monthlyPartitions({ start: "2024-01-01", timezone: "Europe/Berlin" });
+    expect(monthly.timeWindow("2024-03-01")).toEqual({ start: "2024-03-01T00:00:00+01:00", end: "2024-04-01T00:00:00+02:00" });
+    expect(hoursOf(monthly.timeWindow("2024-03-01"))).toBe(31 * 24 - 1);
   });
 
   it("daily keys are dates in Berlin, not in UTC", () => {

@@ -49,9 +49,11 @@ export function createTimeWindowGrid(unit: TimeWindowUnit, zone: string, format:
   const baseMs = first.toMillis();
   const starts = new Map<number, number>();
   const plainKeys = new Map<number, string>();
+  // The zone object, not its name: luxon skips normalising the name on every window.
+  const zoneObject = first.zone;
 
   const startAt = (index: number): DateTime => {
-    if (unit === "hour") return DateTime.fromMillis(baseMs + index * NOMINAL_MS.hour, { zone });
+    if (unit === "hour") return DateTime.fromMillis(baseMs + index * NOMINAL_MS.hour, { zone: zoneObject });
     // startOf("day") re-anchors on midnight (or the first instant of a day that skips midnight).
     return first.plus({ [`${unit}s`]: index }).startOf("day");
   };
