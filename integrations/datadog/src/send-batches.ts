@@ -45,9 +45,21 @@ function describe(error: unknown): string {
   // The SDK's ApiException carries the HTTP status as `code` and the answer as `body`.
   const { code, body } = error as { code?: unknown; body?: unknown };
   // Its message already holds status and body: "HTTP-Code: 500\nMessage: ...\nBody: ...".
-  if (typeof code === "number") return truncate(`HTTP ${code} ${typeof body === "string" ? body : JSON.stringify(body)}`.replace(/\s+/g, " "));
+  if (typeof code === "number") return truncate(`HTTP ${code} ${bodyText(body)}`.replace(/\s+/g, " "));
   const cause = error.cause instanceof Error ? `: ${error.cause.message}` : "";
   return `${error.message}${cause}`.replace(/\s+/g, " ");
+}
+
+/** Datadog answers errors as `{ errors: [string | { title, detail }] }`; show those, else the raw body. */
+function bodyText(body: unknown): string {
+  if (typeof body === "string") return body;
+  const errors = (body as { errors?: unknown })?.errors;
+  if (Array.isArray(errors) && errors.length > 0) {
+    return errors
+      .map((e) => (typeof e === "string" ? e : [e?.title, e?.detail].filter((part) => typeof part === "string").join(": ") || JSON.stringify(e)))
+      .join("; ");
+  }
+  return JSON.stringify(body);
 }
 
 function truncate(text: string): string {
