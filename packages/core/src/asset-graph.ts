@@ -1,5 +1,6 @@
 import { assetKeyToString } from "./asset-key.ts";
 import type { AssetCheckSpec, AssetSpec, AssetsDefinition } from "./asset.ts";
+import type { AssetCheckDefinition } from "./asset-check.ts";
 import { ErrorCode, OrchError } from "./errors.ts";
 import type { ExecutableNode } from "./node.ts";
 import type { SelectableAttributes, SelectableGraph } from "./selection/selectable-graph.ts";
@@ -20,8 +21,11 @@ export class AssetGraph implements SelectableGraph {
   readonly nodes = new Map<string, ExecutableNode>();
   readonly #definitionOf = new Map<string, AssetsDefinition>();
 
-  constructor(definitions: readonly AssetsDefinition[]) {
+  readonly #checkNodes = new Map<string, ExecutableNode[]>();
+
+  constructor(definitions: readonly AssetsDefinition[], checks: readonly AssetCheckDefinition[] = []) {
     for (const def of definitions) this.#add(def);
+    for (const check of checks) this.#addCheck(check);
     for (const [id, spec] of this.#specs) {
       const parents = spec.upstream.map(assetKeyToString).filter((p, i, all) => p !== id && all.indexOf(p) === i);
       for (const parent of parents) {
@@ -66,6 +70,24 @@ export class AssetGraph implements SelectableGraph {
       list.push(check);
       this.#checks.set(id, list);
     }
+  }
+
+  #addCheck(check: AssetCheckDefinition): void {
+    const id = assetKeyToString(check.spec.assetKey);
+    if (!this.#specs.has(id)) {
+      throw new OrchError(ErrorCode.UNKNOWN_DEPENDENCY, `Check "${check.spec.name}" is on asset "${id}", which is not defined.${didYouMean(id, this.#specs.keys())}`);
+    }
+    if (this.nodes.has(check.node.id)) {
+      throw new OrchError(ErrorCode.INVALID_DEFINITION, `Asset "${id}" has two checks named "${check.spec.name}".`);
+    }
+    this.nodes.set(check.node.id, check.node);
+    this.#checks.set(id, [...(this.#checks.get(id) ?? []), check.spec]);
+    this.#checkNodes.set(id, [...(this.#checkNodes.get(id) ?? []), check.node]);
+  }
+
+  /** Check nodes that run as their own steps after an asset. */
+  checkNodes(key: string): readonly ExecutableNode[] {
+    return this.#checkNodes.get(key) ?? [];
   }
 
   #topologicalOrder(): string[] {

@@ -9,6 +9,7 @@ import { isOutput, type Output } from "./output.ts";
 import type { PartitionsDefinition, TimeWindow } from "./partitions/partitions-definition.ts";
 import type { RetryPolicy } from "./retry.ts";
 import type { TypeCheck } from "./type-check.ts";
+import type { ExternalAssetDefinition } from "./external-asset.ts";
 
 export const DEFAULT_IO_MANAGER_KEY = "io";
 export const ASSET_OUTPUT = "result";
@@ -71,14 +72,16 @@ export interface AssetInSpec<T = unknown> {
   readonly partitionMapping?: unknown;
 }
 
-export type AssetIn = AssetDefinition<any> | AssetInSpec<any> | AssetKeyInput;
+export type AssetIn = AssetDefinition<any> | ExternalAssetDefinition<any> | AssetInSpec<any> | AssetKeyInput;
 export type AssetInsShape = Record<string, AssetIn>;
 
 /** The value type of one input: the schema's type, else the upstream's output type. */
 export type InValue<I> =
   I extends AssetDefinition<infer T>
     ? T
-    : I extends { readonly schema: TypeCheck<infer T> }
+    : I extends ExternalAssetDefinition<infer T>
+      ? T
+      : I extends { readonly schema: TypeCheck<infer T> }
       ? T
       : I extends { readonly asset: AssetDefinition<infer T> }
         ? T
@@ -218,8 +221,10 @@ function assetContext(assetKey: AssetKey, inv: NodeInvocation): AssetContext<Rec
   };
 }
 
-function toNodeInput(assetId: string, name: string, spec: AssetIn): NodeInput {
-  if (isAssetDefinition(spec)) return { name, source: { kind: "asset", assetKey: spec.key } };
+export function toNodeInput(assetId: string, name: string, spec: AssetIn): NodeInput {
+  if (isAssetDefinition(spec) || (spec as ExternalAssetDefinition).kind === "orch.external_asset") {
+    return { name, source: { kind: "asset", assetKey: (spec as AssetDefinition | ExternalAssetDefinition).key } };
+  }
   if (typeof spec === "string" || Array.isArray(spec)) return { name, source: { kind: "asset", assetKey: toAssetKey(spec as AssetKeyInput) } };
   if (typeof spec === "object" && spec !== null && "asset" in spec) {
     const upstream = spec.asset;

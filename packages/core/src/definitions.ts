@@ -1,4 +1,5 @@
 import { AssetGraph } from "./asset-graph.ts";
+import type { AssetCheckDefinition } from "./asset-check.ts";
 import { assetKeyToString } from "./asset-key.ts";
 import { checkMappingCompatible } from "./partitions/check-mapping.ts";
 import { DEFAULT_IO_MANAGER_KEY, type AssetsDefinition } from "./asset.ts";
@@ -33,6 +34,8 @@ export interface JobDefinition {
 
 export interface DefinitionsInput {
   assets?: readonly AssetsDefinition[];
+  /** Checks that run as their own steps after their asset (see `assetCheck`). */
+  checks?: readonly AssetCheckDefinition[];
   jobs?: readonly JobDefinition[];
   /** Resources by key; plain values are wrapped as constant resources. */
   resources?: Readonly<Record<string, ResourceDefinition<any, any> | unknown>>;
@@ -69,7 +72,7 @@ export function defineDefinitions(input: DefinitionsInput): Definitions {
       throw new OrchError(ErrorCode.INVALID_DEFINITION, `assets[${i}] is not an asset definition (use asset(), multiAsset() or an integration's factory).`);
     }
   });
-  const graph = new AssetGraph(assets);
+  const graph = new AssetGraph(assets, input.checks ?? []);
   const resources = new Map<string, ResourceDefinition>();
   for (const [key, value] of Object.entries(input.resources ?? {})) {
     resources.set(key, isResourceDefinition(value) ? value : resourceFromValue(value));
@@ -94,7 +97,7 @@ export function defineDefinitions(input: DefinitionsInput): Definitions {
     }
   };
   for (const node of graph.nodes.values()) {
-    const owner = `${node.nodeKind === "op" ? "Op" : "Asset"} "${node.id}"`;
+    const owner = `${node.nodeKind === "op" ? "Op" : node.nodeKind === "asset_check" ? "Check" : "Asset"} "${node.id}"`;
     for (const key of node.resources) requireResource(owner, key);
     for (const hook of [...node.hooks, ...hooks]) for (const key of hook.resources ?? []) requireResource(`Hook "${hook.name}" on ${owner}`, key);
     for (const output of node.outputs) {

@@ -85,6 +85,11 @@ export interface NodeResult {
   /** Observations and check results the node produced alongside its outputs. */
   readonly observations?: readonly { readonly assetKey: AssetKey; readonly metadata?: Record<string, unknown>; readonly dataVersion?: string }[];
   readonly checkResults?: readonly CheckResult[];
+  /**
+   * The node partly failed (e.g. dbt: some models built, others errored). Outputs above are stored and recorded,
+   * then the step fails with this error without retrying; downstream steps that read only stored outputs still run.
+   */
+  readonly failure?: unknown;
 }
 
 export interface CheckResult {

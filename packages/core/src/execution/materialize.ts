@@ -52,6 +52,10 @@ export interface MaterializeOptions {
   heartbeatMs?: number;
   /** Upper bound on waiting for listeners at run end. Default 30,000 ms. */
   listenerTimeoutMs?: number;
+  /** Asset checks of the selected assets: `include` (default), `exclude`, or `only` the checks. */
+  checks?: "include" | "exclude" | "only";
+  /** A ready plan (advanced: `observe()` and `runJob()` build their own). Skips selection and planning. */
+  plan?: ExecutionPlan;
 }
 
 export interface RunResult {
@@ -71,8 +75,7 @@ export interface RunResult {
  */
 export async function materialize(definitions: Definitions, options: MaterializeOptions = {}): Promise<RunResult> {
   const instance = options.instance ?? memoryStorage();
-  const assetKeys = selectAssetKeys(definitions, options.selection);
-  const basePlan = buildPlan(definitions, { assetKeys });
+  const basePlan = options.plan ?? buildPlan(definitions, { assetKeys: selectAssetKeys(definitions, options.selection), ...(options.checks ? { checks: options.checks } : {}) });
   const fullPlan =
     needsPartitionPlanning(definitions, basePlan) || options.partitionKey !== undefined || options.partitionRange !== undefined
       ? await applyPartitions(definitions, basePlan, {

@@ -52,9 +52,9 @@ describe("partitioned runs", () => {
       key: "day_over_day",
       partitions: daily,
       ins: { yesterday: { asset: orders, partitionMapping: timeWindowMapping({ startOffset: -1, endOffset: -1 }) } },
-      compute: ({ ins }) => [...(ins.yesterday as Map<string, string>).entries()],
+      compute: ({ ins }) => [...(ins.yesterday as unknown as Map<string, string>).entries()],
     });
-    const total = asset({ key: "total", ins: { orders }, compute: ({ ins }) => [...(ins.orders as Map<string, string>).keys()] });
+    const total = asset({ key: "total", ins: { orders }, compute: ({ ins }) => [...(ins.orders as unknown as Map<string, string>).keys()] });
     const defs = defineDefinitions({ assets: [orders, dayOverDay, total] });
     const instance = memoryStorage();
     await materialize(defs, { instance, selection: "orders", partitionRange: { start: "2024-01-01", end: "2024-01-03" }, defaultIOManager: io });

@@ -7,6 +7,49 @@ import type { ExecutionPlan, PlannedInput, PlannedStep } from "../plan.ts";
 export interface PlanOptions {
   /** Asset ids (`a/b`) to materialize. */
   readonly assetKeys: ReadonlySet<string>;
+  /** Asset checks of the selected assets: run after them (`include`, default), not at all, or `only` the checks. */
+  readonly checks?: "include" | "exclude" | "only";
+}
+
+/** Asset id → the step that materializes it in this plan. */
+function stepOfAsset(steps: readonly PlannedStep[], definitions: Definitions): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const step of steps) {
+    const node = definitions.graph.nodes.get(step.nodeId)!;
+    for (const output of node.outputs) if (output.assetKey && step.selectedOutputs.includes(output.name)) out.set(assetKeyToString(output.assetKey), step.key);
+  }
+  return out;
+}
+
+/** One step per check of each selected asset, reading the asset from its step in this plan or from storage. */
+function planChecks(definitions: Definitions, assetKeys: ReadonlySet<string>, producedBy: ReadonlyMap<string, string>): PlannedStep[] {
+  const graph = definitions.graph;
+  const out: PlannedStep[] = [];
+  for (const id of graph.keys()) {
+    if (!assetKeys.has(id)) continue;
+    for (const node of graph.checkNodes(id)) {
+      const upstreamStepKey = producedBy.get(id);
+      const spec = graph.spec(id);
+      out.push({
+        key: node.id,
+        nodeId: node.id,
+        kind: node.nodeKind,
+        deps: upstreamStepKey ? [upstreamStepKey] : [],
+        inputs: [
+          {
+            name: node.inputs[0]!.name,
+            assetKey: spec.key,
+            upstreamNodeId: graph.producer(id)?.id ?? id,
+            upstreamOutputName: spec.outputName ?? "result",
+            ...(upstreamStepKey ? { upstreamStepKey } : {}),
+          },
+        ],
+        selectedOutputs: [],
+        tags: node.tags,
+      });
+    }
+  }
+  return out;
 }
 
 /**
@@ -91,5 +134,28 @@ export function buildPlan(definitions: Definitions, options: PlanOptions): Execu
     };
   });
 
-  return { steps, assetKeys: [...options.assetKeys] };
+  const checks = options.checks ?? "include";
+  if (checks === "exclude") return { steps, assetKeys: [...options.assetKeys] };
+  const checkSteps = planChecks(definitions, options.assetKeys, checks === "only" ? new Map() : stepOfAsset(steps, definitions));
+  if (checks === "only") {
+    if (checkSteps.length === 0) {
+      throw new OrchError(ErrorCode.EMPTY_SELECTION, `None of the selected assets has checks that run as their own steps.`);
+    }
+    return { steps: checkSteps, assetKeys: [] };
+  }
+  // Steps reading an asset with a blocking check wait for the check, so a failure can stop them.
+  const blockingCheckOf = new Map<string, string[]>();
+  for (const step of checkSteps) {
+    const assetId = assetKeyToString(step.inputs[0]!.assetKey!);
+    if (graph.checks(assetId).some((c) => c.blocking && step.nodeId.endsWith(`:${c.name}`))) {
+      blockingCheckOf.set(assetId, [...(blockingCheckOf.get(assetId) ?? []), step.key]);
+    }
+  }
+  const withChecks = steps.map((step) => {
+    const node = graph.nodes.get(step.nodeId)!;
+    const read = [...step.inputs.flatMap((i) => (i.assetKey ? [assetKeyToString(i.assetKey)] : [])), ...node.deps.map(assetKeyToString)];
+    const extra = read.flatMap((id) => (options.assetKeys.has(id) ? (blockingCheckOf.get(id) ?? []) : []));
+    return extra.length ? { ...step, deps: [...new Set([...step.deps, ...extra])] } : step;
+  });
+  return { steps: [...withChecks, ...checkSteps], assetKeys: [...options.assetKeys] };
 }

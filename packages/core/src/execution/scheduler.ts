@@ -85,7 +85,13 @@ export async function scheduleSteps(context: ExecutorContext, options: ScheduleO
 }
 
 function skipReason(upstream: PlannedStep, outcome: StepOutcome, child: PlannedStep): string | undefined {
-  if (outcome.status === "failure") return `upstream step "${upstream.key}" failed`;
+  if (outcome.status === "failure") {
+    // A partly failed step (some outputs stored) still feeds children that read only what it stored.
+    const reads = child.inputs.filter((i) => i.upstreamStepKey === upstream.key);
+    const fed = reads.length > 0 && reads.every((i) => outcome.producedOutputs.includes(i.upstreamOutputName));
+    if (!fed) return `upstream step "${upstream.key}" failed`;
+    return undefined;
+  }
   if (outcome.status === "skipped") return `upstream step "${upstream.key}" was skipped`;
   if (outcome.status === "canceled") return `upstream step "${upstream.key}" was canceled`;
   for (const input of child.inputs) {

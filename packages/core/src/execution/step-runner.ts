@@ -45,13 +45,22 @@ export async function runStep(services: RunServices, step: PlannedStep): Promise
       }
       await runHooks(services, node, step, "failure", log, emit, serialized);
       await emit({ type: "STEP_FAILURE", stepKey: step.key, durationMs: elapsed(started), attempt, error: serialized });
-      return { stepKey: step.key, status: "failure", producedOutputs: [] };
+      return { stepKey: step.key, status: "failure", producedOutputs: error instanceof PartialFailure ? error.producedOutputs : [] };
     }
   }
 }
 
 /** Failures that a retry cannot fix (bad input types, rejected outputs). */
 class NonRetryable extends OrchError {}
+
+/** A node that stored some outputs and then reported a failure. */
+class PartialFailure extends NonRetryable {
+  readonly producedOutputs: readonly string[];
+  constructor(message: string, cause: unknown, producedOutputs: readonly string[]) {
+    super(ErrorCode.STEP_FAILED, message, { cause });
+    this.producedOutputs = producedOutputs;
+  }
+}
 
 async function attemptStep(
   services: RunServices,
@@ -87,7 +96,7 @@ async function attemptStep(
     const output = node.outputs.find((o) => o.name === outputName)!;
     const produced = result.outputs.get(outputName);
     if (!produced) {
-      if (output.optional) continue;
+      if (output.optional || result.failure !== undefined) continue;
       throw new NonRetryable(ErrorCode.STEP_FAILED, `${subjectOf(node, outputName)} returned no value for output "${outputName}".`);
     }
     const typeResult = await typeCheck(services, step, output.typeCheck, produced.value, subjectOf(node, outputName), "output", outputName, emit);
@@ -145,6 +154,10 @@ async function attemptStep(
       metadata: normalizeMetadata(check.metadata),
     });
     if (!check.passed && check.blocking && check.severity === "error") blockedAssets.push(assetKeyToString(check.assetKey));
+  }
+  if (result.failure !== undefined) {
+    const message = (result.failure as Error)?.message ?? String(result.failure);
+    throw new PartialFailure(message.replace(/^\[orch\] /, ""), result.failure, checked.map((c) => c.name));
   }
   return {
     stepKey: step.key,
