@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
 import { shared } from "../../vitest.shared.ts";
 
-export default defineConfig(shared);
+// One test file at a time: the tests measure parallel speedup with their own worker threads on 2 cores.
+export default defineConfig({ ...shared, test: { ...shared.test, fileParallelism: false } });

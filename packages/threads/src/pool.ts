@@ -8,13 +8,14 @@ const WORKER_FILE = new URL(`./worker/worker${import.meta.url.endsWith(".ts") ? 
 
 export type StepPool = Piscina<TaskRequest, TaskResult>;
 
-export function createPool(config: ThreadsExecutorConfig): StepPool {
+/** `onError` sees worker failures that hit no task (e.g. a worker that dies while starting up). */
+export function createPool(config: ThreadsExecutorConfig, onError: (error: Error) => void): StepPool {
   const env: Record<string, string> = { ...(process.env as Record<string, string>), ...config.env };
   // Polars sizes its thread pool when it loads: one step per worker already uses a core each.
   if (process.env["POLARS_MAX_THREADS"] === undefined && config.env["POLARS_MAX_THREADS"] === undefined) {
     env["POLARS_MAX_THREADS"] = String(config.polarsMaxThreads);
   }
-  return new Piscina<TaskRequest, TaskResult>({
+  const pool = new Piscina<TaskRequest, TaskResult>({
     filename: WORKER_FILE,
     maxThreads: config.maxThreads,
     minThreads: config.minThreads,
@@ -24,6 +25,9 @@ export function createPool(config: ThreadsExecutorConfig): StepPool {
     // Each step is one task on one worker; queued tasks wait for a free worker.
     concurrentTasksPerWorker: 1,
   });
+  // Without a listener, such an 'error' event would crash the main process.
+  pool.on("error", onError);
+  return pool;
 }
 
 /**

@@ -7,7 +7,7 @@ export interface ChannelHost {
   readonly events: EventSink;
   readonly codecs: CodecSet;
   ioManager(key: string): IOManager;
-  logger(stepKey: string): StepLogger;
+  logger(stepKey?: string): StepLogger;
 }
 
 /**

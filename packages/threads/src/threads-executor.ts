@@ -21,6 +21,7 @@ export function threadsExecutor(options: ThreadsExecutorOptions = {}): ThreadsEx
   const config = parseThreadsConfig(options);
   let codecs: Promise<CodecSet> | undefined;
   let shared: { pool: StepPool; host: ChannelHost } | undefined;
+  let reportPoolError = (_error: Error) => {};
 
   const execute = async (context: ExecutorContext): Promise<StepOutcome[]> => {
     const mayStart = concurrencyGate(config, context.definitions);
@@ -36,8 +37,9 @@ export function threadsExecutor(options: ThreadsExecutorOptions = {}): ThreadsEx
       );
     }
     codecs ??= CodecSet.load(config.codecs);
-    const pool = shared?.pool ?? createPool(config);
+    const pool = shared?.pool ?? createPool(config, (error) => reportPoolError(error));
     const dispatch = new WorkerDispatch(context, pool, config, await codecs, context.definitionsModule);
+    reportPoolError = (error) => dispatch.host.logger().warn(`A worker thread failed outside any step and was replaced: ${error.message}`);
     if (config.sharedPool) shared ??= { pool, host: dispatch.host };
     try {
       await dispatch.init();

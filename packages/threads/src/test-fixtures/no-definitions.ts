@@ -1,0 +1,2 @@
+// A module that exports no Definitions object.
+export const notDefinitions = { assets: [] };
