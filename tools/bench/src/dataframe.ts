@@ -42,7 +42,7 @@ function buildFrame(rows: number): pl.DataFrame {
 function frameBytes(df: pl.DataFrame): number {
   const widths: Record<string, number> = { Int64: 8, Int32: 4, Float64: 8, Datetime: 8 };
   let total = 0;
-  for (const [name, dtype] of Object.entries(df.schema)) {
+  for (const [name, dtype] of Object.entries(df.schema) as [string, pl.DataType][]) {
     const width = widths[dtype.variant];
     if (width) total += width * df.height;
     else total += 16 * df.height + Number(df.select(pl.col(name).str.lengths().cast(pl.Int64).sum()).toRecords()[0]![name]);
