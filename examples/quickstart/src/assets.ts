@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { asset, output } from "@orch/core";
+import { asset, assetCheck, dailyPartitions, output } from "@orch/core";
 import { z } from "zod";
 import type { RawEvent } from "./resources.ts";
 
@@ -128,5 +128,37 @@ export const weeklyReport = asset({
     const path = join(dir, "weekly_report.md");
     await writeFile(path, lines.join("\n") + "\n");
     return output({ path, days: ins.activity.length }, { metadata: { path: { type: "path", value: path } } });
+  },
+});
+
+/** The week the feed covers: one partition per day (end is exclusive). */
+export const eventDays = dailyPartitions({ start: "2024-03-01", end: "2024-03-08", timezone: "UTC" });
+
+export const dailyRevenue = asset({
+  key: ["marts", "daily_revenue"],
+  group: "marts",
+  description: "Revenue and purchases for one day: a daily-partitioned asset, one file per day.",
+  partitions: eventDays,
+  ins: { events: cleanedEvents },
+  compute({ ins, partitionKey }) {
+    const purchases = ins.events.filter((e) => e.day === partitionKey && e.type === "purchase");
+    const revenue = Math.round(purchases.reduce((sum, e) => sum + e.amount, 0) * 100) / 100;
+    return output({ day: partitionKey!, purchases: purchases.length, revenue }, { metadata: { revenue, purchases: purchases.length } });
+  },
+});
+
+/**
+ * A blocking check: duplicated event ids after cleaning would double-count everything downstream, so a failure
+ * stops the marts and the report in the same run.
+ */
+export const uniqueEventIds = assetCheck({
+  asset: cleanedEvents,
+  name: "unique_event_ids",
+  description: "Every cleaned event id appears once.",
+  blocking: true,
+  check({ value }) {
+    const ids = new Set(value.map((e) => e.eventId));
+    const duplicates = value.length - ids.size;
+    return { passed: duplicates === 0, metadata: { rows: value.length, duplicates } };
   },
 });

@@ -1,12 +1,13 @@
 import { fileURLToPath } from "node:url";
 import { defineDefinitions } from "@orch/core";
-import { cleanedEvents, dailyActiveUsers, funnel, rawEvents, weeklyReport } from "./assets.ts";
+import { cleanedEvents, dailyActiveUsers, dailyRevenue, funnel, rawEvents, uniqueEventIds, weeklyReport } from "./assets.ts";
 import { eventFeed, reportsDir } from "./resources.ts";
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 export default defineDefinitions({
-  assets: [rawEvents, cleanedEvents, dailyActiveUsers, funnel, weeklyReport],
+  assets: [rawEvents, cleanedEvents, dailyActiveUsers, funnel, weeklyReport, dailyRevenue],
+  checks: [uniqueEventIds],
   resources: {
     feed: eventFeed({ path: here("../data/events.ndjson"), transientFailures: 1 }),
     reports: reportsDir({ dir: { env: "QUICKSTART_REPORTS_DIR", default: here("../reports") } }),

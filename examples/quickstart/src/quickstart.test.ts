@@ -18,8 +18,12 @@ describe("quickstart", () => {
   it("materializes raw → cleaned → aggregates → report, retrying the flaky feed once", async () => {
     const { default: definitions } = await import("./definitions.ts");
     const instance = memoryStorage();
-    const result = await materialize(definitions, { instance });
+    const result = await materialize(definitions, { instance, partitionRange: { start: "2024-03-01", end: "2024-03-07" } });
     expect(result.status).toBe("SUCCESS");
+    const revenueDays = (await instance.getAssetIndex(["marts/daily_revenue"], { byPartition: true })).map((e) => e.partition);
+    expect(revenueDays).toHaveLength(7);
+    const check = (await instance.getAssetEvents("staging/cleaned_events", ["ASSET_CHECK_EVALUATION"]))[0];
+    expect(check).toMatchObject({ checkName: "unique_event_ids", passed: true, blocking: true, metadata: { duplicates: 0 } });
     const events = await instance.getEvents(result.runId);
     expect(events.filter((e) => e.type === "STEP_RETRY").map((e) => e.stepKey)).toEqual(["raw/events"]);
     const cleaned = events.find((e) => e.type === "ASSET_MATERIALIZATION" && e.assetKey.join("/") === "staging/cleaned_events");
@@ -33,7 +37,30 @@ describe("quickstart", () => {
   it("refuses bad run config before anything runs", async () => {
     const { default: definitions } = await import("./definitions.ts");
     await expect(
-      materialize(definitions, { runConfig: { assets: { "staging/cleaned_events": { config: { dropUnknownTypes: "yes" } } } } }),
+      materialize(definitions, { partitionKey: "2024-03-01", runConfig: { assets: { "staging/cleaned_events": { config: { dropUnknownTypes: "yes" } } } } }),
     ).rejects.toThrowError(/assets\.staging\/cleaned_events\.config\.dropUnknownTypes: .*boolean/);
+  });
+});
+
+describe("quickstart's blocking check", () => {
+  it("stops the marts and the report when cleaning lets duplicates through", async () => {
+    const { cleanedEvents, dailyActiveUsers, funnel, rawEvents, uniqueEventIds, weeklyReport } = await import("./assets.ts");
+    const { eventFeed, reportsDir } = await import("./resources.ts");
+    const { asset, defineDefinitions } = await import("@orch/core");
+    // A broken cleaning step that forgets to deduplicate, under the same key.
+    const brokenCleaning = asset({ key: ["staging", "cleaned_events"], ins: { raw: rawEvents }, compute: ({ ins }) => ins.raw.filter((e) => e.user_id !== null).map((e) => ({ eventId: e.event_id, userId: e.user_id!, type: e.type, at: e.ts, day: e.ts.slice(0, 10), amount: e.amount ?? 0 })) });
+    void cleanedEvents;
+    const defs = defineDefinitions({
+      assets: [rawEvents, brokenCleaning, dailyActiveUsers, funnel, weeklyReport],
+      checks: [uniqueEventIds],
+      resources: { feed: eventFeed({ path: new URL("../data/events.ndjson", import.meta.url).pathname }), reports: reportsDir({ dir }) },
+    });
+    const instance = memoryStorage();
+    const result = await materialize(defs, { instance });
+    expect(result.status).toBe("FAILURE");
+    const events = await instance.getEvents(result.runId);
+    expect(events.filter((e) => e.type === "STEP_SKIPPED").map((e) => e.stepKey).sort()).toEqual(["marts/daily_active_users", "marts/funnel", "reports/weekly_report"]);
+    const evaluation = events.find((e) => e.type === "ASSET_CHECK_EVALUATION");
+    expect(evaluation).toMatchObject({ passed: false, metadata: { duplicates: expect.any(Number) } });
   });
 });

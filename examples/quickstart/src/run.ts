@@ -5,7 +5,8 @@ import { materialize, memoryStorage, type StoredEvent } from "@orch/core";
 import definitions from "./definitions.ts";
 
 const instance = memoryStorage();
-const result = await materialize(definitions, { instance, selection: process.argv[2] ?? "*" });
+// The week's daily partitions run as one step per day; unpartitioned assets run once.
+const result = await materialize(definitions, { instance, selection: process.argv[2] ?? "*", partitionRange: { start: "2024-03-01", end: "2024-03-07" } });
 const events = await instance.getEvents(result.runId);
 
 console.log(`run ${result.runId}: ${result.status}\n`);
@@ -18,6 +19,7 @@ for (const stepKey of result.run.stepKeys) {
     if (e.type === "ASSET_MATERIALIZATION" && Object.keys(e.metadata).length) console.log(`             metadata: ${JSON.stringify(e.metadata)}`);
     if (e.type === "STEP_FAILURE") console.log(`             error: ${e.error.message}`);
     if (e.type === "STEP_SKIPPED") console.log(`             skipped: ${e.reason}`);
+    if (e.type === "ASSET_CHECK_EVALUATION") console.log(`             check ${e.checkName}: ${e.passed ? "passed" : "FAILED"} ${JSON.stringify(e.metadata)}`);
   }
 }
 const report = events.find((e) => e.type === "ASSET_MATERIALIZATION" && e.assetKey.join("/") === "reports/weekly_report");
