@@ -20,7 +20,7 @@ export function registerDefinitions(program: Command): void {
         const lines = [
           `Definitions in ${project.modulePath} are valid.`,
           `  assets     ${specs.length}`,
-          `  groups     ${groups.size}: ${[...groups].map(([g, n]) => `${g} (${n})`).join(", ") || "(none)"}`,
+          `  groups     ${groups.size}: ${[...groups].sort(([a], [b]) => a.localeCompare(b)).map(([g, n]) => `${g} (${n})`).join(", ") || "(none)"}`,
           `  resources  ${definitions.resources.size}: ${list(definitions.resources.keys())}`,
           `  jobs       ${definitions.jobs.size}: ${list(definitions.jobs.keys())}`,
           `  executor   ${executor.name}`,
