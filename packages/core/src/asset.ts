@@ -112,7 +112,7 @@ export interface AssetOptions<TIns extends AssetInsShape, TOut, S, TResources ex
   key: AssetKeyInput;
   ins?: TIns;
   /** Upstream assets this one waits for without reading their values. */
-  deps?: readonly (AssetDefinition<any> | AssetKeyInput)[];
+  deps?: readonly (AssetsDefinition | AssetKeyInput)[];
   group?: string;
   description?: string;
   tags?: Record<string, string>;
@@ -146,7 +146,7 @@ export function asset<const TIns extends AssetInsShape = {}, TOut = unknown, S e
     throw new OrchError(ErrorCode.INVALID_DEFINITION, `Asset "${id}" needs a compute function.`);
   }
   const inputs: NodeInput[] = Object.entries(options.ins ?? {}).map(([name, spec]) => toNodeInput(id, name, spec));
-  const deps = (options.deps ?? []).map((d) => (isAssetDefinition(d) ? d.key : toAssetKey(d)));
+  const deps = depKeys(options.deps);
   const ioManagerKey = options.ioManager ?? DEFAULT_IO_MANAGER_KEY;
   const metadata = options.metadata ?? {};
   const tags = options.tags ?? {};
@@ -241,4 +241,9 @@ export function toNodeInput(assetId: string, name: string, spec: AssetIn): NodeI
 
 export function isAssetDefinition(value: unknown): value is AssetDefinition<any> {
   return typeof value === "object" && value !== null && (value as AssetDefinition).kind === "orch.asset";
+}
+
+/** Keys of ordering-only dependencies: an asset, every asset of a multi-asset, or a key. */
+export function depKeys(deps: readonly (AssetsDefinition | AssetKeyInput)[] | undefined): AssetKey[] {
+  return (deps ?? []).flatMap((d) => (typeof d === "object" && d !== null && "specs" in d ? d.specs.map((s) => s.key) : [toAssetKey(d as AssetKeyInput)]));
 }

@@ -4,7 +4,7 @@ import type { Severity } from "./type-check.ts";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
-interface EventBase {
+export interface EventBase {
   readonly runId: string;
   /** Milliseconds since the epoch. */
   readonly timestamp: number;

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { assetKeyToString, toAssetKey, type AssetKeyInput } from "./asset-key.ts";
-import { DEFAULT_IO_MANAGER_KEY, isAssetDefinition, toNodeInput, type AssetDefinition, type AssetInsShape, type AssetInSpec, type AssetSpec, type AssetsDefinition, type InValues } from "./asset.ts";
+import { DEFAULT_IO_MANAGER_KEY, depKeys, toNodeInput, type AssetDefinition, type AssetInsShape, type AssetInSpec, type AssetSpec, type AssetsDefinition, type InValues } from "./asset.ts";
 import { ErrorCode, OrchError } from "./errors.ts";
 import type { StepHook } from "./hooks.ts";
 import type { StepLogger } from "./logger.ts";
@@ -48,7 +48,7 @@ export interface MultiAssetOptions<TOuts extends Record<string, MultiAssetOut<an
   name: string;
   outs: TOuts;
   ins?: TIns;
-  deps?: readonly (AssetDefinition<any> | AssetKeyInput)[];
+  deps?: readonly (AssetsDefinition | AssetKeyInput)[];
   /** Default group for outs that do not set one. */
   group?: string;
   config?: S;
@@ -83,7 +83,7 @@ export function multiAsset<const TOuts extends Record<string, MultiAssetOut<any>
   const outNames = Object.keys(options.outs);
   if (outNames.length === 0) throw new OrchError(ErrorCode.INVALID_DEFINITION, `Multi-asset "${name}" needs at least one out.`);
   const inputs = Object.entries(options.ins ?? {}).map(([n, spec]) => toNodeInput(name, n, spec));
-  const deps = (options.deps ?? []).map((d) => (isAssetDefinition(d) ? d.key : toAssetKey(d)));
+  const deps = depKeys(options.deps);
   const upstream = [...inputs.flatMap((i) => (i.source.kind === "asset" ? [i.source.assetKey] : [])), ...deps];
   const specs: AssetSpec[] = outNames.map((outName) => {
     const out = options.outs[outName]!;
