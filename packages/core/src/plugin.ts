@@ -38,6 +38,14 @@ export interface PluginSpec {
   readonly storages?: Readonly<Record<string, PluginFactory<InstanceStorage>>>;
   /** Serializers added to the IO managers' registry (e.g. Arrow IPC, Parquet). */
   readonly serializers?: readonly Serializer[];
+  /** Checks on outputs that declare no type (e.g. "a dataframe was returned but no schema was declared"). */
+  readonly outputGuards?: readonly OutputGuard[];
+}
+
+/** Refuses an undeclared output value by returning an error that names the subject and the type received. */
+export interface OutputGuard {
+  readonly name: string;
+  check(value: unknown, subject: string): Error | undefined;
 }
 
 export interface Plugin extends PluginSpec {
@@ -74,6 +82,7 @@ export class PluginRegistry {
   readonly plugins: Plugin[] = [];
   readonly #entries = new Map<PluginEntryKind, Map<string, { plugin: string; entry: unknown }>>(ENTRY_KINDS.map((k) => [k, new Map()]));
   readonly serializers: Serializer[] = [];
+  readonly outputGuards: OutputGuard[] = [];
 
   constructor(plugins: readonly Plugin[] = []) {
     for (const plugin of plugins) this.register(plugin);
@@ -101,6 +110,7 @@ export class PluginRegistry {
       }
     }
     this.serializers.push(...(plugin.serializers ?? []));
+    this.outputGuards.push(...(plugin.outputGuards ?? []));
     this.plugins.push(plugin);
     return this;
   }

@@ -295,3 +295,18 @@ describe("materialize", () => {
     expect(seen).toBe(1);
   });
 });
+
+describe("plugin output guards", () => {
+  it("refuse undeclared outputs a plugin recognises, naming the asset", async () => {
+    const { definePlugin } = await import("../plugin.ts");
+    const framePlugin = definePlugin({
+      name: "frames",
+      core: "^0.1.0",
+      outputGuards: [{ name: "undeclared-frame", check: (value, subject) => (value instanceof Map ? new Error(`${subject} returned a Map-frame but declares no schema`) : undefined) }],
+    });
+    const bad = asset({ key: "bad", compute: () => new Map() });
+    const result = await materialize(defineDefinitions({ assets: [bad], plugins: [framePlugin] }));
+    const failure = (await result.instance.getEvents(result.runId)).find((e) => e.type === "STEP_FAILURE");
+    expect(failure?.type === "STEP_FAILURE" && failure.error.message).toBe('[orch] asset "bad" returned a Map-frame but declares no schema');
+  });
+});

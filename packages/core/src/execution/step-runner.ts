@@ -99,6 +99,12 @@ async function attemptStep(
       if (output.optional || result.failure !== undefined) continue;
       throw new NonRetryable(ErrorCode.STEP_FAILED, `${subjectOf(node, outputName)} returned no value for output "${outputName}".`);
     }
+    if (!output.typeCheck) {
+      for (const guard of services.definitions.plugins.outputGuards) {
+        const refusal = guard.check(produced.value, subjectOf(node, outputName));
+        if (refusal) throw new NonRetryable(ErrorCode.TYPE_CHECK_FAILED, refusal.message.replace(/^\[orch\] /, ""), { cause: refusal });
+      }
+    }
     const typeResult = await typeCheck(services, step, output.typeCheck, produced.value, subjectOf(node, outputName), "output", outputName, emit);
     checked.push({ name: outputName, value: typeResult.replaced ? { ...produced, value: typeResult.value } : produced, typeMetadata: typeResult.metadata });
   }
