@@ -1,33 +1,29 @@
-import type { EventQuery, OrchEvent, OrchEventType, StoredEvent } from "@orch/core";
+import type { EventQuery, OrchEvent, StoredEvent } from "@orch/core";
 import type { Connection } from "./connection.ts";
 import { decodeEvent, encodeEvent, type EventRow } from "./event-codec.ts";
 
-const INDEXED_COLUMN: Partial<Record<OrchEventType, string>> = {
-  ASSET_MATERIALIZATION: "last_materialization_id",
-  ASSET_OBSERVATION: "last_observation_id",
-};
+function indexUpsert(column: "last_materialization_id" | "last_observation_id"): string {
+  return `INSERT INTO asset_index (asset_key, partition, ${column}) VALUES (?, ?, ?)
+    ON CONFLICT (asset_key, partition) DO UPDATE SET ${column} = excluded.${column}`;
+}
+const UPSERT_MATERIALIZATION = indexUpsert("last_materialization_id");
+const UPSERT_OBSERVATION = indexUpsert("last_observation_id");
 
 /** Writes queued batches in one transaction, updating the asset index in the same write. */
 export function insertEventBatches(conn: Connection, batches: readonly (readonly OrchEvent[])[]): number {
   const insert = conn.stmt(
-    `INSERT INTO event_logs (run_id, type, step_key, asset_key, partition, timestamp, body)
-     VALUES (@run_id, @type, @step_key, @asset_key, @partition, @timestamp, @body)`,
+    "INSERT INTO event_logs (run_id, type, step_key, asset_key, partition, timestamp, body) VALUES (?, ?, ?, ?, ?, ?, ?)",
   );
   let written = 0;
   conn.db.transaction(() => {
     for (const events of batches) {
       for (const event of events) {
         const row = encodeEvent(event);
-        const id = insert.run(row).lastInsertRowid;
+        const id = insert.run(row.run_id, row.type, row.step_key, row.asset_key, row.partition, row.timestamp, row.body).lastInsertRowid;
         written++;
-        const column = INDEXED_COLUMN[event.type];
-        if (column === undefined || row.asset_key === null) continue;
-        conn
-          .stmt(
-            `INSERT INTO asset_index (asset_key, partition, ${column}) VALUES (?, ?, ?)
-             ON CONFLICT (asset_key, partition) DO UPDATE SET ${column} = excluded.${column}`,
-          )
-          .run(row.asset_key, row.partition ?? "", id);
+        if (row.asset_key === null) continue;
+        if (event.type === "ASSET_MATERIALIZATION") conn.stmt(UPSERT_MATERIALIZATION).run(row.asset_key, row.partition ?? "", id);
+        else if (event.type === "ASSET_OBSERVATION") conn.stmt(UPSERT_OBSERVATION).run(row.asset_key, row.partition ?? "", id);
       }
     }
   })();
