@@ -92,25 +92,27 @@ function prettyLogger(stream: ConsoleStream, level: LogLevel, refreshMs: number,
     handle(event: OrchEvent) {
       tree.update(event);
       const line = describeEvent(event);
-      const quiet = event.type === "STEP_START" || event.type === "STEP_SUCCESS";
-      erase();
       const runEnded = event.type === "RUN_SUCCESS" || event.type === "RUN_FAILURE" || event.type === "RUN_CANCELED";
+      const printed = line !== undefined && event.type !== "RUN_START" && event.type !== "STEP_START" && event.type !== "STEP_SUCCESS";
+      if (event.type === "RUN_START" && !timer) {
+        // State changes without a line of their own are picked up by the next tick: cheap for 10,000 steps.
+        timer = setInterval(() => {
+          erase();
+          draw();
+        }, refreshMs);
+        timer.unref();
+      }
+      if (!printed && !runEnded && drawnLines > 0) return;
+      erase();
       if (runEnded) {
         // The final tree stays on screen, with the run's outcome under it.
         stopTimer();
         draw();
         drawnLines = 0;
       }
-      if (line && !quiet && event.type !== "RUN_START") {
+      if (printed) {
         const subject = line.subject === "run" ? "" : `${paint("dim", line.subject)}  `;
         stream.write(`${subject}${paint(line.tone, line.text)}\n`);
-      }
-      if (event.type === "RUN_START" && !timer) {
-        timer = setInterval(() => {
-          erase();
-          draw();
-        }, refreshMs);
-        timer.unref();
       }
       if (!runEnded && tree.active) draw();
     },
