@@ -8,8 +8,11 @@ import type { StepHook } from "./hooks.ts";
 import type { IOManager, IOManagerFactoryContext } from "./io-manager.ts";
 import type { RunListener } from "./listener.ts";
 import type { Logger } from "./logger.ts";
+import type { ExecutableNode } from "./node.ts";
+import type { PlannedStep } from "./plan.ts";
 import { PluginRegistry, type Plugin } from "./plugin.ts";
 import { isResourceDefinition, resourceFromValue, type ResourceDefinition } from "./resource.ts";
+import { resolveSelection } from "./selection/index.ts";
 import { didYouMean } from "./suggest.ts";
 
 /** An IO manager that needs the serializer registry or project dir to be built. */
@@ -22,14 +25,22 @@ export function isIOManagerDefinition(value: unknown): value is IOManagerDefinit
   return typeof value === "object" && value !== null && (value as IOManagerDefinition).kind === "orch.io_manager";
 }
 
-/** A named job: a selection of assets (and, with ops, a graph) run together. */
+/** A named job: a selection of assets, or a graph of ops (built with `job()`), run together. */
 export interface JobDefinition {
   readonly kind: "orch.job";
   readonly name: string;
   readonly description?: string;
   readonly selection?: string;
+  /** Op jobs: the compiled graph. */
+  readonly ops?: OpJobGraph;
   readonly tags?: Readonly<Record<string, string>>;
   readonly executor?: string;
+}
+
+/** An op job compiled: one node per op invocation (ids qualified by job: `daily.load`) and the plan's steps. */
+export interface OpJobGraph {
+  readonly nodes: readonly ExecutableNode[];
+  readonly steps: readonly PlannedStep[];
 }
 
 export interface DefinitionsInput {
@@ -80,8 +91,21 @@ export function defineDefinitions(input: DefinitionsInput): Definitions {
   const ioManagers = new Map(Object.entries(input.ioManagers ?? {}));
   const jobs = new Map<string, JobDefinition>();
   for (const job of input.jobs ?? []) {
+    if (job?.kind !== "orch.job") throw new OrchError(ErrorCode.INVALID_DEFINITION, `jobs contains something that is not a job (use job()).`);
     if (jobs.has(job.name)) throw new OrchError(ErrorCode.INVALID_DEFINITION, `Job "${job.name}" is defined twice.`);
     jobs.set(job.name, job);
+    // Op nodes join the asset nodes so the step runner, run config and every executor find them by id.
+    for (const node of job.ops?.nodes ?? []) {
+      if (graph.nodes.has(node.id)) throw new OrchError(ErrorCode.INVALID_DEFINITION, `Op "${node.id}" of job "${job.name}" has the same node id as another definition.`);
+      graph.nodes.set(node.id, node);
+    }
+    if (job.selection !== undefined) {
+      try {
+        resolveSelection(graph, job.selection);
+      } catch (error) {
+        throw new OrchError(ErrorCode.INVALID_SELECTION, `Job "${job.name}" selects ${JSON.stringify(job.selection)}: ${(error as Error).message.replace(/^\[orch\] /, "")}`, { cause: error });
+      }
+    }
   }
   const hooks = [...(input.hooks ?? [])];
   const listeners = [...(input.listeners ?? [])];
@@ -97,7 +121,8 @@ export function defineDefinitions(input: DefinitionsInput): Definitions {
     }
   };
   for (const node of graph.nodes.values()) {
-    const owner = `${node.nodeKind === "op" ? "Op" : node.nodeKind === "asset_check" ? "Check" : "Asset"} "${node.id}"`;
+    // Op nodes describe themselves with their job (`op "load" in job "etl"`).
+    const owner = node.nodeKind === "op" && node.description ? capitalize(node.description) : `${node.nodeKind === "op" ? "Op" : node.nodeKind === "asset_check" ? "Check" : "Asset"} "${node.id}"`;
     for (const key of node.resources) requireResource(owner, key);
     for (const hook of [...node.hooks, ...hooks]) for (const key of hook.resources ?? []) requireResource(`Hook "${hook.name}" on ${owner}`, key);
     for (const output of node.outputs) {
@@ -136,6 +161,10 @@ export function defineDefinitions(input: DefinitionsInput): Definitions {
     listeners,
     loggers: [...(input.loggers ?? [])],
   });
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 export function isDefinitions(value: unknown): value is Definitions {
