@@ -9,25 +9,30 @@ function indexUpsert(column: "last_materialization_id" | "last_observation_id"):
 const UPSERT_MATERIALIZATION = indexUpsert("last_materialization_id");
 const UPSERT_OBSERVATION = indexUpsert("last_observation_id");
 
-/** Writes queued batches in one transaction, updating the asset index in the same write. */
-export function insertEventBatches(conn: Connection, batches: readonly (readonly OrchEvent[])[]): number {
+/**
+ * Returns the writer of queued batches: one transaction per call, the asset index updated in the same write.
+ * The transaction function and statements are made once per connection (the hot path of every run).
+ */
+export function createEventWriter(conn: Connection): (batches: readonly (readonly OrchEvent[])[]) => number {
   const insert = conn.stmt(
     "INSERT INTO event_logs (run_id, type, step_key, asset_key, partition, timestamp, body) VALUES (?, ?, ?, ?, ?, ?, ?)",
   );
-  let written = 0;
-  conn.db.transaction(() => {
+  const upsertMaterialization = conn.stmt(UPSERT_MATERIALIZATION);
+  const upsertObservation = conn.stmt(UPSERT_OBSERVATION);
+  return conn.db.transaction((batches: readonly (readonly OrchEvent[])[]) => {
+    let written = 0;
     for (const events of batches) {
       for (const event of events) {
         const row = encodeEvent(event);
         const id = insert.run(row.run_id, row.type, row.step_key, row.asset_key, row.partition, row.timestamp, row.body).lastInsertRowid;
         written++;
         if (row.asset_key === null) continue;
-        if (event.type === "ASSET_MATERIALIZATION") conn.stmt(UPSERT_MATERIALIZATION).run(row.asset_key, row.partition ?? "", id);
-        else if (event.type === "ASSET_OBSERVATION") conn.stmt(UPSERT_OBSERVATION).run(row.asset_key, row.partition ?? "", id);
+        if (event.type === "ASSET_MATERIALIZATION") upsertMaterialization.run(row.asset_key, row.partition ?? "", id);
+        else if (event.type === "ASSET_OBSERVATION") upsertObservation.run(row.asset_key, row.partition ?? "", id);
       }
     }
-  })();
-  return written;
+    return written;
+  });
 }
 
 export function getEvents(conn: Connection, runId: string, query: EventQuery): StoredEvent[] {

@@ -2,7 +2,7 @@ import { ErrorCode, OrchError, type InstanceStorage, type OrchEvent } from "@orc
 import { openConnection, type Connection, type Durability } from "./connection.ts";
 import { getAssetEvents, getAssetIndex, wipeAsset } from "./asset-queries.ts";
 import { deleteRunsAndEvents } from "./delete-runs.ts";
-import { getEvents, insertEventBatches } from "./event-queries.ts";
+import { createEventWriter, getEvents } from "./event-queries.ts";
 import { applyRetention, type RetentionOptions } from "./retention.ts";
 import { schemaVersion } from "./migrations.ts";
 import { getRun, insertRun, listRuns, updateRun } from "./run-queries.ts";
@@ -49,8 +49,9 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
   let eventsSinceRetention = 0;
   let closed = false;
 
+  const writeEvents = createEventWriter(conn);
   const batcher = new WriteBatcher<OrchEvent>((batches) => {
-    const written = insertEventBatches(conn, batches);
+    const written = writeEvents(batches);
     eventsWritten += written;
     eventsSinceRetention += written;
   });
