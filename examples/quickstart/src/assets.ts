@@ -1,6 +1,8 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { asset, assetCheck, dailyPartitions, output } from "@orch/core";
+import { col, frame } from "@orch/dataframe";
+import pl from "nodejs-polars";
 import { z } from "zod";
 import type { RawEvent } from "./resources.ts";
 
@@ -21,39 +23,55 @@ export const rawEvents = asset({
   },
 });
 
-export interface CleanEvent {
-  eventId: string;
-  userId: string;
-  type: string;
-  at: string;
-  day: string;
-  amount: number;
-}
+/** The cleaned events table: checked at the step boundary before it is stored. */
+export const CleanEvents = frame(
+  {
+    event_id: col.utf8().unique().matches(/^e\d{5}$/),
+    user_id: col.utf8(),
+    type: col.utf8().isin(["page_view", "signup", "add_to_cart", "purchase"]),
+    at: col.utf8().matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/),
+    day: col.utf8().length({ min: 10, max: 10 }),
+    amount: col.float64().min(0),
+  },
+  { name: "CleanEvents", strict: true },
+);
 
 export const cleanedEvents = asset({
   key: ["staging", "cleaned_events"],
   group: "staging",
   description: "Deduplicated events with a user, a known type and a valid timestamp.",
+  kinds: ["polars"],
   ins: { raw: rawEvents },
   config: z.object({ dropUnknownTypes: z.boolean().default(true) }),
+  output: CleanEvents,
   compute({ ins, config, log }) {
     const seen = new Set<string>();
-    const cleaned: CleanEvent[] = [];
+    const kept: RawEvent[] = [];
     const dropped = { duplicate: 0, noUser: 0, unknownType: 0, badTimestamp: 0 };
     for (const e of ins.raw) {
       if (seen.has(e.event_id)) dropped.duplicate++;
       else if (e.user_id === null) dropped.noUser++;
       else if (config.dropUnknownTypes && !KNOWN_TYPES.has(e.type)) dropped.unknownType++;
       else if (Number.isNaN(Date.parse(e.ts))) dropped.badTimestamp++;
-      else {
-        cleaned.push({ eventId: e.event_id, userId: e.user_id, type: e.type, at: e.ts, day: e.ts.slice(0, 10), amount: e.amount ?? 0 });
-      }
+      else kept.push(e);
       seen.add(e.event_id);
     }
-    log.info(`kept ${cleaned.length} of ${ins.raw.length} events`, dropped);
-    return output(cleaned, { metadata: { rows: cleaned.length, ...dropped } });
+    log.info(`kept ${kept.length} of ${ins.raw.length} events`, dropped);
+    return output(toCleanFrame(kept), { metadata: { rows: kept.length, ...dropped } });
   },
 });
+
+/** Raw events → the cleaned table's columns. */
+export function toCleanFrame(events: readonly RawEvent[]): pl.DataFrame {
+  return pl.DataFrame({
+    event_id: events.map((e) => e.event_id),
+    user_id: events.map((e) => e.user_id ?? ""),
+    type: events.map((e) => e.type),
+    at: events.map((e) => e.ts),
+    day: events.map((e) => e.ts.slice(0, 10)),
+    amount: pl.Series("amount", events.map((e) => e.amount ?? 0), pl.Float64),
+  });
+}
 
 export interface DailyActivity {
   day: string;
@@ -65,18 +83,14 @@ export const dailyActiveUsers = asset({
   key: ["marts", "daily_active_users"],
   group: "marts",
   description: "Distinct active users and events per day.",
+  kinds: ["polars"],
   ins: { events: cleanedEvents },
-  compute({ ins }) {
-    const byDay = new Map<string, { users: Set<string>; events: number }>();
-    for (const e of ins.events) {
-      const day = byDay.get(e.day) ?? { users: new Set(), events: 0 };
-      day.users.add(e.userId);
-      day.events++;
-      byDay.set(e.day, day);
-    }
-    return [...byDay]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([day, v]): DailyActivity => ({ day, activeUsers: v.users.size, events: v.events }));
+  compute({ ins }): DailyActivity[] {
+    return ins.events
+      .groupBy("day")
+      .agg(pl.col("user_id").nUnique().alias("activeUsers"), pl.col("event_id").count().alias("events"))
+      .sort("day")
+      .toRecords() as unknown as DailyActivity[];
   },
 });
 
@@ -91,13 +105,15 @@ export const funnel = asset({
   key: ["marts", "funnel"],
   group: "marts",
   description: "Users reaching each funnel stage, and revenue.",
+  kinds: ["polars"],
   ins: { events: cleanedEvents },
   compute({ ins }) {
-    const usersWith = (type: string) => new Set(ins.events.filter((e) => e.type === type).map((e) => e.userId)).size;
-    const revenue = ins.events.filter((e) => e.type === "purchase").reduce((sum, e) => sum + e.amount, 0);
+    const ofType = (type: string) => ins.events.filter(pl.col("type").eq(pl.lit(type)));
+    const usersWith = (type: string) => ofType(type).getColumn("user_id").nUnique();
+    const revenue = Math.round((ofType("purchase").getColumn("amount").sum() as number) * 100) / 100;
     return output<Funnel>(
-      { signups: usersWith("signup"), addedToCart: usersWith("add_to_cart"), purchasers: usersWith("purchase"), revenue: Math.round(revenue * 100) / 100 },
-      { metadata: { revenue: Math.round(revenue * 100) / 100 } },
+      { signups: usersWith("signup"), addedToCart: usersWith("add_to_cart"), purchasers: usersWith("purchase"), revenue },
+      { metadata: { revenue } },
     );
   },
 });
@@ -141,9 +157,9 @@ export const dailyRevenue = asset({
   partitions: eventDays,
   ins: { events: cleanedEvents },
   compute({ ins, partitionKey }) {
-    const purchases = ins.events.filter((e) => e.day === partitionKey && e.type === "purchase");
-    const revenue = Math.round(purchases.reduce((sum, e) => sum + e.amount, 0) * 100) / 100;
-    return output({ day: partitionKey!, purchases: purchases.length, revenue }, { metadata: { revenue, purchases: purchases.length } });
+    const purchases = ins.events.filter(pl.col("day").eq(pl.lit(partitionKey!)).and(pl.col("type").eq(pl.lit("purchase"))));
+    const revenue = Math.round(((purchases.getColumn("amount").sum() as number) || 0) * 100) / 100;
+    return output({ day: partitionKey!, purchases: purchases.height, revenue }, { metadata: { revenue, purchases: purchases.height } });
   },
 });
 
@@ -157,8 +173,7 @@ export const uniqueEventIds = assetCheck({
   description: "Every cleaned event id appears once.",
   blocking: true,
   check({ value }) {
-    const ids = new Set(value.map((e) => e.eventId));
-    const duplicates = value.length - ids.size;
-    return { passed: duplicates === 0, metadata: { rows: value.length, duplicates } };
+    const duplicates = value.height - value.getColumn("event_id").nUnique();
+    return { passed: duplicates === 0, metadata: { rows: value.height, duplicates } };
   },
 });

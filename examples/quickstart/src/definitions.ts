@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { defineDefinitions } from "@orch/core";
+import { dataframePlugin } from "@orch/dataframe";
 import { cleanedEvents, dailyActiveUsers, dailyRevenue, funnel, rawEvents, uniqueEventIds, weeklyReport } from "./assets.ts";
 import { eventFeed, reportsDir } from "./resources.ts";
 
@@ -8,6 +9,8 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 export default defineDefinitions({
   assets: [rawEvents, cleanedEvents, dailyActiveUsers, funnel, weeklyReport, dailyRevenue],
   checks: [uniqueEventIds],
+  // Arrow IPC and Parquet serializers for frames, and the "frame without a schema" guard.
+  plugins: [dataframePlugin],
   resources: {
     feed: eventFeed({ path: here("../data/events.ndjson"), transientFailures: 1 }),
     reports: reportsDir({ dir: { env: "QUICKSTART_REPORTS_DIR", default: here("../reports") } }),

@@ -48,7 +48,13 @@ describe("quickstart's blocking check", () => {
     const { eventFeed, reportsDir } = await import("./resources.ts");
     const { asset, defineDefinitions } = await import("@orch/core");
     // A broken cleaning step that forgets to deduplicate, under the same key.
-    const brokenCleaning = asset({ key: ["staging", "cleaned_events"], ins: { raw: rawEvents }, compute: ({ ins }) => ins.raw.filter((e) => e.user_id !== null).map((e) => ({ eventId: e.event_id, userId: e.user_id!, type: e.type, at: e.ts, day: e.ts.slice(0, 10), amount: e.amount ?? 0 })) });
+    const { toCleanFrame } = await import("./assets.ts");
+    // A broken cleaning step that forgets to deduplicate, under the same key and without the schema.
+    const brokenCleaning = asset({
+      key: ["staging", "cleaned_events"],
+      ins: { raw: rawEvents },
+      compute: ({ ins }) => toCleanFrame(ins.raw.filter((e) => e.user_id !== null && !Number.isNaN(Date.parse(e.ts)))),
+    });
     void cleanedEvents;
     const defs = defineDefinitions({
       assets: [rawEvents, brokenCleaning, dailyActiveUsers, funnel, weeklyReport],
@@ -62,5 +68,40 @@ describe("quickstart's blocking check", () => {
     expect(events.filter((e) => e.type === "STEP_SKIPPED").map((e) => e.stepKey).sort()).toEqual(["marts/daily_active_users", "marts/funnel", "reports/weekly_report"]);
     const evaluation = events.find((e) => e.type === "ASSET_CHECK_EVALUATION");
     expect(evaluation).toMatchObject({ passed: false, metadata: { duplicates: expect.any(Number) } });
+  });
+});
+
+describe("quickstart's frame schema", () => {
+  it("catches a bad cleaned table at the step boundary, stores nothing, and says what is wrong", async () => {
+    const { rawEvents, CleanEvents, toCleanFrame } = await import("./assets.ts");
+    const { eventFeed } = await import("./resources.ts");
+    const { asset, defineDefinitions, memoryIOManager } = await import("@orch/core");
+    // Cleaning that keeps unknown event types and refunds as negative amounts violates the schema.
+    const sloppy = asset({
+      key: ["staging", "cleaned_events"],
+      ins: { raw: rawEvents },
+      output: CleanEvents,
+      compute: ({ ins }) =>
+        toCleanFrame(
+          [...new Map(ins.raw.filter((e) => e.user_id !== null && !Number.isNaN(Date.parse(e.ts))).map((e) => [e.event_id, e])).values()].map((e, i) =>
+            i === 0 ? { ...e, type: "purchase", amount: -12.5 } : e,
+          ),
+        ),
+    });
+    const io = memoryIOManager();
+    const defs = defineDefinitions({ assets: [rawEvents, sloppy], resources: { feed: eventFeed({ path: new URL("../data/events.ndjson", import.meta.url).pathname }) } });
+    const instance = memoryStorage();
+    const result = await materialize(defs, { instance, defaultIOManager: io });
+    expect(result.status).toBe("FAILURE");
+    const events = await instance.getEvents(result.runId);
+    const check = events.find((e) => e.type === "STEP_OUTPUT_TYPE_CHECK");
+    expect(check).toMatchObject({ stepKey: "staging/cleaned_events", typeName: "CleanEvents", success: false, severity: "error" });
+    const failure = events.find((e) => e.type === "STEP_FAILURE");
+    const message = failure?.type === "STEP_FAILURE" ? failure.error.message : "";
+    expect(message).toContain('Asset "staging/cleaned_events" failed type check CleanEvents (nothing was stored)');
+    expect(message).toMatch(/type\s+isin\("page_view".*\s+error\s+24\s+"debug_ping"/);
+    expect(message).toMatch(/amount\s+>= 0\s+error\s+1\s+-12\.5/);
+    expect(events.some((e) => e.type === "ASSET_MATERIALIZATION" && e.assetKey.join("/") === "staging/cleaned_events")).toBe(false);
+    expect(await io.hasOutput!({ runId: result.runId, stepKey: "staging/cleaned_events", outputName: "result", assetKey: ["staging", "cleaned_events"], definitionMetadata: {}, log: console as never })).toBe(false);
   });
 });

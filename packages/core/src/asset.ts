@@ -127,7 +127,7 @@ export interface AssetOptions<TIns extends AssetInsShape, TOut, S, TResources ex
   ioManager?: string;
   retry?: RetryPolicy;
   /** A runtime type for the output (e.g. a dataframe schema), checked before the value is stored. */
-  output?: TypeCheck<TOut>;
+  output?: TypeCheck<NoInfer<TOut>>;
   partitions?: PartitionsDefinition;
   /** For range runs: one step per partition (default) or one step for the whole range. */
   backfillPolicy?: "per_partition" | "single_run";

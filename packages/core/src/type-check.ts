@@ -30,8 +30,11 @@ export interface TypeCheck<T = unknown> {
   /** Shown in events and errors. */
   readonly name: string;
   check(value: unknown, context: TypeCheckContext): TypeCheckResult | Promise<TypeCheckResult>;
-  /** Phantom member carrying `T`; never read at run time. */
-  readonly __value?: T;
+  /**
+   * Phantom member carrying `T`; never called. Method syntax keeps it bivariant, so a schema for a union of
+   * frame types can check an asset whose compute returns one of them.
+   */
+  __accepts?(value: T): void;
 }
 
 export type TypeOf<C> = C extends TypeCheck<infer T> ? T : never;
