@@ -78,7 +78,7 @@ export type InsShape = Record<string, In<any>>;
 export type OutsShape = Record<string, AnyOut>;
 
 /** Values `compute` receives for its inputs. */
-export type InValues<TIns> = { readonly [K in keyof TIns]: TIns[K] extends In<infer T> ? T : never };
+export type OpInValues<TIns> = { readonly [K in keyof TIns]: TIns[K] extends In<infer T> ? T : never };
 
 /** What `compute` returns for one output: the value, a Map of keyed values for a dynamic output. */
 export type OutValue<O> = O extends DynamicOut<infer T> ? ReadonlyMap<string, T> | void : O extends Out<infer T, infer F> ? (F extends { optional: true } ? T | undefined : T) : never;

@@ -2,7 +2,7 @@ import type { z } from "zod";
 import type { StepHook } from "../hooks.ts";
 import type { StepLogger } from "../logger.ts";
 import type { RetryPolicy } from "../retry.ts";
-import type { AnyOut, In, InValues } from "./ins-outs.ts";
+import type { AnyOut, In, OpInValues } from "./ins-outs.ts";
 
 /** What an op's `compute` receives. */
 export interface OpContext<TIns = {}, TConfig = undefined, TResources extends string = string> {
@@ -10,7 +10,7 @@ export interface OpContext<TIns = {}, TConfig = undefined, TResources extends st
   readonly stepKey: string;
   /** The op's path in its job (`outer.inner.load`). */
   readonly opPath: string;
-  readonly ins: InValues<TIns>;
+  readonly ins: OpInValues<TIns>;
   readonly config: TConfig;
   readonly resources: Readonly<Record<TResources, any>>;
   readonly log: StepLogger;
