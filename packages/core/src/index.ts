@@ -47,3 +47,4 @@ export * from "./loggers/index.ts";
 export { reexecute, ReexecuteErrorCode, type ReexecuteOptions } from "./execution/reexecute.ts";
 export { CRASHED_RUN_REASON, RUN_WORKER_CRASHED, detectCrashedRuns, type DetectCrashedRunsOptions } from "./execution/crash-detection.ts";
 export * from "./instance-config.ts";
+export * from "./ops/index.ts";
