@@ -3,6 +3,9 @@ import { LOG_LEVEL_ORDER, type Logger } from "../logger.ts";
 import type { RunListener, RunListenerContext } from "../listener.ts";
 import type { InstanceStorage } from "../storage.ts";
 
+/** Events the bus waits on: everything emitted before them is durable when they resolve. */
+const DURABLE_POINTS: ReadonlySet<OrchEvent["type"]> = new Set(["STEP_SUCCESS", "STEP_FAILURE", "STEP_SKIPPED", "RUN_START", "RUN_SUCCESS", "RUN_FAILURE", "RUN_CANCELED"]);
+
 /**
  * The run's event sink: appends each event to the instance (resolving once durable), then hands it to loggers
  * (synchronously) and listeners (without waiting; their work is awaited at run end). A failing logger or
@@ -13,6 +16,7 @@ export class RunEventBus implements EventSink {
   readonly #loggers: readonly Logger[];
   readonly #listeners: readonly RunListener[];
   readonly #listenerWork = new Set<Promise<void>>();
+  #unsettled: Promise<void>[] = [];
   #listenerContext: (listener: RunListener) => RunListenerContext = () => {
     throw new Error("listener context not set");
   };
@@ -29,7 +33,17 @@ export class RunEventBus implements EventSink {
   }
 
   async emit(event: OrchEvent): Promise<void> {
-    await this.#storage.appendEvents([event]);
+    // Every append starts now, in order; the bus waits for durability only at a step's or run's end, so a
+    // step's events share a storage batch. An event is acknowledged (durable) once a later durable point
+    // resolves; crash detection treats a step without a durable end as in flight.
+    const stored = this.#storage.appendEvents([event]);
+    this.#unsettled.push(stored);
+    stored.catch(() => undefined);
+    if (DURABLE_POINTS.has(event.type) || this.#unsettled.length >= 256) {
+      const waiting = this.#unsettled;
+      this.#unsettled = [];
+      await Promise.all(waiting);
+    }
     for (const logger of this.#loggers) {
       if (event.type === "LOG" && LOG_LEVEL_ORDER[event.level] < LOG_LEVEL_ORDER[logger.level ?? "info"]) continue;
       try {
@@ -49,6 +63,13 @@ export class RunEventBus implements EventSink {
       this.#listenerWork.add(work);
       void work.finally(() => this.#listenerWork.delete(work));
     }
+  }
+
+  /** Waits until every event emitted so far is durable. */
+  async settle(): Promise<void> {
+    const waiting = this.#unsettled;
+    this.#unsettled = [];
+    await Promise.all(waiting);
   }
 
   /** Listener failures since the last call. */

@@ -216,6 +216,7 @@ export async function materialize(definitions: Definitions, options: Materialize
   await services.resources.teardown();
   for (const { manager } of ioManagers.values()) await manager.teardown?.();
   if (services.pending.size) await Promise.all(services.pending);
+  await bus.settle();
   for (const logger of [...definitions.loggers, ...(options.loggers ?? [])]) await logger.flush?.().catch(() => undefined);
 
   return { runId, status, success: status === "SUCCESS", run: finalRun, plan, stepOutcomes: outcomes, instance };
