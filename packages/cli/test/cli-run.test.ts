@@ -73,7 +73,7 @@ describe("orch materialize / job run / reexecute", () => {
     }
     const unknown = await project.run(["job", "run", "nope"]);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('Job "nope" is not defined. Jobs: sales_job.');
+    expect(unknown.stderr).toContain('Unknown job "nope". Jobs: sales_job.');
   });
 
   it("materializes one partition and a range, and counts partition status in asset list", async () => {

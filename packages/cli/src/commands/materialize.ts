@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { materialize, OrchError, ErrorCode, type PartitionRange } from "@orch/core";
+import { materialize, runJob, type PartitionRange } from "@orch/core";
 import type { Command } from "commander";
 import { parse as parseYaml } from "yaml";
 import { collect, withProject } from "../cli-context.ts";
@@ -43,22 +43,10 @@ export function registerMaterialize(program: Command): void {
     (name: string, flags: RunFlags, command: Command) =>
       withProject(command, async (project, globals) => {
         const definitions = await project.definitions();
-        const jobDef = definitions.jobs.get(name);
-        if (!jobDef) {
-          const known = [...definitions.jobs.keys()];
-          throw new OrchError(ErrorCode.UNKNOWN_JOB, `Job "${name}" is not defined. Jobs: ${known.length ? known.join(", ") : "(none)"}.`, { pkg: "cli" });
-        }
         const options = await runOptions(flags);
-        const executor = await project.executor(definitions, jobDef.executor);
-        return runSession(project, executor, globals.logFormat, (common) =>
-          materialize(definitions, {
-            ...common,
-            ...options,
-            jobName: jobDef.name,
-            tags: { ...jobDef.tags, ...options.tags },
-            ...(jobDef.selection !== undefined ? { selection: jobDef.selection } : {}),
-          }),
-        );
+        // An unknown job is refused by runJob (naming the jobs); asset jobs materialize their selection, op jobs their graph.
+        const executor = await project.executor(definitions, definitions.jobs.get(name)?.executor);
+        return runSession(project, executor, globals.logFormat, (common) => runJob(definitions, name, { ...common, ...options }));
       }),
   );
 }

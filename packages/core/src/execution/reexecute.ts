@@ -2,6 +2,7 @@ import { ErrorCode, OrchError } from "../errors.ts";
 import type { Definitions } from "../definitions.ts";
 import type { InstanceStorage } from "../storage.ts";
 import { FINISHED_STATUSES, type RunRecord } from "../run-record.ts";
+import { runJob } from "../ops/run-job.ts";
 import { materialize, type MaterializeOptions, type RunResult } from "./materialize.ts";
 
 export interface ReexecuteOptions extends Omit<MaterializeOptions, "instance" | "selection" | "parentRunId" | "rootRunId" | "stepKeys" | "partitionKey" | "partitionRange"> {
@@ -54,6 +55,20 @@ export async function reexecute(definitions: Definitions, parentRunId: string, o
     throw new OrchError(ReexecuteErrorCode.NOTHING_TO_REEXECUTE, `Nothing to re-execute: no steps were chosen from run "${parentRunId}".`);
   }
 
+  const linked = { parentRunId: parent.runId, rootRunId: parent.rootRunId ?? parent.runId, stepKeys };
+  const job = parent.jobName !== undefined ? definitions.jobs.get(parent.jobName) : undefined;
+  if (job) {
+    // A job run (asset or op job) is repeated through its job, which knows its plan and config layout.
+    return runJob(definitions, job.name, {
+      ...rest,
+      instance,
+      ...(parent.partitionKey !== undefined ? { partitionKey: parent.partitionKey } : {}),
+      ...(parent.partitionRange !== undefined ? { partitionRange: parent.partitionRange } : {}),
+      runConfig: rest.runConfig ?? parent.runConfig,
+      tags: { ...parent.tags, ...rest.tags },
+      ...linked,
+    });
+  }
   return materialize(definitions, {
     ...rest,
     instance,
@@ -63,9 +78,7 @@ export async function reexecute(definitions: Definitions, parentRunId: string, o
     ...(parent.jobName !== undefined && rest.jobName === undefined ? { jobName: parent.jobName } : {}),
     runConfig: rest.runConfig ?? parent.runConfig,
     tags: { ...parent.tags, ...rest.tags },
-    parentRunId: parent.runId,
-    rootRunId: parent.rootRunId ?? parent.runId,
-    stepKeys,
+    ...linked,
   });
 }
 
