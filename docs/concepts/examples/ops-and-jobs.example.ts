@@ -44,7 +44,11 @@ const byRegion = op({
   name: "by_region",
   ins: { orders: In<Order[]>() },
   out: dynamicOut<Order[]>(),
-  compute: ({ ins }) => Map.groupBy(ins.orders, (o) => o.region),
+  compute: ({ ins }) => {
+    const regions = new Map<string, Order[]>();
+    for (const order of ins.orders) regions.set(order.region, [...(regions.get(order.region) ?? []), order]);
+    return regions;
+  },
 });
 
 const regionTotal = op({ name: "region_total", ins: { orders: In<Order[]>() }, compute: ({ ins, mappingKey }) => ({ region: mappingKey!, total: ins.orders.reduce((s, o) => s + o.amount, 0) }) });
