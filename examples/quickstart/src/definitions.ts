@@ -2,12 +2,19 @@ import { fileURLToPath } from "node:url";
 import { defineDefinitions } from "@orch/core";
 import { dataframePlugin } from "@orch/dataframe";
 import { cleanedEvents, dailyActiveUsers, dailyRevenue, funnel, rawEvents, uniqueEventIds, weeklyReport } from "./assets.ts";
+import { optionalAlerts } from "./alerts.ts";
 import { eventFeed, reportsDir } from "./resources.ts";
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
+const assets = [rawEvents, cleanedEvents, dailyActiveUsers, funnel, weeklyReport, dailyRevenue];
+// Slack alerts and Datadog metrics, only when SLACK_BOT_TOKEN / DD_API_KEY are set (see alerts.ts).
+const { listeners, hooks } = optionalAlerts(assets);
+
 export default defineDefinitions({
-  assets: [rawEvents, cleanedEvents, dailyActiveUsers, funnel, weeklyReport, dailyRevenue],
+  assets,
+  listeners,
+  hooks,
   checks: [uniqueEventIds],
   // Arrow IPC and Parquet serializers for frames, and the "frame without a schema" guard.
   plugins: [dataframePlugin],
