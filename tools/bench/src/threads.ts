@@ -15,6 +15,7 @@ const JS_STEPS = 8;
 const RECORDS_PER_STEP = Number(process.env.BENCH_RECORDS ?? 50_000); // ~6.5 MB of JSON per step
 const POLARS_ROWS = Number(process.env.BENCH_POLARS_ROWS ?? 4_000_000);
 const TRIVIAL = 1000;
+const TYPED_ROWS = Number(process.env.BENCH_TYPED_ROWS ?? 1_000_000);
 const CATEGORIES = ["books", "games", "music", "garden", "tools", "toys", "food", "sport"];
 
 /** Builds a JSON array of order records, parses it and reshapes it into per-category totals. */
@@ -38,6 +39,26 @@ function jsonWork(seed: number): { bytes: number; categories: number; top: strin
   return { bytes: text.length, categories: ranked.length, top: ranked[0]![0] };
 }
 
+/** Row-wise computation over typed arrays (no allocation per row): a price/discount/tax model over 4M rows. */
+function typedArrayWork(seed: number): { checksum: number } {
+  const rows = TYPED_ROWS;
+  const price = new Float64Array(rows);
+  const qty = new Int32Array(rows);
+  for (let i = 0; i < rows; i++) {
+    price[i] = ((i * 7919 + seed) % 10_000) / 100;
+    qty[i] = (i % 17) + 1;
+  }
+  let checksum = 0;
+  for (let pass = 0; pass < 6; pass++) {
+    for (let i = 0; i < rows; i++) {
+      const gross = price[i]! * qty[i]!;
+      const discount = gross > 500 ? Math.log1p(gross) * 0.01 : Math.sqrt(gross) * 0.001;
+      checksum += gross * (1 - discount) * 1.19 + Math.sin(i + pass);
+    }
+  }
+  return { checksum };
+}
+
 function polarsWork(seed: number): { groups: number } {
   const ids = Int32Array.from({ length: POLARS_ROWS }, (_, i) => (i * 2_654_435_761 + seed) % 1_000_003);
   const df = pl.DataFrame({ id: pl.Series("id", ids) }).select(pl.col("id"), pl.col("id").modulo(1000).alias("g"), pl.col("id").cast(pl.Float64).mul(0.5).alias("v"));
@@ -46,10 +67,11 @@ function polarsWork(seed: number): { groups: number } {
 }
 
 const jsSteps = Array.from({ length: JS_STEPS }, (_, i) => asset({ key: `js_${i}`, compute: () => jsonWork(i) }));
+const typedSteps = Array.from({ length: 8 }, (_, i) => asset({ key: `rows_${i}`, compute: () => typedArrayWork(i) }));
 const polarsSteps = Array.from({ length: 8 }, (_, i) => asset({ key: `polars_${i}`, kinds: ["polars"], compute: () => polarsWork(i) }));
 const trivialSteps = Array.from({ length: TRIVIAL }, (_, i) => asset({ key: `trivial_${i}`, compute: () => i }));
 
-const definitions = defineDefinitions({ assets: [...jsSteps, ...polarsSteps, ...trivialSteps] });
+const definitions = defineDefinitions({ assets: [...jsSteps, ...typedSteps, ...polarsSteps, ...trivialSteps] });
 export default definitions;
 
 const HERE = fileURLToPath(import.meta.url);
@@ -102,10 +124,13 @@ async function main(): Promise<void> {
   const pool = threadsExecutor({ maxThreads: threads, sharedPool: true });
   const coldJs = await timedRun(threadsExecutor({ maxThreads: threads }), keys("js", JS_STEPS));
   await timedRun(pool, keys("trivial", threads * 2)); // warm: workers started, definitions loaded
+  const rowsIn = await timedRun(inProcess, keys("rows", 8));
+  const rowsThreads = await timedRun(pool, keys("rows", 8));
+  const speedup = rowsIn / rowsThreads;
+  console.log(`typed arrays: 8 steps × ${TYPED_ROWS} rows: in-process ${round(rowsIn, 0)} ms, threads ${round(rowsThreads, 0)} ms (speedup ${round(speedup)})`);
   const jsIn = await timedRun(inProcess, keys("js", JS_STEPS));
   const jsThreads = await timedRun(pool, keys("js", JS_STEPS));
-  const speedup = jsIn / jsThreads;
-  console.log(`js: ${JS_STEPS} steps × ${RECORDS_PER_STEP} records: in-process ${round(jsIn, 0)} ms, threads ${round(jsThreads, 0)} ms (speedup ${round(speedup)}), cold threads incl. pool start ${round(coldJs, 0)} ms (speedup ${round(jsIn / coldJs)})`);
+  console.log(`json: ${JS_STEPS} steps × ${RECORDS_PER_STEP} records: in-process ${round(jsIn, 0)} ms, threads ${round(jsThreads, 0)} ms (speedup ${round(jsIn / jsThreads)}), cold threads incl. pool start ${round(coldJs, 0)} ms (speedup ${round(jsIn / coldJs)})`);
 
   const plIn = await timedRun(inProcess, keys("polars", 8));
   const plThreads = await timedRun(pool, keys("polars", 8));
