@@ -20,4 +20,19 @@ describe("docs/concepts examples", () => {
     ]);
     expect(skipped.map((e) => e.stepKey)).toEqual(["daily_total"]);
   });
+
+  it("selection.example.ts resolves every documented form", async () => {
+    const { examples } = await import("../../../docs/concepts/examples/selection.example.ts");
+    expect(examples()).toEqual({
+      "+marts/revenue": ["raw/orders", "staging/orders", "marts/revenue"],
+      "raw/orders+": ["raw/orders", "staging/orders", "marts/revenue", "marts/ltv"],
+      "1+marts/ltv": ["staging/orders", "staging/customers", "marts/ltv"],
+      "group:staging": ["staging/orders", "staging/customers"],
+      "tag:tier=silver and not staging/customers": ["staging/orders"],
+      "owner:finance@example.com": ["marts/revenue", "marts/ltv"],
+      "kind:json or kind:sql": ["raw/orders", "raw/customers", "marts/revenue"],
+      "raw/*": ["raw/orders", "raw/customers"],
+      "(+marts/ltv) and group:raw or group:ingest": ["raw/orders", "raw/customers"],
+    });
+  });
 });
