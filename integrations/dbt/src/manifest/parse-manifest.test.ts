@@ -1,4 +1,6 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { allManifests, manifestPath } from "../../test/fixtures.ts";
 import { loadManifest, parseManifest } from "./parse-manifest.ts";
@@ -82,5 +84,23 @@ describe("loadManifest", () => {
     expect(() => parseManifest(doc)).toThrow(
       '[orch] [dbt] manifest.json: metadata.dbt_schema_version: expected a manifest schema v4 to v12 (https://schemas.getdbt.com/dbt/manifest/vN.json), got "https://schemas.getdbt.com/dbt/manifest/v13.json"',
     );
+  });
+
+  it("reads a file entry by entry into the same model as parsing the whole tree", () => {
+    for (const file of ["jaffle_shop-v8.json", "tuva-v9.json", "jaffle_shop_semantic-v12-dbt1.12.json"]) {
+      const streamed = loadManifest(manifestPath(file));
+      const whole = parseManifest(raw(file));
+      expect([...streamed.nodes.entries()]).toEqual([...whole.nodes.entries()]);
+      expect(streamed.semanticModels).toEqual(whole.semanticModels);
+    }
+  });
+
+  it("reports a truncated or malformed file as invalid JSON with the parser's position", () => {
+    const dir = mkdtempSync(join(tmpdir(), "orch-dbt-json-"));
+    const text = readFileSync(manifestPath("jaffle_shop-v12.json"), "utf8");
+    writeFileSync(join(dir, "truncated.json"), text.slice(0, 5000));
+    expect(() => loadManifest(join(dir, "truncated.json"))).toThrow(/^\[orch\] \[dbt\] manifest\.json: not valid JSON \(/);
+    writeFileSync(join(dir, "bad-entry.json"), text.replace('"model.jaffle_shop.orders": {', '"model.jaffle_shop.orders": {,'));
+    expect(() => loadManifest(join(dir, "bad-entry.json"))).toThrow(/manifest\.json: not valid JSON \(.*position/);
   });
 });

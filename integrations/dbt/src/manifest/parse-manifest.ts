@@ -2,9 +2,12 @@ import { readFileSync } from "node:fs";
 import { OrchError } from "@orch/core";
 import type { z } from "zod";
 import { artifactError, DBT_PKG, DbtErrorCode, expectationErrors } from "./errors.ts";
+import { fastCheckNode, fastCheckSource, fastCheckUnitTest } from "./fast-check.ts";
+import { JsonScanError } from "./json-scan.ts";
 import { describeValue } from "./json-path.ts";
+import { docFromBuffer, docFromObject, type ManifestDoc, type ManifestSection } from "./manifest-doc.ts";
 import type { DbtGroup, DbtManifest, DbtNode } from "./model.ts";
-import { normalizeNode, normalizeSource, normalizeUnitTest } from "./normalize.ts";
+import { attachmentFromModelArgument, normalizeNode, normalizeSource, normalizeUnitTest, unattachedModelArgument } from "./normalize.ts";
 import { manifestSchemas, type RawNode, type RawSource, type RawUnitTest } from "./schemas.ts";
 import { manifestFeatures, MAX_MANIFEST_VERSION, MIN_MANIFEST_VERSION, parseSchemaVersion } from "./versions.ts";
 
@@ -13,53 +16,78 @@ export interface ParseManifestOptions {
   readonly artifact?: string;
 }
 
-type Doc = Record<string, unknown>;
 
-/** Reads and parses `target/manifest.json`: one JSON.parse, then entry-by-entry validation into the compact model. */
+/**
+ * Reads and parses `target/manifest.json`. The bytes are scanned once and each entry of `nodes`, `sources`,
+ * `unit_tests` and `groups` is decoded, checked and normalised on its own, so the full JSON tree never exists at
+ * once and sections orch does not read (macros, docs, parent_map, ...) are skipped without being parsed.
+ */
 export function loadManifest(path: string, options: ParseManifestOptions = {}): DbtManifest {
   const artifact = options.artifact ?? "manifest.json";
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, "utf8");
+    bytes = readFileSync(path);
   } catch (cause) {
     throw new OrchError(DbtErrorCode.INVALID_MANIFEST, `${artifact}: cannot read ${path}: ${(cause as Error).message}`, { pkg: DBT_PKG, cause });
   }
-  let doc: unknown;
+  let doc: ManifestDoc;
   try {
-    doc = JSON.parse(text);
+    doc = docFromBuffer(bytes);
+  } catch (error) {
+    if (!(error instanceof JsonScanError)) throw error;
+    return parseManifest(parseJsonText(bytes.toString("utf8"), artifact), { artifact });
+  }
+  try {
+    const manifest = buildManifest(doc, artifact);
+    // Hand the file's memory back now rather than at the next full GC: detaching frees the backing store.
+    if (bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.length) (bytes.buffer as ArrayBuffer & { transfer(length: number): ArrayBuffer }).transfer(0);
+    return manifest;
+  } catch (error) {
+    // An entry that is not valid JSON: JSON.parse of the whole text gives the message users know (with a position).
+    if (!(error instanceof SyntaxError)) throw error;
+    return parseManifest(parseJsonText(bytes.toString("utf8"), artifact), { artifact });
+  }
+}
+
+function parseJsonText(text: string, artifact: string): unknown {
+  try {
+    return JSON.parse(text);
   } catch (cause) {
     throw new OrchError(DbtErrorCode.INVALID_MANIFEST, `${artifact}: not valid JSON (${(cause as Error).message})`, { pkg: DBT_PKG, cause });
   }
-  text = "";
-  return parseManifest(doc, { artifact });
 }
 
-function check<S extends z.ZodType>(schema: S, value: unknown, artifact: string, path: readonly PropertyKey[]): z.output<S> {
+/** The fast check first; zod only for an entry that fails it, so the message names the JSON path and expectation. */
+function check<S extends z.ZodType>(schema: S, fast: (value: unknown) => boolean, value: unknown, artifact: string, path: readonly PropertyKey[]): z.output<S> {
+  if (fast(value)) return value as z.output<S>;
   const result = schema.safeParse(value, { error: expectationErrors });
   if (!result.success) throw artifactError(DbtErrorCode.INVALID_MANIFEST, artifact, path, result.error.issues);
   return result.data;
 }
 
-function section(doc: Doc, key: string, artifact: string, required: boolean): Doc {
-  const value = doc[key];
-  if (value === undefined && !required) return {};
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new OrchError(DbtErrorCode.INVALID_MANIFEST, `${artifact}: ${key}: expected an object keyed by unique_id, got ${describeValue(value)}`, { pkg: DBT_PKG, details: { artifact, path: key } });
-  }
-  return value as Doc;
+const isPlainObject = (v: unknown): boolean => typeof v === "object" && v !== null && !Array.isArray(v);
+
+function section(doc: ManifestDoc, key: string, artifact: string, required: boolean): ManifestSection {
+  const found = doc.section(key);
+  if (!("notAnObject" in found)) return found;
+  if (found.notAnObject === undefined && !required) return { keys: () => [], entries: () => [] };
+  throw new OrchError(DbtErrorCode.INVALID_MANIFEST, `${artifact}: ${key}: expected an object keyed by unique_id, got ${describeValue(found.notAnObject)}`, { pkg: DBT_PKG, details: { artifact, path: key } });
 }
 
 /** Validates an already-parsed manifest object (any schema v4–v12) and normalises it. */
 export function parseManifest(doc: unknown, options: ParseManifestOptions = {}): DbtManifest {
   const artifact = options.artifact ?? "manifest.json";
-  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) {
+  if (!isPlainObject(doc)) {
     throw new OrchError(DbtErrorCode.INVALID_MANIFEST, `${artifact}: expected a JSON object at the top level, got ${describeValue(doc)}`, { pkg: DBT_PKG });
   }
-  const root = doc as Doc;
-  const rawMetadata = root["metadata"] as Doc | undefined;
-  const version = parseSchemaVersion(rawMetadata?.["dbt_schema_version"], "manifest");
+  return buildManifest(docFromObject(doc as Record<string, unknown>), artifact);
+}
+
+function buildManifest(doc: ManifestDoc, artifact: string): DbtManifest {
+  const rawMetadata = doc.value("metadata") as Record<string, unknown> | undefined;
+  const version = parseSchemaVersion(isPlainObject(rawMetadata) ? rawMetadata?.["dbt_schema_version"] : undefined, "manifest");
   if (version === undefined || version < MIN_MANIFEST_VERSION || version > MAX_MANIFEST_VERSION) {
-    const got = rawMetadata?.["dbt_schema_version"];
+    const got = isPlainObject(rawMetadata) ? rawMetadata?.["dbt_schema_version"] : undefined;
     throw new OrchError(
       DbtErrorCode.UNSUPPORTED_MANIFEST_VERSION,
       `${artifact}: metadata.dbt_schema_version: expected a manifest schema v${MIN_MANIFEST_VERSION} to v${MAX_MANIFEST_VERSION} (https://schemas.getdbt.com/dbt/manifest/vN.json), got ${got === undefined ? "nothing" : JSON.stringify(got)}`,
@@ -68,37 +96,33 @@ export function parseManifest(doc: unknown, options: ParseManifestOptions = {}):
   }
   const features = manifestFeatures(version);
   const schemas = manifestSchemas(features);
-  const metadata = check(schemas.metadata, rawMetadata, artifact, ["metadata"]);
-
-  const rawNodes = section(root, "nodes", artifact, true);
-  const rawSources = section(root, "sources", artifact, true);
-  const parentName = (id: string): { name: string; sourceName?: string } | undefined => {
-    const entry = (rawNodes[id] ?? rawSources[id]) as Doc | undefined;
-    if (!entry || typeof entry["name"] !== "string") return undefined;
-    return typeof entry["source_name"] === "string" ? { name: entry["name"], sourceName: entry["source_name"] } : { name: entry["name"] };
-  };
+  const metadata = schemas.metadata.safeParse(rawMetadata, { error: expectationErrors });
+  if (!metadata.success) throw artifactError(DbtErrorCode.INVALID_MANIFEST, artifact, ["metadata"], metadata.error.issues);
+  const rawNodes = section(doc, "nodes", artifact, true);
+  const rawSources = section(doc, "sources", artifact, true);
 
   const nodes = new Map<string, DbtNode>();
-  for (const id of Object.keys(rawNodes)) {
-    const raw = check(schemas.node, rawNodes[id], artifact, ["nodes", id]) as RawNode;
-    nodes.set(id, normalizeNode(raw, features.compiledKey, parentName));
+  const pendingAttachments: [string, string][] = [];
+  const fastNode = (value: unknown): boolean => fastCheckNode(value, features);
+  for (const [id, value] of rawNodes.entries()) {
+    const raw = check(schemas.node, fastNode, value, artifact, ["nodes", id]) as RawNode;
+    nodes.set(id, normalizeNode(raw, features.compiledKey));
+    const model = unattachedModelArgument(raw);
+    if (model !== undefined) pendingAttachments.push([id, model]);
   }
-  for (const id of Object.keys(rawSources)) {
-    const raw = check(schemas.source, rawSources[id], artifact, ["sources", id]) as RawSource;
-    nodes.set(id, normalizeSource(raw));
+  for (const [id, value] of rawSources.entries()) {
+    nodes.set(id, normalizeSource(check(schemas.source, fastCheckSource, value, artifact, ["sources", id]) as RawSource));
   }
+  attachByModelArgument(nodes, pendingAttachments);
   if (features.unitTests) {
-    const rawUnitTests = section(root, "unit_tests", artifact, false);
-    for (const id of Object.keys(rawUnitTests)) {
-      const raw = check(schemas.unitTest, rawUnitTests[id], artifact, ["unit_tests", id]) as RawUnitTest;
-      nodes.set(id, normalizeUnitTest(raw));
+    for (const [id, value] of section(doc, "unit_tests", artifact, false).entries()) {
+      nodes.set(id, normalizeUnitTest(check(schemas.unitTest, fastCheckUnitTest, value, artifact, ["unit_tests", id]) as RawUnitTest));
     }
   }
   const groups = new Map<string, DbtGroup>();
   if (features.groups) {
-    const rawGroups = section(root, "groups", artifact, false);
-    for (const id of Object.keys(rawGroups)) {
-      const raw = check(schemas.group, rawGroups[id], artifact, ["groups", id]);
+    for (const [id, value] of section(doc, "groups", artifact, false).entries()) {
+      const raw = check(schemas.group, () => false, value, artifact, ["groups", id]);
       groups.set(raw.name, {
         name: raw.name,
         ...(raw.owner?.email ? { ownerEmail: raw.owner.email } : {}),
@@ -106,15 +130,27 @@ export function parseManifest(doc: unknown, options: ParseManifestOptions = {}):
       });
     }
   }
+  const meta = metadata.data;
   return {
     schemaVersion: version,
-    ...(metadata.dbt_version ? { dbtVersion: metadata.dbt_version } : {}),
-    ...(metadata.project_name ? { projectName: metadata.project_name } : {}),
-    ...(metadata.adapter_type ? { adapterType: metadata.adapter_type } : {}),
+    ...(meta.dbt_version ? { dbtVersion: meta.dbt_version } : {}),
+    ...(meta.project_name ? { projectName: meta.project_name } : {}),
+    ...(meta.adapter_type ? { adapterType: meta.adapter_type } : {}),
     nodes,
     groups,
-    semanticModels: features.semanticModels ? Object.keys(section(root, "semantic_models", artifact, false)) : [],
-    savedQueries: features.savedQueries ? Object.keys(section(root, "saved_queries", artifact, false)) : [],
-    functions: Object.keys(section(root, "functions", artifact, false)),
+    semanticModels: features.semanticModels ? section(doc, "semantic_models", artifact, false).keys() : [],
+    savedQueries: features.savedQueries ? section(doc, "saved_queries", artifact, false).keys() : [],
+    functions: section(doc, "functions", artifact, false).keys(),
   };
+}
+
+/** Pre-v9 generic tests name their target only in the `model` argument: resolve it against the parsed parents. */
+function attachByModelArgument(nodes: Map<string, DbtNode>, pending: readonly [string, string][]): void {
+  const parentOf = (id: string): DbtNode | undefined => nodes.get(id);
+  for (const [id, model] of pending) {
+    const test = nodes.get(id);
+    if (!test?.test) continue;
+    const attached = attachmentFromModelArgument(model, test.dependsOn, parentOf);
+    if (attached !== undefined) nodes.set(id, { ...test, test: { ...test.test, attachedNode: attached } });
+  }
 }

@@ -1,0 +1,122 @@
+// A byte-level scanner over a JSON document held in a Buffer. It finds where each member of an object starts and
+// ends without building the tree, so a 100 MB manifest can be parsed one entry at a time (each entry with the native
+// JSON.parse) and the sections orch never reads (macros, docs, parent_map, ...) are skipped unparsed. It checks the
+// structure it walks (braces, colons, commas); the values it hands out are validated by JSON.parse when decoded.
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const LBRACE = 0x7b;
+const RBRACE = 0x7d;
+const LBRACKET = 0x5b;
+const RBRACKET = 0x5d;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+
+/** The scanner met something that is not well-formed JSON; the caller re-parses with JSON.parse for its message. */
+export class JsonScanError extends Error {}
+
+/** Byte range `[start, end)` of one value in the buffer. */
+export interface JsonSpan {
+  readonly start: number;
+  readonly end: number;
+}
+
+function skipWhitespace(buf: Uint8Array, pos: number): number {
+  while (pos < buf.length) {
+    const c = buf[pos];
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break;
+    pos++;
+  }
+  return pos;
+}
+
+/** Position just past the closing quote of the string opening at `pos`. */
+function skipString(buf: Uint8Array, pos: number): number {
+  const n = buf.length;
+  let i = pos + 1;
+  while (i < n) {
+    const c = buf[i++];
+    if (c === QUOTE) return i;
+    if (c === BACKSLASH) i++;
+  }
+  throw new JsonScanError("unterminated string");
+}
+
+/** Position just past the value starting at `pos` (object, array, string or scalar). */
+export function skipValue(buf: Uint8Array, pos: number): number {
+  const n = buf.length;
+  const first = buf[pos];
+  if (first === QUOTE) return skipString(buf, pos);
+  if (first !== LBRACE && first !== LBRACKET) {
+    let i = pos;
+    while (i < n) {
+      const c = buf[i];
+      if (c === COMMA || c === RBRACE || c === RBRACKET || c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) break;
+      i++;
+    }
+    if (i === pos) throw new JsonScanError(`unexpected byte at ${pos}`);
+    return i;
+  }
+  let depth = 0;
+  let i = pos;
+  while (i < n) {
+    const c = buf[i++];
+    if (c === QUOTE) {
+      while (i < n) {
+        const d = buf[i++];
+        if (d === QUOTE) break;
+        if (d === BACKSLASH) i++;
+      }
+    } else if (c === LBRACE || c === LBRACKET) depth++;
+    else if (c === RBRACE || c === RBRACKET) {
+      if (--depth === 0) return i;
+    }
+  }
+  throw new JsonScanError("unterminated object or array");
+}
+
+function decodeKey(buf: Buffer, start: number, end: number): string {
+  // Keys without escapes (all of dbt's) are decoded directly; others go through JSON.parse for the escapes.
+  for (let i = start + 1; i < end - 1; i++) {
+    if (buf[i] === BACKSLASH) return JSON.parse(buf.toString("utf8", start, end)) as string;
+  }
+  return buf.toString("utf8", start + 1, end - 1);
+}
+
+/** The members of the object spanning `span`: key and the byte range of its value, in document order. */
+export function* objectMembers(buf: Buffer, span: JsonSpan): Generator<[string, JsonSpan]> {
+  let pos = skipWhitespace(buf, span.start);
+  if (buf[pos] !== LBRACE) throw new JsonScanError(`expected an object at ${pos}`);
+  pos = skipWhitespace(buf, pos + 1);
+  if (buf[pos] === RBRACE) return;
+  while (pos < span.end) {
+    if (buf[pos] !== QUOTE) throw new JsonScanError(`expected a key at ${pos}`);
+    const keyEnd = skipString(buf, pos);
+    const key = decodeKey(buf, pos, keyEnd);
+    pos = skipWhitespace(buf, keyEnd);
+    if (buf[pos] !== COLON) throw new JsonScanError(`expected ":" at ${pos}`);
+    const start = skipWhitespace(buf, pos + 1);
+    const end = skipValue(buf, start);
+    yield [key, { start, end }];
+    pos = skipWhitespace(buf, end);
+    if (buf[pos] === RBRACE) return;
+    if (buf[pos] !== COMMA) throw new JsonScanError(`expected "," or "}" at ${pos}`);
+    pos = skipWhitespace(buf, pos + 1);
+  }
+  throw new JsonScanError("unterminated object");
+}
+
+/** The whole document's span, checking nothing but whitespace follows the top-level value. */
+export function documentSpan(buf: Buffer): JsonSpan {
+  const start = skipWhitespace(buf, 0);
+  const end = skipValue(buf, start);
+  if (skipWhitespace(buf, end) !== buf.length) throw new JsonScanError(`unexpected data after the document at ${end}`);
+  return { start, end };
+}
+
+/** Decodes one value with the native parser. */
+export function parseSpan(buf: Buffer, span: JsonSpan): unknown {
+  return JSON.parse(buf.toString("utf8", span.start, span.end));
+}
+
+export const isObjectSpan = (buf: Buffer, span: JsonSpan): boolean => buf[span.start] === LBRACE;
