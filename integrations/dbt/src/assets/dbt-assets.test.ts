@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { NodeInvocation } from "@orch/core";
+import { OrchError, type NodeInvocation } from "@orch/core";
 import { describe, expect, it } from "vitest";
 import { FAKE_DBT, manifestPath, tempProject } from "../../test/fixtures.ts";
 import { createDbtRunner } from "../runner/dbt-runner.ts";
@@ -61,9 +61,13 @@ describe("dbtAssets", () => {
     expect(result.checkResults?.find((c) => c.checkName === "unique_customers_customer_id")).toMatchObject({ passed: false, severity: "error", blocking: true });
   });
 
-  it("fails the step naming the failed and skipped models", async () => {
+  it("returns the models that built and a failure naming the failed and skipped ones", async () => {
     const { inv } = invocation(tempProject(), ["model_jaffle_shop_stg_orders", "model_jaffle_shop_orders", "model_jaffle_shop_stg_payments"], { FAKE_DBT_FAIL: "model.jaffle_shop.stg_orders" });
-    await expect(defs.node!.invoke(inv)).rejects.toThrow(
+    const result = await defs.node!.invoke(inv);
+    expect([...result.outputs.keys()]).toEqual(["model_jaffle_shop_stg_payments"]);
+    expect(result.failure).toBeInstanceOf(OrchError);
+    expect((result.failure as OrchError).code).toBe("DBT_MODELS_FAILED");
+    expect((result.failure as Error).message).toMatch(
       /\[orch\] \[dbt\] dbt build failed for 2 of 3 selected models: stg_orders \(error: Database Error in model stg_orders .*\); orders \(skipped\)/,
     );
   });

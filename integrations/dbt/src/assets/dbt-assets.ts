@@ -138,15 +138,12 @@ async function runDbtStep(inv: NodeInvocation, manifest: DbtManifest, mapped: Ma
       return spec ? [{ assetKey: spec.key, metadata: { "dbt/test": test.name, "dbt/test_unique_id": test.uniqueId, "dbt/test_status": result.status } }] : [];
     });
   });
-  const nodeResult: NodeResult = { outputs, checkResults, observations };
-  if (failed.length > 0) {
-    const error = new OrchError(DbtErrorCode.MODELS_FAILED, `dbt build failed for ${failed.length} of ${selectedIds.length} selected models: ${failed.join("; ")}`, {
-      pkg: DBT_PKG,
-      details: { failed, succeeded: [...outputs.keys()] },
-    });
-    // What did succeed, for a step runner that records partial results of a failed step.
-    Object.defineProperty(error, "partialResult", { value: nodeResult, enumerable: false });
-    throw error;
-  }
-  return nodeResult;
+  if (failed.length === 0) return { outputs, checkResults, observations };
+  // Partial success: the models that built are stored and recorded; the step then fails (without a retry, which
+  // would rebuild what succeeded) and only what is downstream of the failed models is skipped.
+  const failure = new OrchError(DbtErrorCode.MODELS_FAILED, `dbt build failed for ${failed.length} of ${selectedIds.length} selected models: ${failed.join("; ")}`, {
+    pkg: DBT_PKG,
+    details: { failed, succeeded: [...outputs.keys()] },
+  });
+  return { outputs, checkResults, observations, failure };
 }
