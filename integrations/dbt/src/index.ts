@@ -3,6 +3,8 @@ export type { DbtColumn, DbtGroup, DbtManifest, DbtNode, DbtSeverity, DbtTestInf
 export { DbtErrorCode } from "./manifest/errors.ts";
 export { createDbtTranslator, defaultDbtTranslator, type DbtTranslator, type DbtTranslatorOverrides } from "./assets/translator.ts";
 export { contractColumns, type DbtContractColumn } from "./assets/contract.ts";
+export { dbtContractSchema, type DbtContractSchemaOptions } from "./assets/contract-schema.ts";
+export { contractDType, type ContractDType } from "./assets/contract-types.ts";
 export { mapManifest, outputNameFor, type MappedManifest, type MappedCheck } from "./assets/map-manifest.ts";
 export { dbtAssets, type DbtAssetsOptions, type DbtModelOutput, type DbtProject } from "./assets/dbt-assets.ts";
 export { selectDbtNodes, type DbtSelectOptions } from "./select/resolve.ts";
