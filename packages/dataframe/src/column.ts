@@ -19,8 +19,11 @@ export interface ColumnCheck {
   readonly name: string;
   readonly severity?: Severity;
   readonly failing: (column: pl.Expr) => pl.Expr;
-  /** An aggregate giving the number of failing rows faster than summing `failing` (e.g. via n_unique). */
-  readonly count?: (column: pl.Expr) => pl.Expr;
+  /**
+   * An aggregate giving the number of failing rows faster than summing `failing`. `distinct` is the column's
+   * distinct count (nulls count as one value), the same expression as its statistic, so Polars computes it once.
+   */
+  readonly count?: (column: pl.Expr, distinct: pl.Expr) => pl.Expr;
 }
 
 export interface ColumnSpec {
@@ -55,8 +58,8 @@ export class Column<T = unknown, N extends boolean = false, O extends boolean = 
 
   /** No non-null value repeats; failing rows are the repeats after each value's first occurrence. */
   unique(options: CheckOptions = {}): Column<T, N, O> {
-    // Counting as non-null rows − distinct non-null values uses n_unique, several times faster than is_duplicated.
-    const count = (c: pl.Expr) => c.count().add(c.nullCount().gt(0).cast(pl.UInt32)).sub(c.nUnique());
+    // Non-null rows − distinct non-null values: reuses the distinct-count statistic, far cheaper than is_duplicated.
+    const count = (c: pl.Expr, distinct: pl.Expr) => c.count().add(c.nullCount().gt(0).cast(pl.UInt32)).sub(distinct);
     return this.#with("unique", (c) => c.isFirstDistinct().not().and(c.isNotNull()), options, count);
   }
 
@@ -106,7 +109,7 @@ export class Column<T = unknown, N extends boolean = false, O extends boolean = 
     return dtypeLabel(this.spec.dtype);
   }
 
-  #with(name: string, failing: (c: pl.Expr) => pl.Expr, options: CheckOptions, count?: (c: pl.Expr) => pl.Expr): Column<T, N, O> {
+  #with(name: string, failing: (c: pl.Expr) => pl.Expr, options: CheckOptions, count?: ColumnCheck["count"]): Column<T, N, O> {
     const check: ColumnCheck = { name, failing, ...(options.severity ? { severity: options.severity } : {}), ...(count ? { count } : {}) };
     return new Column({ ...this.spec, checks: [...this.spec.checks, check] });
   }
@@ -116,11 +119,31 @@ export class Column<T = unknown, N extends boolean = false, O extends boolean = 
     return this.spec.dtype.kind === "categorical" ? c.cast(pl.Utf8) : c;
   }
 
-  /** Temporal bounds are cast to the column's dtype so a JS Date compares with any unit or time zone. */
+  /**
+   * Temporal bounds are cast to the column's dtype so a JS Date compares with any unit or time zone. Integer bounds
+   * on integer columns are cast too: a JS number is a Float64 literal, and comparing an int column with it makes
+   * Polars cast the whole column to float first (270 ms instead of 2 ms on 10M rows).
+   */
   #literal(value: Bound): pl.Expr {
     const lit = pl.lit(value);
-    return isTemporal(this.spec.dtype) ? lit.cast(toPolarsType(this.spec.dtype)) : lit;
+    if (isTemporal(this.spec.dtype)) return lit.cast(toPolarsType(this.spec.dtype));
+    return fitsInteger(value, this.spec.dtype) ? lit.cast(toPolarsType(this.spec.dtype)) : lit;
   }
+}
+
+const INTEGER_RANGES: Partial<Record<DType["kind"], readonly [bigint, bigint]>> = {
+  int8: [-(2n ** 7n), 2n ** 7n - 1n], int16: [-(2n ** 15n), 2n ** 15n - 1n],
+  int32: [-(2n ** 31n), 2n ** 31n - 1n], int64: [-(2n ** 63n), 2n ** 63n - 1n],
+  uint8: [0n, 2n ** 8n - 1n], uint16: [0n, 2n ** 16n - 1n], uint32: [0n, 2n ** 32n - 1n], uint64: [0n, 2n ** 64n - 1n],
+};
+
+/** True when `value` is an integer the column's integer dtype holds exactly, so casting the literal changes nothing. */
+function fitsInteger(value: Bound, dtype: DType): boolean {
+  const range = INTEGER_RANGES[dtype.kind];
+  if (!range) return false;
+  if (typeof value !== "bigint" && !(typeof value === "number" && Number.isSafeInteger(value))) return false;
+  const v = BigInt(value);
+  return v >= range[0] && v <= range[1];
 }
 
 function show(value: unknown): string {

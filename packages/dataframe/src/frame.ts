@@ -4,6 +4,7 @@ import type pl from "nodejs-polars";
 import type { Severity, TypeCheck, TypeCheckContext, TypeCheckResult } from "@orch/core";
 import type { Column } from "./column.ts";
 import type { FrameLike } from "./frame-like.ts";
+import type { StatsMode } from "./plan.ts";
 import { checkValue } from "./type-check.ts";
 import { validate, type ValidateOptions, type ValidationReport } from "./validate.ts";
 
@@ -31,6 +32,11 @@ export interface FrameOptions {
   readonly severity?: Severity;
   /** Cast columns to their declared dtype when they differ, failing where a cast would lose data. Default false. */
   readonly coerce?: boolean;
+  /**
+   * Column statistics in the report: `full` (null count, min, max, exact distinct count; the default), `basic`
+   * (no distinct count, the costliest part on high-cardinality columns) or `none`.
+   */
+  readonly stats?: StatsMode;
 }
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {};

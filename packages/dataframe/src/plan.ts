@@ -3,7 +3,20 @@
 import pl from "nodejs-polars";
 import type { Severity } from "@orch/core";
 import { dtypeLabel, fromPolarsType, isNumeric, isOrderable, polarsTypeLabel, toPolarsType, type DType } from "./dtypes.ts";
+import { distinctCount } from "./distinct.ts";
 import type { FrameSchema } from "./frame.ts";
+
+/**
+ * Which column statistics to compute: `full` (null count, min, max, exact distinct count), `basic` (no distinct
+ * count: it is most of the cost on high-cardinality columns) or `none`.
+ */
+export type StatsMode = "full" | "basic" | "none";
+
+export interface PlanSettings {
+  readonly stats: StatsMode;
+  /** Columns whose distinct count is cheaper with `unique_counts` (see distinct.ts). */
+  readonly lowCardinality: ReadonlySet<string>;
+}
 
 /** A check counted over rows: `failing` is true for failing rows, `sample` is what to show for them. */
 export interface RowCheck {
@@ -16,6 +29,8 @@ export interface RowCheck {
   readonly count?: pl.Expr;
   /** True when `count` may overcount (hash collisions): a failure is recounted exactly with `failing`. */
   readonly approximate?: boolean;
+  /** For unique-together checks: the key columns. Rows are unique together when any key column is all-distinct. */
+  readonly keys?: readonly string[];
 }
 
 /** A check decided from the schema alone (presence, dtype, extra columns, order). */
@@ -31,6 +46,8 @@ export interface StatColumn {
   readonly name: string;
   readonly dtype: DType;
   readonly expr: pl.Expr;
+  /** The exact distinct count, when the stats mode or a check (e.g. `unique`) needs it. */
+  readonly distinct?: pl.Expr;
 }
 
 export interface Plan {
@@ -39,12 +56,13 @@ export interface Plan {
   readonly stats: StatColumn[];
   /** Casts to apply when coercing; empty when nothing needs casting. */
   readonly casts: pl.Expr[];
+  readonly statsMode: StatsMode;
 }
 
-export function buildPlan(schema: FrameSchema, actual: Record<string, pl.DataType>): Plan {
+export function buildPlan(schema: FrameSchema, actual: Record<string, pl.DataType>, settings: PlanSettings): Plan {
   const { options } = schema;
   const severity: Severity = options.severity ?? "error";
-  const plan: Plan = { structural: [], rowChecks: [], stats: [], casts: [] };
+  const plan: Plan = { structural: [], rowChecks: [], stats: [], casts: [], statsMode: settings.stats };
   const usable = new Map<string, pl.Expr>(); // declared columns we can run value checks on, maybe cast
 
   for (const [name, column] of Object.entries(schema.columns)) {
@@ -69,14 +87,17 @@ export function buildPlan(schema: FrameSchema, actual: Record<string, pl.DataTyp
       plan.structural.push({ column: name, name: `dtype ${expected}`, severity, passed: true });
     }
     usable.set(name, expr);
+    const countable = spec.dtype.kind !== "list" && spec.dtype.kind !== "struct";
+    const needsDistinct = countable && (settings.stats === "full" || spec.checks.some((c) => c.count));
+    const distinct = needsDistinct ? distinctCount(expr, settings.lowCardinality.has(name)) : pl.lit(null);
     if (!spec.nullable) plan.rowChecks.push({ column: name, name: "not null", severity, failing: pl.col(name).isNull(), sample: pl.lit(null) }); // values a cast nulls are the cast check's
     for (const check of spec.checks) {
       plan.rowChecks.push({
         column: name, name: check.name, severity: check.severity ?? severity, failing: check.failing(expr), sample: displayable(expr, spec.dtype),
-        ...(check.count ? { count: check.count(expr) } : {}),
+        ...(check.count ? { count: check.count(expr, distinct) } : {}),
       });
     }
-    plan.stats.push({ name, dtype: spec.dtype, expr });
+    plan.stats.push({ name, dtype: spec.dtype, expr, ...(needsDistinct ? { distinct } : {}) });
   }
 
   addFrameChecks(schema, actual, usable, severity, plan);
@@ -110,6 +131,7 @@ function addFrameChecks(schema: FrameSchema, actual: Record<string, pl.DataType>
       sample: pl.struct(keys.map((k) => displayable(usable.get(k)!, schema.columns[k]!.spec.dtype).alias(k))),
       count: pl.len().sub(combinedHash(exprs).nUnique()),
       approximate: true,
+      keys,
     });
   }
   const checks = options.checks ?? [];
@@ -143,12 +165,14 @@ function displayable(expr: pl.Expr, dtype: DType | undefined): pl.Expr {
   return dtype?.kind === "decimal" ? expr.cast(pl.Utf8) : expr;
 }
 
-export function statExprs(stat: StatColumn, index: number): pl.Expr[] {
-  const out = [stat.expr.nullCount().alias(`__null${index}`)];
+/** The statistics' aggregates for one column; `__distinct` is also emitted when only a check needs it. */
+export function statExprs(stat: StatColumn, index: number, mode: StatsMode): pl.Expr[] {
+  const out = stat.distinct ? [stat.distinct.alias(`__distinct${index}`)] : [];
+  if (mode === "none") return out;
+  out.push(stat.expr.nullCount().alias(`__null${index}`));
   if (isOrderable(stat.dtype)) {
     const value = stat.dtype.kind === "decimal" ? stat.expr.cast(pl.Float64) : stat.expr;
     out.push(value.min().alias(`__min${index}`), value.max().alias(`__max${index}`));
   }
-  if (stat.dtype.kind !== "list" && stat.dtype.kind !== "struct") out.push(stat.expr.nUnique().alias(`__distinct${index}`));
   return out;
 }

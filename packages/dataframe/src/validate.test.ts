@@ -156,3 +156,63 @@ describe("coercion", () => {
     ]);
   });
 });
+
+describe("costs kept down", () => {
+  it("reports statistics per the stats mode, and unique checks hold in every mode", async () => {
+    const schema = frame({ id: col.int64().unique(), v: col.float64() });
+    const df = pl.DataFrame({ id: pl.Series([1, 2, 2]).cast(pl.Int64), v: [1, 2, 3] });
+    const full = await schema.validate(df);
+    expect(full.columns.v).toEqual({ dtype: "float64", nullCount: 0, min: 1, max: 3, distinctCount: 3 });
+    const basic = await schema.validate(df, { stats: "basic" });
+    expect(basic.columns.v).toEqual({ dtype: "float64", nullCount: 0, min: 1, max: 3 });
+    expect(basic.columns.id).toEqual({ dtype: "int64", nullCount: 0, min: 1, max: 2 });
+    const none = await schema.with({ stats: "none" }).validate(df);
+    expect(none.columns).toEqual({});
+    for (const report of [full, basic, none]) expect(report.outcomes.find((o) => o.check === "unique")).toMatchObject({ failingRows: 1, examples: [2] });
+  });
+
+  it("settles unique-together the same way for in-memory and lazy frames, with or without an all-distinct key", async () => {
+    const schema = frame({ a: col.int32(), b: col.utf8().nullable() }, { uniqueTogether: [["a", "b"]] });
+    const cases: [pl.DataFrame, number][] = [
+      [pl.DataFrame({ a: pl.Series([1, 2, 3]).cast(pl.Int32), b: ["x", "x", null] }), 0], // a is all-distinct
+      [pl.DataFrame({ a: pl.Series([1, 1, 2]).cast(pl.Int32), b: ["x", null, null] }), 0], // b's one null is distinct
+      [pl.DataFrame({ a: pl.Series([1, 1, 1, 2]).cast(pl.Int32), b: ["x", "y", "x", null] }), 1],
+      [pl.DataFrame({ a: pl.Series([1, 1, 2]).cast(pl.Int32), b: [null, null, "x"] }), 1], // (1, null) twice
+    ];
+    for (const [df, failing] of cases) {
+      for (const value of [df, df.lazy()]) {
+        for (const stats of ["full", "basic"] as const) {
+          const outcome = (await schema.validate(value, { stats })).outcomes.find((o) => o.check === "unique together (a, b)");
+          expect(outcome).toMatchObject({ passed: failing === 0, failingRows: failing });
+        }
+      }
+    }
+  });
+
+  it("compares integer bounds exactly on integer columns, also for fractional and large bounds", async () => {
+    const df = pl.DataFrame({ i: pl.Series([0, 1, 2]).cast(pl.Int32), big: pl.Series([2 ** 53, 1, 5]).cast(pl.Int64) });
+    const report = await frame({
+      i: col.int32().min(1).max(0.5, { severity: "warn" }).min(1, { exclusive: true }),
+      big: col.int64().max(2 ** 53 - 1),
+    }).validate(df);
+    expect(report.outcomes.filter((o) => !o.passed).map((o) => [o.column, o.check, o.examples])).toEqual([
+      ["i", ">= 1", [0]],
+      ["i", "<= 0.5", [1, 2]],
+      ["i", "> 1", [0, 1]],
+      ["big", "<= 9007199254740991", [2 ** 53]],
+    ]);
+  });
+
+  it("counts distinct values exactly on large frames, where low-cardinality columns take another path", async () => {
+    const n = 1_200_000;
+    const df = pl.DataFrame({ id: pl.Series("id", Int32Array.from({ length: n }, (_, i) => i)) }).select(
+      pl.col("id"),
+      pl.col("id").modulo(7).cast(pl.Int32).alias("day"),
+    );
+    const report = await frame({ id: col.int32().unique(), day: col.int32().unique() }).validate(df);
+    expect(report.outcomes.filter((o) => o.check.startsWith("dtype")).every((o) => o.passed)).toBe(true);
+    expect(report.columns.id!.distinctCount).toBe(n);
+    expect(report.columns.day!.distinctCount).toBe(7);
+    expect(report.outcomes.filter((o) => o.check === "unique").map((o) => [o.column, o.failingRows])).toEqual([["id", 0], ["day", n - 7]]);
+  });
+});

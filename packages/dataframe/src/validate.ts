@@ -1,12 +1,15 @@
 // Validation in one pass: every row check and column statistic is one aggregate in a single lazy `select`.
-// Only when something fails does a second query fetch up to `sampleSize` example values per failing check.
+// Only when something fails does a further query fetch up to `sampleSize` example values per failing check.
+// In-memory frames also get a cheap sampling query first (see distinct.ts), and unique-together checks wait for
+// the pass's distinct counts: when a key column is all-distinct the answer is known without hashing every row.
 import pl from "nodejs-polars";
 import type { Severity } from "@orch/core";
 import { dtypeLabel } from "./dtypes.ts";
 import type { FrameSchema } from "./frame.ts";
-import { isArrowTable, isPolarsDataFrame, isPolarsLazyFrame, toLazyFrame, type FrameLike } from "./frame-like.ts";
-import { polarsToTable } from "./ipc.ts";
-import { buildPlan, statExprs, type RowCheck } from "./plan.ts";
+import { lowCardinalityColumns } from "./distinct.ts";
+import { isArrowTable, isPolarsDataFrame, isPolarsLazyFrame, type FrameLike } from "./frame-like.ts";
+import { polarsToTable, tableToPolars } from "./ipc.ts";
+import { buildPlan, statExprs, type Plan, type RowCheck, type StatsMode } from "./plan.ts";
 
 export interface CheckOutcome {
   /** The column checked, or null for frame-level checks. */
@@ -44,21 +47,32 @@ export interface ValidationReport {
 export interface ValidateOptions {
   /** How many failing values to report per check. Default 10. */
   readonly sampleSize?: number;
+  /** Column statistics to compute; overrides the schema's `stats` option. Default `full`. */
+  readonly stats?: StatsMode;
 }
 
 export async function validate(schema: FrameSchema, value: FrameLike, options: ValidateOptions = {}): Promise<ValidationReport> {
   const sampleSize = options.sampleSize ?? 10;
-  const lazy = toLazyFrame(value);
-  const actual = isPolarsDataFrame(value) ? value.schema : (await lazy.head(0).collect()).schema;
-  const plan = buildPlan(schema, actual);
+  const statsMode = options.stats ?? schema.options.stats ?? "full";
+  // An in-memory frame (an Arrow Table is converted once) can be queried again cheaply; a LazyFrame would rerun
+  // its whole upstream query, so it gets exactly one pass.
+  const df = isPolarsDataFrame(value) ? value : isArrowTable(value) ? tableToPolars(value) : undefined;
+  const lazy = df ? df.lazy() : (value as pl.LazyDataFrame);
+  const actual = df ? df.schema : (await lazy.head(0).collect()).schema;
+  const lowCardinality = df ? await lowCardinalityColumns(df, distinctCandidates(schema, actual, statsMode)) : new Set<string>();
+  const plan = buildPlan(schema, actual, { stats: statsMode, lowCardinality });
 
+  const deferred = new Set(df ? plan.rowChecks.flatMap((c, i) => (c.keys ? [i] : [])) : []);
   const aggregates: pl.Expr[] = [pl.len().alias("__rows")];
-  plan.rowChecks.forEach((check, i) => aggregates.push((check.count ?? check.failing.sum()).alias(`__fail${i}`)));
-  plan.stats.forEach((stat, i) => aggregates.push(...statExprs(stat, i)));
+  plan.rowChecks.forEach((check, i) => {
+    if (!deferred.has(i)) aggregates.push((check.count ?? check.failing.sum()).alias(`__fail${i}`));
+  });
+  plan.stats.forEach((stat, i) => aggregates.push(...statExprs(stat, i, statsMode)));
   const totals = (await lazy.select(aggregates).collect()).toRecords()[0] ?? {};
   const rows = Number(totals.__rows ?? 0);
 
   const failing = plan.rowChecks.map((_, i) => Number(totals[`__fail${i}`] ?? 0));
+  await settleUniqueTogether(lazy, plan, deferred, totals, rows, failing);
   const samples = await sampleFailures(lazy, plan.rowChecks, failing, sampleSize);
   for (const [i, exact] of samples.exactCounts) failing[i] = exact;
 
@@ -79,14 +93,16 @@ export async function validate(schema: FrameSchema, value: FrameLike, options: V
   }
 
   const columns: Record<string, ColumnStats> = {};
-  plan.stats.forEach((stat, i) => {
-    columns[stat.name] = {
-      dtype: dtypeLabel(stat.dtype),
-      nullCount: Number(totals[`__null${i}`] ?? 0),
-      ...(`__min${i}` in totals ? { min: totals[`__min${i}`], max: totals[`__max${i}`] } : {}),
-      ...(`__distinct${i}` in totals ? { distinctCount: Number(totals[`__distinct${i}`]) } : {}),
-    };
-  });
+  if (statsMode !== "none") {
+    plan.stats.forEach((stat, i) => {
+      columns[stat.name] = {
+        dtype: dtypeLabel(stat.dtype),
+        nullCount: Number(totals[`__null${i}`] ?? 0),
+        ...(`__min${i}` in totals ? { min: totals[`__min${i}`], max: totals[`__max${i}`] } : {}),
+        ...(statsMode === "full" && `__distinct${i}` in totals ? { distinctCount: Number(totals[`__distinct${i}`]) } : {}),
+      };
+    });
+  }
 
   const failed = outcomes.filter((o) => !o.passed);
   const passed = failed.length === 0;
@@ -94,6 +110,30 @@ export async function validate(schema: FrameSchema, value: FrameLike, options: V
   const castLost = plan.rowChecks.some((c, i) => c.name.startsWith("cast ") && failing[i]! > 0);
   const coerced = plan.casts.length && !castLost ? recast(value, lazy, plan.casts) : undefined;
   return { schema: schema.name, rows, passed, outcomes, columns, ...(severity ? { severity } : {}), ...(coerced ? { coerced: await coerced } : {}) };
+}
+
+/** Declared columns present in the frame whose distinct count this validation computes. */
+function distinctCandidates(schema: FrameSchema, actual: Record<string, pl.DataType>, mode: StatsMode): string[] {
+  return Object.entries(schema.columns)
+    .filter(([name, c]) => name in actual && c.spec.dtype.kind !== "list" && c.spec.dtype.kind !== "struct")
+    .filter(([name, c]) => !["List", "Struct"].includes(actual[name]!.variant) && (mode === "full" || c.spec.checks.some((k) => k.count)))
+    .map(([name]) => name);
+}
+
+/**
+ * Unique-together counts left out of phase one: zero when a key column's distinct count (nulls count as one value)
+ * equals the row count, as every row then differs in that column; otherwise one more query counts via row hashes.
+ */
+async function settleUniqueTogether(lazy: pl.LazyDataFrame, plan: Plan, deferred: Set<number>, totals: Record<string, unknown>, rows: number, failing: number[]) {
+  const distinctOf = (column: string) => {
+    const i = plan.stats.findIndex((s) => s.name === column);
+    return i >= 0 && `__distinct${i}` in totals ? Number(totals[`__distinct${i}`]) : undefined;
+  };
+  const pending = [...deferred].filter((i) => !plan.rowChecks[i]!.keys!.some((k) => distinctOf(k) === rows));
+  for (const i of deferred) failing[i] = 0;
+  if (pending.length === 0) return;
+  const counts = (await lazy.select(pending.map((i) => plan.rowChecks[i]!.count!.alias(`__fail${i}`))).collect()).toRecords()[0] ?? {};
+  for (const i of pending) failing[i] = Number(counts[`__fail${i}`] ?? 0);
 }
 
 /** The second query, only for failing checks: examples, and exact counts where phase one used a hash. */

@@ -1,0 +1,31 @@
+// Exact distinct counts, computed the cheaper of two exact ways. On 10M rows (2-core machine, one thread each):
+// `n_unique` costs ~300–1,000 ms whatever the cardinality; `unique_counts().count()` costs 80–200 ms below ~300k
+// distinct values but 4.7 s at 10M distinct. A random sample of an in-memory frame tells the two cases apart.
+import pl from "nodejs-polars";
+
+/** Rows drawn (with replacement) to estimate a column's cardinality. */
+const SAMPLE_ROWS = 100_000;
+/**
+ * Below this share of distinct values in the sample, the column has at most ~200k distinct values
+ * (a sample of m rows from D values holds D·(1 − e^(−m/D)) of them), where `unique_counts` wins.
+ */
+const LOW_CARDINALITY_SHARE = 0.8;
+/** Frames smaller than this use `n_unique` without sampling: either way takes milliseconds. */
+export const MIN_ROWS_TO_SAMPLE = 1_000_000;
+
+/** The distinct count of `expr` (nulls count as one value), as one aggregate. */
+export function distinctCount(expr: pl.Expr, lowCardinality: boolean): pl.Expr {
+  return lowCardinality ? expr.uniqueCounts().count() : expr.nUnique();
+}
+
+/**
+ * The columns of an in-memory frame that are likely to have few distinct values, from one query over a random
+ * sample of `SAMPLE_ROWS` rows per column. Frames under `minRows` rows are not sampled.
+ */
+export async function lowCardinalityColumns(df: pl.DataFrame, columns: readonly string[], minRows = MIN_ROWS_TO_SAMPLE): Promise<Set<string>> {
+  if (df.height < minRows || columns.length === 0) return new Set();
+  const rows = Math.min(SAMPLE_ROWS, df.height);
+  const exprs = columns.map((c, i) => pl.col(c).sample(rows, undefined, true, 0x5eed + i).nUnique().alias(c));
+  const counts = (await df.lazy().select(exprs).collect()).toRecords()[0] ?? {};
+  return new Set(columns.filter((c) => Number(counts[c]) < rows * LOW_CARDINALITY_SHARE));
+}
