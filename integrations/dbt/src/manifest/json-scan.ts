@@ -83,35 +83,43 @@ function decodeKey(buf: Buffer, start: number, end: number): string {
   return buf.toString("utf8", start + 1, end - 1);
 }
 
-/** The members of the object spanning `span`: key and the byte range of its value, in document order. */
-export function* objectMembers(buf: Buffer, span: JsonSpan): Generator<[string, JsonSpan]> {
-  let pos = skipWhitespace(buf, span.start);
+/**
+ * The members of the object starting at `start`: key and the byte range of its value, in document order. The
+ * generator's return value is the position just past the closing brace.
+ */
+export function* objectMembers(buf: Buffer, start: number): Generator<[string, JsonSpan], number> {
+  let pos = skipWhitespace(buf, start);
   if (buf[pos] !== LBRACE) throw new JsonScanError(`expected an object at ${pos}`);
   pos = skipWhitespace(buf, pos + 1);
-  if (buf[pos] === RBRACE) return;
-  while (pos < span.end) {
+  if (buf[pos] === RBRACE) return pos + 1;
+  while (pos < buf.length) {
     if (buf[pos] !== QUOTE) throw new JsonScanError(`expected a key at ${pos}`);
     const keyEnd = skipString(buf, pos);
     const key = decodeKey(buf, pos, keyEnd);
     pos = skipWhitespace(buf, keyEnd);
     if (buf[pos] !== COLON) throw new JsonScanError(`expected ":" at ${pos}`);
-    const start = skipWhitespace(buf, pos + 1);
-    const end = skipValue(buf, start);
-    yield [key, { start, end }];
+    const valueStart = skipWhitespace(buf, pos + 1);
+    const end = skipValue(buf, valueStart);
+    yield [key, { start: valueStart, end }];
     pos = skipWhitespace(buf, end);
-    if (buf[pos] === RBRACE) return;
+    if (buf[pos] === RBRACE) return pos + 1;
     if (buf[pos] !== COMMA) throw new JsonScanError(`expected "," or "}" at ${pos}`);
     pos = skipWhitespace(buf, pos + 1);
   }
   throw new JsonScanError("unterminated object");
 }
 
-/** The whole document's span, checking nothing but whitespace follows the top-level value. */
-export function documentSpan(buf: Buffer): JsonSpan {
-  const start = skipWhitespace(buf, 0);
-  const end = skipValue(buf, start);
-  if (skipWhitespace(buf, end) !== buf.length) throw new JsonScanError(`unexpected data after the document at ${end}`);
-  return { start, end };
+/** The top-level object's members (one pass), checking nothing but whitespace follows the document. */
+export function topLevelMembers(buf: Buffer): Map<string, JsonSpan> {
+  const members = new Map<string, JsonSpan>();
+  const walk = objectMembers(buf, 0);
+  for (let step = walk.next(); ; step = walk.next()) {
+    if (step.done) {
+      if (skipWhitespace(buf, step.value) !== buf.length) throw new JsonScanError(`unexpected data after the document at ${step.value}`);
+      return members;
+    }
+    members.set(step.value[0], step.value[1]);
+  }
 }
 
 /** Decodes one value with the native parser. */

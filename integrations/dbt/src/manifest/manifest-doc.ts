@@ -1,4 +1,4 @@
-import { documentSpan, isObjectSpan, objectMembers, parseSpan, type JsonSpan } from "./json-scan.ts";
+import { isObjectSpan, objectMembers, parseSpan, topLevelMembers } from "./json-scan.ts";
 
 /** An object section (`nodes`, `sources`, ...): its keys, and its entries decoded one at a time. */
 export interface ManifestSection {
@@ -32,9 +32,7 @@ export function docFromObject(root: Record<string, unknown>): ManifestDoc {
 
 /** Throws JsonScanError on malformed structure; entry values are checked by JSON.parse as they are decoded. */
 export function docFromBuffer(buf: Buffer): ManifestDoc {
-  const root = documentSpan(buf);
-  const top = new Map<string, JsonSpan>();
-  for (const [key, span] of objectMembers(buf, root)) top.set(key, span);
+  const top = topLevelMembers(buf);
   return {
     value: (key) => {
       const span = top.get(key);
@@ -44,9 +42,9 @@ export function docFromBuffer(buf: Buffer): ManifestDoc {
       const span = top.get(key);
       if (span === undefined || !isObjectSpan(buf, span)) return { notAnObject: span === undefined ? undefined : parseSpan(buf, span) };
       return {
-        keys: () => Array.from(objectMembers(buf, span), ([k]) => k),
+        keys: () => Array.from(objectMembers(buf, span.start), ([k]) => k),
         *entries() {
-          for (const [k, s] of objectMembers(buf, span)) yield [k, parseSpan(buf, s)] as const;
+          for (const [k, s] of objectMembers(buf, span.start)) yield [k, parseSpan(buf, s)] as const;
         },
       };
     },
