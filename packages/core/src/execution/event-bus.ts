@@ -4,7 +4,7 @@ import type { RunListener, RunListenerContext } from "../listener.ts";
 import type { InstanceStorage } from "../storage.ts";
 
 /** Events the bus waits on: everything emitted before them is durable when they resolve. */
-const DURABLE_POINTS: ReadonlySet<OrchEvent["type"]> = new Set(["STEP_SUCCESS", "STEP_FAILURE", "STEP_SKIPPED", "RUN_START", "RUN_SUCCESS", "RUN_FAILURE", "RUN_CANCELED"]);
+const DURABLE_POINTS: ReadonlySet<OrchEvent["type"]> = new Set(["STEP_START", "STEP_SUCCESS", "STEP_FAILURE", "STEP_SKIPPED", "RUN_START", "RUN_SUCCESS", "RUN_FAILURE", "RUN_CANCELED"]);
 
 /**
  * The run's event sink: appends each event to the instance (resolving once durable), then hands it to loggers
@@ -33,9 +33,9 @@ export class RunEventBus implements EventSink {
   }
 
   async emit(event: OrchEvent): Promise<void> {
-    // Every append starts now, in order; the bus waits for durability only at a step's or run's end, so a
-    // step's events share a storage batch. An event is acknowledged (durable) once a later durable point
-    // resolves; crash detection treats a step without a durable end as in flight.
+    // Every append starts now, in order; the bus waits for durability only at a step's start and end and at
+    // the run's start and end, so the events in between share a storage batch. A step's start is durable before
+    // its compute runs, so crash detection always knows which steps were in flight.
     const stored = this.#storage.appendEvents([event]);
     this.#unsettled.push(stored);
     stored.catch(() => undefined);

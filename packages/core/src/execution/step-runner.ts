@@ -123,7 +123,8 @@ async function attemptStep(
     const stored = (await services.ioManager(output.ioManagerKey).handleOutput(context, value.value)) ?? {};
     await emit({ type: "HANDLED_OUTPUT", stepKey: step.key, outputName: name, ioManager: services.ioManagerName(output.ioManagerKey), metadata: stored });
     if (output.assetKey) {
-      const metadata = { ...normalizeMetadata(value.metadata), ...typeMetadata };
+      // Where the IO manager put it (path, bytes), what compute attached, and the type check's statistics.
+      const metadata = { ...stored, ...normalizeMetadata(value.metadata), ...typeMetadata };
       for (const partition of step.partitionKeys ?? [step.partitionKey]) {
         await emit({
           type: "ASSET_MATERIALIZATION",
