@@ -4,7 +4,7 @@ import type { TaskRequest, TaskResult } from "./protocol.ts";
 import { StepChannel, type ChannelHost } from "./step-channel.ts";
 
 // Source runs as .ts (type stripping), the published package as .js: the worker file sits beside this one.
-const WORKER_FILE = new URL(`./worker/worker${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url).href;
+const WORKER_FILE = new URL(`./worker/entry${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url).href;
 
 export type StepPool = Piscina<TaskRequest, TaskResult>;
 
