@@ -1,4 +1,4 @@
-import { ErrorCode, OrchError, type InstanceStorage, type OrchEvent } from "@orch/core";
+import { assertValidPartitionKey, ErrorCode, OrchError, type InstanceStorage, type OrchEvent } from "@orch/core";
 import { openConnection, type Connection, type Durability } from "./connection.ts";
 import { getAssetEvents, getAssetIndex, wipeAsset } from "./asset-queries.ts";
 import { deleteRunsAndEvents } from "./delete-runs.ts";
@@ -108,7 +108,11 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
     setHeartbeat: async (runId, at) => (ready(), state.setHeartbeat(runId, at)),
     getHeartbeat: async (runId) => (ready(), state.getHeartbeat(runId)),
     getDynamicPartitions: async (name) => (ready(), state.getDynamicPartitions(name)),
-    addDynamicPartitions: async (name, keys) => (ready(), state.addDynamicPartitions(name, keys)),
+    addDynamicPartitions: async (name, keys) => {
+      ready();
+      for (const key of keys) assertValidPartitionKey(key, `Dynamic partitions "${name}"`);
+      state.addDynamicPartitions(name, keys);
+    },
     deleteDynamicPartition: async (name, key) => (ready(), state.deleteDynamicPartition(name, key)),
     getState: async (namespace, key) => (ready(), state.getState(namespace, key)),
     setState: async (namespace, key, value) => (ready(), state.setState(namespace, key, value)),

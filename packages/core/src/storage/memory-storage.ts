@@ -1,4 +1,5 @@
 import { assetKeyToString } from "../asset-key.ts";
+import { assertValidPartitionKey } from "../partitions/partition-key-rules.ts";
 import { ErrorCode, OrchError } from "../errors.ts";
 import type { OrchEvent, OrchEventType, StoredEvent } from "../events.ts";
 import type { RunRecord, RunUpdate } from "../run-record.ts";
@@ -165,6 +166,7 @@ export function memoryStorage(): InstanceStorage {
         existing = new Set();
         dynamicPartitions.set(name, existing);
       }
+      for (const key of keys) assertValidPartitionKey(key, `Dynamic partitions "${name}"`);
       for (const key of keys) existing.add(key);
     },
 

@@ -350,6 +350,11 @@ export function describeStorageContract(
         expect(await storage.getHeartbeat("r2")).toBe(150);
       });
 
+      it("refuses dynamic partition keys that could not be stored or addressed, naming the set", async () => {
+        await expect(storage.addDynamicPartitions("customers", ["ok", "a|b"])).rejects.toThrowError(/Dynamic partitions "customers"/);
+        expect(await storage.getDynamicPartitions("customers")).toEqual([]);
+      });
+
       it("adds dynamic partitions in order, ignoring duplicates, and deletes them", async () => {
         expect(await storage.getDynamicPartitions("customers")).toEqual([]);
         await storage.addDynamicPartitions("customers", ["acme", "globex"]);
