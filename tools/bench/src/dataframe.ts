@@ -1,6 +1,7 @@
 // Dataframe validation: 10,000,000 rows × 6 columns, 10 row checks, with @orch/dataframe (one lazy Polars
 // select), then zod validating the same rows as JS objects (1,000,000 rows, scaled per row).
 // Prints progress lines; the last line is one JSON object of figures.
+import os from "node:os";
 import pl from "nodejs-polars";
 import { z } from "zod";
 import { col, frame } from "@orch/dataframe";
@@ -85,50 +86,113 @@ const ZodOrders = z
   });
 
 console.log(`building a ${ROWS.toLocaleString("en-US")}-row frame…`);
-let t = performance.now();
+const t1 = performance.now();
 const df = buildFrame(ROWS);
 const frameMb = mb(frameBytes(df));
-console.log(`built in ${Math.round(performance.now() - t)} ms, ~${frameMb} MB of column buffers`);
+console.log(`built in ${Math.round(performance.now() - t1)} ms, ~${frameMb} MB of column buffers`);
+
+/** One bad row per check (10 checks), so the control run proves every check runs and reports. */
+function corrupt(good: pl.DataFrame): pl.DataFrame {
+  const patch = (column: string, dtype: pl.DataType, rows: [number, unknown][]) =>
+    rows
+      .reduce((acc, [row, value]) => pl.when(pl.col("__i").eq(pl.lit(row).cast(pl.UInt32))).then(pl.lit(value).cast(dtype)).otherwise(acc), pl.col(column))
+      .alias(column);
+  return good
+    .withRowIndex("__i")
+    .withColumns(
+      patch("order_id", pl.Int64, [[5, 4], [19, null]]), // unique; not null
+      patch("customer_id", pl.Int32, [[7, 0], [23, null], [37, 37]]), // range; not null; with row 36's time: unique together
+      patch("amount", pl.Float64, [[11, -1], [29, null]]), // range; not null
+      patch("status", pl.Utf8, [[13, "lost"], [31, null]]), // isin; not null
+      patch("sku", pl.Utf8, [[17, "bad"]]), // regex
+      patch("ordered_at", pl.Int64, [[37, START + 36_000]]).cast(pl.Datetime("ms", "UTC")),
+    )
+    .drop("__i");
+}
+
+const cpuMs = (since: NodeJS.CpuUsage) => {
+  const d = process.cpuUsage(since);
+  return (d.user + d.system) / 1000;
+};
+const load = () => os.loadavg().map((l) => l.toFixed(1)).join(" ");
+
+console.log("warm-up validation on 100,000 rows…");
+await Orders.validate(df.head(100_000));
 
 gc();
 const rssBefore = process.memoryUsage.rss();
 let rssPeak = rssBefore;
 const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage.rss())), 5);
 
-console.log("warm-up validation on 100,000 rows…");
-await Orders.validate(df.head(100_000));
-
-const runs: number[] = [];
-let report = await Orders.validate(df);
-for (let i = 0; i < 3; i++) {
-  t = performance.now();
-  report = await Orders.validate(df);
-  runs.push(performance.now() - t);
-  console.log(`run ${i + 1}: ${Math.round(runs[i]!)} ms, passed=${report.passed}`);
+/** Best of 3 (wall and process CPU time, which includes every Polars thread) for one stats mode. */
+async function measure(stats: "full" | "basic") {
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  let report = await Orders.validate(df, { stats });
+  for (let i = 0; i < 3; i++) {
+    const c = process.cpuUsage();
+    const t = performance.now();
+    report = await Orders.validate(df, { stats });
+    wall.push(performance.now() - t);
+    cpu.push(cpuMs(c));
+    console.log(`stats=${stats} run ${i + 1}: ${Math.round(wall[i]!)} ms wall, ${Math.round(cpu[i]!)} ms CPU, passed=${report.passed}, load ${load()}`);
+  }
+  // The report must show that every check ran and the statistics were computed.
+  const counted = report.outcomes.filter((o) => o.failingRows !== null);
+  if (!report.passed || counted.length !== 10 || counted.some((o) => o.failingRows !== 0)) {
+    throw new Error(`benchmark frame should pass all 10 row checks: ${JSON.stringify(report.outcomes)}`);
+  }
+  const cols = report.columns;
+  if (cols.order_id?.max !== ROWS - 1 || cols.status?.nullCount !== 0 || (stats === "full") !== (cols.order_id?.distinctCount === ROWS) || (stats === "full" && cols.status?.distinctCount !== 3)) {
+    throw new Error(`unexpected column statistics for stats=${stats}: ${JSON.stringify(cols)}`);
+  }
+  return { ms: Math.min(...wall), cpu_ms: Math.min(...cpu) };
 }
+
+console.log(`load average before: ${load()}`);
+const full = await measure("full");
+const basic = await measure("basic");
 clearInterval(sampler);
 rssPeak = Math.max(rssPeak, process.memoryUsage.rss());
-const checks = report.outcomes.filter((o) => o.failingRows !== null).length;
-if (!report.passed) throw new Error(`benchmark frame should pass: ${JSON.stringify(report.outcomes.filter((o) => !o.passed))}`);
-const ms = Math.min(...runs);
-console.log(`best ${Math.round(ms)} ms for ${checks} checks; RSS ${mb(rssBefore)} MB before, ${mb(rssPeak)} MB peak during validation`);
+console.log(`full: best ${Math.round(full.ms)} ms wall / ${Math.round(full.cpu_ms)} ms CPU; basic: ${Math.round(basic.ms)} ms / ${Math.round(basic.cpu_ms)} ms CPU`);
+console.log(`RSS ${mb(rssBefore)} MB before, ${mb(rssPeak)} MB peak during validation`);
+
+console.log("control: the same frame with one bad row per check…");
+const bad = corrupt(df);
+const t0 = performance.now();
+const c0 = process.cpuUsage();
+const failedReport = await Orders.validate(bad);
+const failingMs = performance.now() - t0;
+const failingCpu = cpuMs(c0);
+const failedChecks = failedReport.outcomes.filter((o) => !o.passed);
+if (failedChecks.length !== 10 || failedChecks.some((o) => o.failingRows !== 1 || (o.check !== "not null" && o.examples.length === 0))) {
+  throw new Error(`control frame should fail each of the 10 checks on exactly one row: ${JSON.stringify(failedReport.outcomes)}`);
+}
+console.log(`control: all 10 checks failed on 1 row each (with examples except not-null) in ${Math.round(failingMs)} ms wall / ${Math.round(failingCpu)} ms CPU`);
 
 console.log(`zod on ${ZOD_ROWS.toLocaleString("en-US")} JS objects…`);
 const objects = zodRows(ZOD_ROWS);
 ZodOrders.parse(objects.slice(0, 10_000));
-t = performance.now();
+let t = performance.now();
 ZodOrders.parse(objects);
 const zodMs = performance.now() - t;
 const zodRowsPerS = Math.round(ZOD_ROWS / (zodMs / 1000));
 console.log(`zod: ${Math.round(zodMs)} ms → ${zodRowsPerS.toLocaleString("en-US")} rows/s`);
 
-const rowsPerS = Math.round(ROWS / (ms / 1000));
+const rowsPerS = Math.round(ROWS / (full.ms / 1000));
 console.log(
   JSON.stringify({
     bench: "dataframe",
     rows: ROWS,
-    checks,
-    ms: Math.round(ms),
+    checks: 10,
+    stats: "full",
+    ms: Math.round(full.ms),
+    cpu_ms: Math.round(full.cpu_ms),
+    basic_ms: Math.round(basic.ms),
+    basic_cpu_ms: Math.round(basic.cpu_ms),
+    failing_ms: Math.round(failingMs),
+    failing_cpu_ms: Math.round(failingCpu),
+    load_avg: load(),
     rows_per_s: rowsPerS,
     zod_rows_per_s: zodRowsPerS,
     speedup_vs_zod: Math.round((rowsPerS / zodRowsPerS) * 10) / 10,
