@@ -140,3 +140,42 @@ describe("partly failed nodes", () => {
     expect(events.find((e) => e.type === "STEP_SKIPPED")).toMatchObject({ stepKey: "after_bad" });
   });
 });
+
+describe("checks reported by a multi-asset step", () => {
+  const make = (failure?: Error) => {
+    const tool = multiAsset({ name: "tool", outs: { a: { key: "a" }, b: { key: "b" }, c: { key: "c" } }, compute: () => ({}) });
+    return {
+      ...tool,
+      node: {
+        ...tool.node,
+        invoke: async () => ({
+          outputs: new Map([
+            ["a", { value: 1 }],
+            ["b", { value: 2 }],
+          ]),
+          checkResults: [{ assetKey: ["a"], checkName: "not_null", passed: false, severity: "error" as const, blocking: true }],
+          ...(failure ? { failure } : {}),
+        }),
+      },
+    };
+  };
+  const readsA = asset({ key: "reads_a", ins: { a: "a" }, compute: () => 1 });
+  const readsB = asset({ key: "reads_b", ins: { b: "b" }, compute: () => 1 });
+  const readsC = asset({ key: "reads_c", ins: { c: "c" }, compute: () => 1 });
+
+  it("skip only the children that read the asset whose blocking check failed", async () => {
+    const instance = memoryStorage();
+    const result = await materialize(defineDefinitions({ assets: [make(), readsA, readsB] }), { instance });
+    const events = await instance.getEvents(result.runId);
+    expect(events.filter((e) => e.type === "STEP_SKIPPED").map((e) => e.stepKey)).toEqual(["reads_a"]);
+    expect(events.some((e) => e.type === "STEP_SUCCESS" && e.stepKey === "reads_b")).toBe(true);
+  });
+
+  it("keep blocking after a partial failure", async () => {
+    const instance = memoryStorage();
+    const result = await materialize(defineDefinitions({ assets: [make(new Error("model c failed")), readsA, readsB, readsC] }), { instance });
+    const events = await instance.getEvents(result.runId);
+    expect(events.filter((e) => e.type === "STEP_SKIPPED").map((e) => e.stepKey).sort()).toEqual(["reads_a", "reads_c"]);
+    expect(events.some((e) => e.type === "STEP_SUCCESS" && e.stepKey === "reads_b")).toBe(true);
+  });
+});

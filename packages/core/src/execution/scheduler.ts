@@ -155,7 +155,7 @@ function skipReason(upstream: PlannedStep, outcome: StepOutcome, child: PlannedS
     const reads = child.inputs.filter((i) => i.upstreamStepKey === upstream.key);
     const fed = reads.length > 0 && reads.every((i) => outcome.producedOutputs.includes(i.upstreamOutputName));
     if (!fed) return `upstream step "${upstream.key}" failed`;
-    return undefined;
+    return blockedReason(upstream, outcome, child);
   }
   if (outcome.status === "skipped") return `upstream step "${upstream.key}" was skipped`;
   if (outcome.status === "canceled") return `upstream step "${upstream.key}" was canceled`;
@@ -167,13 +167,21 @@ function skipReason(upstream: PlannedStep, outcome: StepOutcome, child: PlannedS
   if (isDynamicTemplate(child) && child.dynamic.sourceStepKey === upstream.key && !outcome.producedOutputs.includes(child.dynamic.outputName)) {
     return `upstream step "${upstream.key}" did not produce dynamic output "${child.dynamic.outputName}"`;
   }
-  if (outcome.blockedAssets?.length) {
-    const blocked = new Set(outcome.blockedAssets);
-    const hit = child.inputs.find((i) => i.assetKey && blocked.has(assetKeyToString(i.assetKey)));
-    if (hit?.assetKey) return `a blocking check on asset "${assetKeyToString(hit.assetKey)}" failed`;
-    return `a blocking check on ${[...blocked].map((b) => `"${b}"`).join(", ")} failed`;
-  }
-  return undefined;
+  return blockedReason(upstream, outcome, child);
+}
+
+/**
+ * Why a child must not run because of failed blocking checks reported by `upstream`: it reads a blocked asset,
+ * or it depends on `upstream` without reading anything from it (an ordering dependency on the checked asset or
+ * on the check step). A child reading only other, unblocked assets of a multi-asset step still runs.
+ */
+function blockedReason(upstream: PlannedStep, outcome: StepOutcome, child: PlannedStep): string | undefined {
+  if (!outcome.blockedAssets?.length) return undefined;
+  const blocked = new Set(outcome.blockedAssets);
+  const hit = child.inputs.find((i) => i.assetKey && blocked.has(assetKeyToString(i.assetKey)));
+  if (hit?.assetKey) return `a blocking check on asset "${assetKeyToString(hit.assetKey)}" failed`;
+  if (child.inputs.some((i) => i.upstreamStepKey === upstream.key)) return undefined;
+  return `a blocking check on ${[...blocked].map((b) => `"${b}"`).join(", ")} failed`;
 }
 
 /** Reads a finished step's dynamic output (a list of `[key, value]` entries) through its IO manager, for its keys. */

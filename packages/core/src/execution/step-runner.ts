@@ -45,7 +45,9 @@ export async function runStep(services: RunServices, step: PlannedStep): Promise
       }
       await runHooks(services, node, step, "failure", log, emit, serialized);
       await emit({ type: "STEP_FAILURE", stepKey: step.key, durationMs: elapsed(started), attempt, error: serialized });
-      return { stepKey: step.key, status: "failure", producedOutputs: error instanceof PartialFailure ? error.producedOutputs : [] };
+      return error instanceof PartialFailure
+        ? { stepKey: step.key, status: "failure", producedOutputs: error.producedOutputs, ...(error.blockedAssets.length ? { blockedAssets: error.blockedAssets } : {}) }
+        : { stepKey: step.key, status: "failure", producedOutputs: [] };
     }
   }
 }
@@ -56,9 +58,11 @@ class NonRetryable extends OrchError {}
 /** A node that stored some outputs and then reported a failure. */
 class PartialFailure extends NonRetryable {
   readonly producedOutputs: readonly string[];
-  constructor(message: string, cause: unknown, producedOutputs: readonly string[]) {
+  readonly blockedAssets: readonly string[];
+  constructor(message: string, cause: unknown, producedOutputs: readonly string[], blockedAssets: readonly string[]) {
     super(ErrorCode.STEP_FAILED, message, { cause });
     this.producedOutputs = producedOutputs;
+    this.blockedAssets = blockedAssets;
   }
 }
 
@@ -164,7 +168,7 @@ async function attemptStep(
   }
   if (result.failure !== undefined) {
     const message = (result.failure as Error)?.message ?? String(result.failure);
-    throw new PartialFailure(message.replace(/^\[orch\] /, ""), result.failure, checked.map((c) => c.name));
+    throw new PartialFailure(message.replace(/^\[orch\] /, ""), result.failure, checked.map((c) => c.name), blockedAssets);
   }
   return {
     stepKey: step.key,
