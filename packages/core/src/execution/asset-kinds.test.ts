@@ -152,6 +152,7 @@ describe("checks reported by a multi-asset step", () => {
           outputs: new Map([
             ["a", { value: 1 }],
             ["b", { value: 2 }],
+            ...(failure ? [] : [["c", { value: 3 }] as const]),
           ]),
           checkResults: [{ assetKey: ["a"], checkName: "not_null", passed: false, severity: "error" as const, blocking: true }],
           ...(failure ? { failure } : {}),
