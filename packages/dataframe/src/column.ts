@@ -24,6 +24,8 @@ export interface ColumnCheck {
    * distinct count (nulls count as one value), the same expression as its statistic, so Polars computes it once.
    */
   readonly count?: (column: pl.Expr, distinct: pl.Expr) => pl.Expr;
+  /** True when every failing row holds a value that occurs more than once in the column (duplicate checks). */
+  readonly repeats?: boolean;
 }
 
 export interface ColumnSpec {
@@ -60,7 +62,7 @@ export class Column<T = unknown, N extends boolean = false, O extends boolean = 
   unique(options: CheckOptions = {}): Column<T, N, O> {
     // Non-null rows − distinct non-null values: reuses the distinct-count statistic, far cheaper than is_duplicated.
     const count = (c: pl.Expr, distinct: pl.Expr) => c.count().add(c.nullCount().gt(0).cast(pl.UInt32)).sub(distinct);
-    return this.#with("unique", (c) => c.isFirstDistinct().not().and(c.isNotNull()), options, count);
+    return this.#with("unique", (c) => c.isFirstDistinct().not().and(c.isNotNull()), options, count, true);
   }
 
   min(value: Bound, options: BoundOptions = {}): Column<T, N, O> {
@@ -109,8 +111,10 @@ export class Column<T = unknown, N extends boolean = false, O extends boolean = 
     return dtypeLabel(this.spec.dtype);
   }
 
-  #with(name: string, failing: (c: pl.Expr) => pl.Expr, options: CheckOptions, count?: ColumnCheck["count"]): Column<T, N, O> {
-    const check: ColumnCheck = { name, failing, ...(options.severity ? { severity: options.severity } : {}), ...(count ? { count } : {}) };
+  #with(name: string, failing: (c: pl.Expr) => pl.Expr, options: CheckOptions, count?: ColumnCheck["count"], repeats = false): Column<T, N, O> {
+    const check: ColumnCheck = {
+      name, failing, ...(options.severity ? { severity: options.severity } : {}), ...(count ? { count } : {}), ...(repeats ? { repeats } : {}),
+    };
     return new Column({ ...this.spec, checks: [...this.spec.checks, check] });
   }
 

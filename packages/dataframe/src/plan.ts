@@ -16,6 +16,8 @@ export interface PlanSettings {
   readonly stats: StatsMode;
   /** Columns whose distinct count is cheaper with `unique_counts` (see distinct.ts). */
   readonly lowCardinality: ReadonlySet<string>;
+  /** Columns whose distinct count is wanted whatever the stats mode (e.g. to settle unique-together). */
+  readonly distinctWanted?: ReadonlySet<string>;
 }
 
 /** A check counted over rows: `failing` is true for failing rows, `sample` is what to show for them. */
@@ -31,6 +33,11 @@ export interface RowCheck {
   readonly approximate?: boolean;
   /** For unique-together checks: the key columns. Rows are unique together when any key column is all-distinct. */
   readonly keys?: readonly string[];
+  /**
+   * For duplicate checks: a value that repeats on every failing row (the column, or the key hash). Examples and
+   * exact counts are then taken from the rows holding a repeated value only (see validate.ts).
+   */
+  readonly repeats?: pl.Expr;
 }
 
 /** A check decided from the schema alone (presence, dtype, extra columns, order). */
@@ -88,13 +95,14 @@ export function buildPlan(schema: FrameSchema, actual: Record<string, pl.DataTyp
     }
     usable.set(name, expr);
     const countable = spec.dtype.kind !== "list" && spec.dtype.kind !== "struct";
-    const needsDistinct = countable && (settings.stats === "full" || spec.checks.some((c) => c.count));
+    const needsDistinct = countable && (settings.stats === "full" || spec.checks.some((c) => c.count) || !!settings.distinctWanted?.has(name));
     const distinct = needsDistinct ? distinctCount(expr, settings.lowCardinality.has(name)) : pl.lit(null);
     if (!spec.nullable) plan.rowChecks.push({ column: name, name: "not null", severity, failing: pl.col(name).isNull(), sample: pl.lit(null) }); // values a cast nulls are the cast check's
     for (const check of spec.checks) {
       plan.rowChecks.push({
         column: name, name: check.name, severity: check.severity ?? severity, failing: check.failing(expr), sample: displayable(expr, spec.dtype),
         ...(check.count ? { count: check.count(expr, distinct) } : {}),
+        ...(check.repeats ? { repeats: expr } : {}),
       });
     }
     plan.stats.push({ name, dtype: spec.dtype, expr, ...(needsDistinct ? { distinct } : {}) });
@@ -125,13 +133,15 @@ function addFrameChecks(schema: FrameSchema, actual: Record<string, pl.DataType>
       continue;
     }
     const exprs = keys.map((k) => usable.get(k)!);
+    const hash = combinedHash(exprs);
     plan.rowChecks.push({
       column: null, name, severity,
       failing: pl.struct(exprs.map((e, i) => e.alias(keys[i]!))).isFirstDistinct().not(),
       sample: pl.struct(keys.map((k) => displayable(usable.get(k)!, schema.columns[k]!.spec.dtype).alias(k))),
-      count: pl.len().sub(combinedHash(exprs).nUnique()),
+      count: pl.len().sub(hash.nUnique()),
       approximate: true,
       keys,
+      repeats: hash,
     });
   }
   const checks = options.checks ?? [];

@@ -189,6 +189,18 @@ describe("costs kept down", () => {
     }
   });
 
+  it("takes duplicate examples in row order from the rows whose values repeat, ignoring repeated nulls", async () => {
+    const schema = frame({ k: col.int32().nullable().unique(), t: col.utf8() }, { uniqueTogether: [["k", "t"]] });
+    const df = pl.DataFrame({ k: pl.Series([null, 5, null, 3, 5, 3, 5, 9]).cast(pl.Int32), t: ["a", "a", "b", "b", "a", "c", "b", "a"] });
+    for (const value of [df, df.lazy()]) {
+      const report = await schema.validate(value);
+      expect(report.outcomes.filter((o) => !o.passed).map((o) => [o.check, o.failingRows, o.examples])).toEqual([
+        ["unique", 3, [5, 3, 5]],
+        ["unique together (k, t)", 1, [{ k: 5, t: "a" }]],
+      ]);
+    }
+  });
+
   it("compares integer bounds exactly on integer columns, also for fractional and large bounds", async () => {
     const df = pl.DataFrame({ i: pl.Series([0, 1, 2]).cast(pl.Int32), big: pl.Series([2 ** 53, 1, 5]).cast(pl.Int64) });
     const report = await frame({
