@@ -7,5 +7,6 @@ export { frameFromIPC, frameToIPC } from "./ipc.ts";
 export { formatReport, reportMetadata } from "./report.ts";
 export { undeclaredFrameError } from "./type-check.ts";
 export type { CheckOutcome, ColumnStats, ValidateOptions, ValidationReport } from "./validate.ts";
+export type { StatsMode } from "./plan.ts";
 export { arrowIpcSerializer, dataframePlugin, parquetSerializer } from "./serializers.ts";
 export { fromArrowSchema, inferSchema, type ColumnDraft, type InferOptions, type InferredSchema } from "./infer-schema.ts";
