@@ -27,9 +27,11 @@ describe("orch inspection and maintenance commands", () => {
     const runId = first.stdout.trim().split(" ")[0]!;
     const shown = await project.run(["asset", "show", "raw/orders"]);
     expect(shown.code, shown.stderr).toBe(0);
-    expect(shown.stdout).toMatch(new RegExp(`^Asset raw/orders\\n  group     sales\\n\\nMaterializations \\(newest first, up to 10\\):\\n  \\S+ \\S+Z  run ${runId}\\n$`));
-
     const file = join(project.dir, ".orch", "storage", "raw", "orders.json");
+    expect(shown.stdout).toMatch(
+      new RegExp(`^Asset raw/orders\\n  group     sales\\n\\nMaterializations \\(newest first, up to 10\\):\\n  \\S+ \\S+Z  run ${runId}\\n      path: ${file}\\n      bytes: \\d+\\n      format: json\\n$`),
+    );
+
     expect(existsSync(file)).toBe(true);
     const wiped = await project.run(["asset", "wipe", "raw/orders"]);
     expect(wiped.stdout).toBe('Wiped raw/orders (index and stored values in IO manager "io")\n');
