@@ -152,6 +152,7 @@ export function asset<const TIns extends AssetInsShape = {}, TOut = unknown, S e
   const tags = options.tags ?? {};
   const compute = options.compute;
 
+  // Fixed object shapes (optional members set to undefined rather than spread in): 10,000 assets build fast.
   const node: ExecutableNode = {
     id,
     nodeKind: "asset",
@@ -162,46 +163,53 @@ export function asset<const TIns extends AssetInsShape = {}, TOut = unknown, S e
         assetKey: key,
         ioManagerKey,
         metadata: normalizeMetadata(metadata),
-        ...(options.output ? { typeCheck: options.output as TypeCheck } : {}),
-        ...(options.codeVersion !== undefined ? { codeVersion: options.codeVersion } : {}),
+        typeCheck: options.output as TypeCheck | undefined,
+        codeVersion: options.codeVersion,
       },
     ],
     deps,
-    resources: [...(options.resources ?? [])],
-    ...(options.config ? { configSchema: options.config as z.ZodType } : {}),
-    ...(options.retry ? { retry: options.retry } : {}),
-    hooks: [...(options.hooks ?? [])],
+    resources: options.resources ? [...options.resources] : [],
+    configSchema: options.config as z.ZodType | undefined,
+    retry: options.retry,
+    hooks: options.hooks ? [...options.hooks] : [],
     tags,
-    ...(options.partitions ? { partitions: options.partitions } : {}),
-    ...(options.backfillPolicy ? { backfillPolicy: options.backfillPolicy } : {}),
-    ...(options.executionHint ? { executionHint: options.executionHint } : {}),
-    ...(options.description !== undefined ? { description: options.description } : {}),
+    partitions: options.partitions,
+    backfillPolicy: options.backfillPolicy,
+    executionHint: options.executionHint,
+    description: options.description,
     async invoke(inv: NodeInvocation): Promise<NodeResult> {
-      const context = assetContext(key, inv);
-      const returned: unknown = await compute(context as never);
-      const result = isOutput(returned)
-        ? { value: returned.value, ...(returned.metadata ? { metadata: returned.metadata } : {}), ...(returned.dataVersion ? { dataVersion: returned.dataVersion } : {}) }
-        : { value: returned };
+      const returned: unknown = await compute(assetContext(key, inv) as never);
+      const result = isOutput(returned) ? { value: returned.value, metadata: returned.metadata, dataVersion: returned.dataVersion } : { value: returned };
       return { outputs: new Map([[ASSET_OUTPUT, result]]) };
     },
   };
 
+  const upstream: AssetKey[] = inputs.map((i) => (i.source.kind === "asset" ? i.source.assetKey : key));
+  for (const dep of deps) upstream.push(dep);
   const spec: AssetSpec = {
     key,
     id,
     group: options.group ?? "default",
-    ...(options.description !== undefined ? { description: options.description } : {}),
+    description: options.description,
     tags,
-    owners: [...(options.owners ?? [])],
-    kinds: [...(options.kinds ?? [])],
-    ...(options.codeVersion !== undefined ? { codeVersion: options.codeVersion } : {}),
+    owners: options.owners ? [...options.owners] : [],
+    kinds: options.kinds ? [...options.kinds] : [],
+    codeVersion: options.codeVersion,
     metadata,
     ioManagerKey,
     outputName: ASSET_OUTPUT,
-    upstream: [...inputs.map((i) => (i.source.kind === "asset" ? i.source.assetKey : key)), ...deps],
-    ...(options.partitions ? { partitions: options.partitions } : {}),
+    upstream,
+    partitions: options.partitions,
   };
-  return Object.freeze({ ...spec, kind: "orch.asset", node, specs: [spec] as const, checks: [], canSubset: false }) as AssetDefinition<TOut>;
+  const definition: AssetDefinition<TOut> = {
+    ...spec,
+    kind: "orch.asset",
+    node,
+    specs: [spec],
+    checks: [],
+    canSubset: false,
+  };
+  return definition;
 }
 
 function assetContext(assetKey: AssetKey, inv: NodeInvocation): AssetContext<Record<string, unknown>, unknown, string> {
