@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 import type { AssetKeyInput } from "../asset-key.ts";
 import { DEFAULT_IO_MANAGER_KEY } from "../asset.ts";
 import { isIOManagerDefinition, type Definitions, type IOManagerDefinition } from "../definitions.ts";
-import { ErrorCode, OrchError, serializeError } from "../errors.ts";
 import type { Executor, StepOutcome } from "../executor.ts";
 import type { IOManager } from "../io-manager.ts";
 import type { RunListener } from "../listener.ts";
@@ -15,13 +14,12 @@ import { memoryIOManager } from "../io/memory-io-manager.ts";
 import { memoryStorage } from "../storage/index.ts";
 import { RunEventBus } from "./event-bus.ts";
 import { inProcessExecutor } from "./in-process-executor.ts";
-import { buildPlan } from "./planner.ts";
-import { applyPartitions, needsPartitionPlanning } from "./partition-planner.ts";
 import { ResourceScope } from "./resource-scope.ts";
 import { resolveRunConfig, type RunConfig } from "./run-config.ts";
 import { runLogger, type RunServices } from "./run-services.ts";
 import { runStep } from "./step-runner.ts";
-import { selectAssetKeys } from "./select.ts";
+import { planRun } from "./plan-run.ts";
+import { emitRunEnd, notifyRunEnd, reportListenerErrors } from "./run-end.ts";
 
 export interface MaterializeOptions {
   /** A selection string (`+daily_revenue`, `group:sales`) or a list of asset keys. Default: every asset orch materializes. */
@@ -75,16 +73,7 @@ export interface RunResult {
  */
 export async function materialize(definitions: Definitions, options: MaterializeOptions = {}): Promise<RunResult> {
   const instance = options.instance ?? memoryStorage();
-  const basePlan = options.plan ?? buildPlan(definitions, { assetKeys: selectAssetKeys(definitions, options.selection), ...(options.checks ? { checks: options.checks } : {}) });
-  const fullPlan =
-    needsPartitionPlanning(definitions, basePlan) || options.partitionKey !== undefined || options.partitionRange !== undefined
-      ? await applyPartitions(definitions, basePlan, {
-          ...(options.partitionKey !== undefined ? { partitionKey: options.partitionKey } : {}),
-          ...(options.partitionRange !== undefined ? { partitionRange: options.partitionRange } : {}),
-          context: { dynamicPartitions: (name) => instance.getDynamicPartitions(name) },
-        })
-      : basePlan;
-  const plan = options.stepKeys ? restrictPlan(fullPlan, options.stepKeys, options.parentRunId) : fullPlan;
+  const plan = await planRun(definitions, instance, options);
   const config = resolveRunConfig(definitions, plan.steps, options.runConfig);
   const serializers = new SerializerRegistry();
   for (const s of definitions.plugins.serializers) serializers.register(s);
@@ -162,57 +151,15 @@ export async function materialize(definitions: Definitions, options: Materialize
     runError = error;
   }
 
-  // Listener failures are reported once per listener, inside the run (before its end event).
-  await bus.drainListeners(options.listenerTimeoutMs ?? 30_000);
-  for (const [listener, errors] of groupBy(bus.takeListenerErrors(), (e) => e.listener)) {
-    const first = errors[0]!.error;
-    log.warn(`Listener "${listener}" failed${errors.length > 1 ? ` ${errors.length} times` : ""}: ${(first as Error)?.message ?? String(first)}`);
-  }
-  const durationMs = Math.round(performance.now() - started);
-  const failed = outcomes.filter((o) => o.status === "failure").map((o) => o.stepKey);
-  const blocked = outcomes.flatMap((o) => o.blockedAssets ?? []);
-  let status: RunStatus;
-  if (controller.signal.aborted) {
-    status = "CANCELED";
-    await bus.emit({ runId, timestamp: Date.now(), type: "RUN_CANCELED", durationMs, reason: abortReason(controller.signal) });
-  } else if (runError || failed.length > 0 || blocked.length > 0) {
-    status = "FAILURE";
-    const reason = runError
-      ? `The run could not continue: ${(runError as Error)?.message ?? String(runError)}`
-      : failed.length > 0
-        ? `${failed.length} step${failed.length === 1 ? "" : "s"} failed: ${failed.join(", ")}`
-        : `Blocking checks failed on ${blocked.join(", ")}`;
-    await bus.emit({
-      runId,
-      timestamp: Date.now(),
-      type: "RUN_FAILURE",
-      durationMs,
-      reason,
-      failedSteps: failed,
-      ...(runError ? { error: serializeError(runError) } : {}),
-    });
-  } else {
-    status = "SUCCESS";
-    await bus.emit({ runId, timestamp: Date.now(), type: "RUN_SUCCESS", durationMs });
-  }
+  await reportListenerErrors(bus, log, options.listenerTimeoutMs ?? 30_000);
+  const status = await emitRunEnd(bus, run, outcomes, runError, controller.signal, Math.round(performance.now() - started));
   const finalRun: RunRecord = { ...run, status, endedAt: Date.now() };
   await instance.updateRun(runId, { status, endedAt: finalRun.endedAt! });
   clearInterval(heartbeat);
   options.signal?.removeEventListener("abort", onAbort);
 
-  const listenerTimeout = options.listenerTimeoutMs ?? 30_000;
-  await bus.drainListeners(listenerTimeout);
-  for (const listener of listeners) {
-    if (!listener.onRunEnd) continue;
-    try {
-      await withTimeout(
-        Promise.resolve(listener.onRunEnd(finalRun, { log: makeStepLogger((l, m, md) => log[l](m, { ...md, listener: listener.name })), resources: listenerResources.get(listener.name) ?? {} })),
-        listenerTimeout,
-      );
-    } catch (error) {
-      log.warn(`Listener "${listener.name}" failed at run end: ${(error as Error)?.message ?? String(error)}`);
-    }
-  }
+  await bus.drainListeners(options.listenerTimeoutMs ?? 30_000);
+  await notifyRunEnd(listeners, finalRun, log, listenerResources, options.listenerTimeoutMs ?? 30_000);
   await services.resources.teardown();
   for (const { manager } of ioManagers.values()) await manager.teardown?.();
   if (services.pending.size) await Promise.all(services.pending);
@@ -237,50 +184,3 @@ export async function createIOManagers(
   }
   return out;
 }
-
-/** Keeps only the chosen steps; inputs from dropped steps are read from the parent run's stored outputs. */
-function restrictPlan(plan: ExecutionPlan, stepKeys: readonly string[], parentRunId: string | undefined): ExecutionPlan {
-  const keep = new Set(stepKeys);
-  for (const key of keep) {
-    if (!plan.steps.some((s) => s.key === key)) {
-      throw new OrchError(ErrorCode.INVALID_SELECTION, `Step "${key}" is not part of this run's plan. Steps: ${plan.steps.map((s) => s.key).join(", ")}.`);
-    }
-  }
-  const steps = plan.steps
-    .filter((s) => keep.has(s.key))
-    .map((s) => ({
-      ...s,
-      deps: s.deps.filter((d) => keep.has(d)),
-      inputs: s.inputs.map((input) => {
-        if (!input.upstreamStepKey || keep.has(input.upstreamStepKey)) return input;
-        const { upstreamStepKey, ...rest } = input;
-        return { ...rest, upstreamNodeId: upstreamStepKey, ...(parentRunId ? { upstreamRunId: parentRunId } : {}) };
-      }),
-    }));
-  const assetKeys = plan.assetKeys.filter((k) => steps.some((s) => s.key === k || s.nodeId === k));
-  return { ...plan, steps, assetKeys };
-}
-
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const item of items) out.set(key(item), [...(out.get(key(item)) ?? []), item]);
-  return out;
-}
-
-function abortReason(signal: AbortSignal): string {
-  const reason: unknown = signal.reason;
-  if (reason instanceof Error && reason.name !== "AbortError") return reason.message;
-  return typeof reason === "string" ? reason : "The run was canceled.";
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([promise, new Promise<undefined>((resolve) => {
-        timer = setTimeout(() => resolve(undefined), ms);
-      })]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
