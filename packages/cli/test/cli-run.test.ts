@@ -81,7 +81,7 @@ describe("orch materialize / job run / reexecute", () => {
     expect((await project.run(["materialize", "--select", "regional", "--partition", "eu"])).code).toBe(0);
     expect((await project.run(["materialize", "--select", "regional", "--partition-range", "us..apac"])).code).toBe(0);
     const listed = await project.run(["asset", "list"]);
-    expect(listed.stdout).toMatch(/^regional\s+default\s+\S+ \S+Z\s+3\/3 materialized, 0 missing$/m);
-    expect(listed.stdout).toMatch(/^report\s+reporting\s+-\s+-$/m);
+    expect(listed.stdout).toMatch(/^regional\s+default\s+-\s+\S+ \S+Z\s+3\/3 materialized, 0 missing$/m);
+    expect(listed.stdout).toMatch(/^report\s+reporting\s+\S+\s+-\s+-$/m);
   });
 });

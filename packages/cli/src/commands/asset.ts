@@ -21,7 +21,7 @@ export function registerAsset(program: Command): void {
 
   asset
     .command("list")
-    .description("every asset: key, group, last materialization, partition status counts")
+    .description("every asset: key, group, upstream assets (lineage), last materialization, partition status counts")
     .action((_flags: unknown, command: Command) =>
       withProject(command, async (project) => {
         const definitions = await project.definitions();
@@ -31,9 +31,10 @@ export function registerAsset(program: Command): void {
         const rows: string[][] = [];
         for (const spec of specs) {
           const last = index.get(spec.id)?.lastMaterialization;
-          rows.push([spec.id, spec.group, formatTime(last?.timestamp), spec.partitions ? await partitionCounts(spec, storage) : "-"]);
+          const upstream = definitions.graph.parents(spec.id);
+          rows.push([spec.id, spec.group, upstream.length ? upstream.join(", ") : "-", formatTime(last?.timestamp), spec.partitions ? await partitionCounts(spec, storage) : "-"]);
         }
-        process.stdout.write(table(["asset", "group", "last materialized", "partitions"], rows));
+        process.stdout.write(table(["asset", "group", "upstream", "last materialized", "partitions"], rows));
       }),
     );
 
