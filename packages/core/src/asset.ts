@@ -2,11 +2,10 @@ import type { z } from "zod";
 import { assetKeyToString, toAssetKey, type AssetKey, type AssetKeyInput } from "./asset-key.ts";
 import { ErrorCode, OrchError } from "./errors.ts";
 import type { StepHook } from "./hooks.ts";
-import type { StepLogger } from "./logger.ts";
 import { normalizeMetadata } from "./metadata.ts";
-import type { ExecutableNode, NodeInput, NodeInvocation, NodeResult } from "./node.ts";
+import type { ExecutableNode, NodeInput, NodeInvocation, NodeResult, PartitionedContext, StepContextBase } from "./node.ts";
 import { isOutput, type Output } from "./output.ts";
-import type { PartitionsDefinition, TimeWindow } from "./partitions/partitions-definition.ts";
+import type { PartitionsDefinition } from "./partitions/partitions-definition.ts";
 import type { RetryPolicy } from "./retry.ts";
 import type { TypeCheck } from "./type-check.ts";
 import type { ExternalAssetDefinition } from "./external-asset.ts";
@@ -91,21 +90,11 @@ export type InValues<TIns> = { readonly [K in keyof TIns]: InValue<TIns[K]> };
 
 type ConfigOf<S> = S extends z.ZodType ? z.output<S> : undefined;
 
-export interface AssetContext<TIns = {}, TConfig = undefined, TResources extends string = string> {
-  readonly runId: string;
-  readonly stepKey: string;
+export interface AssetContext<TIns = {}, TConfig = undefined, TResources extends string = string>
+  extends StepContextBase<TConfig, TResources>,
+    PartitionedContext {
   readonly assetKey: AssetKey;
   readonly ins: InValues<TIns>;
-  readonly config: TConfig;
-  readonly resources: Readonly<Record<TResources, any>>;
-  readonly log: StepLogger;
-  /** Aborts when the run is canceled; pass it to fetch, child processes and long loops. */
-  readonly signal: AbortSignal;
-  /** 1 on the first attempt, 2 on the first retry, ... */
-  readonly attempt: number;
-  readonly partitionKey?: string;
-  readonly partitionKeys?: readonly string[];
-  readonly timeWindow?: TimeWindow;
 }
 
 export interface AssetOptions<TIns extends AssetInsShape, TOut, S, TResources extends string> {

@@ -3,11 +3,10 @@ import { assetKeyToString, toAssetKey, type AssetKeyInput } from "./asset-key.ts
 import { DEFAULT_IO_MANAGER_KEY, depKeys, toNodeInput, type AssetDefinition, type AssetInsShape, type AssetInSpec, type AssetSpec, type AssetsDefinition, type InValues } from "./asset.ts";
 import { ErrorCode, OrchError } from "./errors.ts";
 import type { StepHook } from "./hooks.ts";
-import type { StepLogger } from "./logger.ts";
 import { normalizeMetadata } from "./metadata.ts";
-import type { ExecutableNode, NodeOutputValue } from "./node.ts";
+import type { ExecutableNode, NodeOutputValue, PartitionedContext, StepContextBase } from "./node.ts";
 import { isOutput, type Output } from "./output.ts";
-import type { PartitionsDefinition, TimeWindow } from "./partitions/partitions-definition.ts";
+import type { PartitionsDefinition } from "./partitions/partitions-definition.ts";
 import type { RetryPolicy } from "./retry.ts";
 import type { TypeCheck } from "./type-check.ts";
 
@@ -27,20 +26,10 @@ export interface MultiAssetOut<T = unknown> {
 type OutValue<O> = O extends MultiAssetOut<infer T> ? T : unknown;
 export type MultiAssetOutputs<TOuts> = { [K in keyof TOuts]?: OutValue<TOuts[K]> | Output<OutValue<TOuts[K]>> };
 
-export interface MultiAssetContext<TIns, TConfig> {
-  readonly runId: string;
-  readonly stepKey: string;
+export interface MultiAssetContext<TIns, TConfig> extends StepContextBase<TConfig>, PartitionedContext {
   readonly ins: InValues<TIns>;
-  readonly config: TConfig;
-  readonly resources: Readonly<Record<string, any>>;
-  readonly log: StepLogger;
-  readonly signal: AbortSignal;
-  readonly attempt: number;
   /** Output names this run materializes: a subset when the multi-asset allows subsetting. */
   readonly selectedOutputs: readonly string[];
-  readonly partitionKey?: string;
-  readonly partitionKeys?: readonly string[];
-  readonly timeWindow?: TimeWindow;
 }
 
 export interface MultiAssetOptions<TOuts extends Record<string, MultiAssetOut<any>>, TIns extends AssetInsShape, S> {

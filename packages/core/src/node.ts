@@ -57,6 +57,26 @@ export interface NodeOutput {
   readonly codeVersion?: string;
 }
 
+/** What every compute function receives, whatever kind of definition it belongs to. */
+export interface StepContextBase<TConfig = unknown, TResources extends string = string> {
+  readonly runId: string;
+  readonly stepKey: string;
+  readonly config: TConfig;
+  readonly resources: Readonly<Record<TResources, any>>;
+  readonly log: StepLogger;
+  /** Aborts when the run is canceled; pass it to fetch, child processes and long loops. */
+  readonly signal: AbortSignal;
+  /** 1 on the first attempt, 2 on the first retry, ... */
+  readonly attempt: number;
+}
+
+/** The partition a step targets (one key, or a range's keys), and its time window for time partitions. */
+export interface PartitionedContext {
+  readonly partitionKey?: string;
+  readonly partitionKeys?: readonly string[];
+  readonly timeWindow?: TimeWindow;
+}
+
 export interface NodeInvocation {
   readonly runId: string;
   readonly stepKey: string;

@@ -1,23 +1,14 @@
 import type { z } from "zod";
 import type { StepHook } from "../hooks.ts";
-import type { StepLogger } from "../logger.ts";
+import type { StepContextBase } from "../node.ts";
 import type { RetryPolicy } from "../retry.ts";
 import type { AnyOut, In, OpInValues } from "./ins-outs.ts";
 
 /** What an op's `compute` receives. */
-export interface OpContext<TIns = {}, TConfig = undefined, TResources extends string = string> {
-  readonly runId: string;
-  readonly stepKey: string;
+export interface OpContext<TIns = {}, TConfig = undefined, TResources extends string = string> extends StepContextBase<TConfig, TResources> {
   /** The op's path in its job (`outer.inner.load`). */
   readonly opPath: string;
   readonly ins: OpInValues<TIns>;
-  readonly config: TConfig;
-  readonly resources: Readonly<Record<TResources, any>>;
-  readonly log: StepLogger;
-  /** Aborts when the run is canceled. */
-  readonly signal: AbortSignal;
-  /** 1 on the first attempt, 2 on the first retry, ... */
-  readonly attempt: number;
   /** For an op mapped over a dynamic output: the key this step runs for. */
   readonly mappingKey?: string;
   /** Adds one keyed value to a dynamic output (the op's only dynamic output unless `output` names one). */
