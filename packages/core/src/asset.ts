@@ -13,6 +13,20 @@ import type { ExternalAssetDefinition } from "./external-asset.ts";
 export const DEFAULT_IO_MANAGER_KEY = "io";
 export const ASSET_OUTPUT = "result";
 
+/** The descriptive attributes every way of declaring an asset accepts. */
+export interface AssetAttributes {
+  key: AssetKeyInput;
+  group?: string;
+  description?: string;
+  tags?: Record<string, string>;
+  owners?: readonly string[];
+  /** Storage or compute kinds (`sql`, `polars`, `snowflake`), selectable with `kind:`. */
+  kinds?: readonly string[];
+  metadata?: Record<string, unknown>;
+  /** How the value is stored and loaded. Default `io`. */
+  ioManager?: string;
+}
+
 /** What the graph knows about one asset key, whoever produces it. */
 export interface AssetSpec {
   readonly key: AssetKey;
@@ -97,23 +111,14 @@ export interface AssetContext<TIns = {}, TConfig = undefined, TResources extends
   readonly ins: InValues<TIns>;
 }
 
-export interface AssetOptions<TIns extends AssetInsShape, TOut, S, TResources extends string> {
-  key: AssetKeyInput;
+export interface AssetOptions<TIns extends AssetInsShape, TOut, S, TResources extends string> extends AssetAttributes {
   ins?: TIns;
   /** Upstream assets this one waits for without reading their values. */
   deps?: readonly (AssetsDefinition | AssetKeyInput)[];
-  group?: string;
-  description?: string;
-  tags?: Record<string, string>;
-  metadata?: Record<string, unknown>;
-  owners?: readonly string[];
-  /** Storage or compute kinds (`sql`, `polars`, `snowflake`), selectable with `kind:`. */
-  kinds?: readonly string[];
   codeVersion?: string;
   /** A zod schema for this asset's run config, validated before the run starts. */
   config?: S;
   resources?: readonly TResources[];
-  ioManager?: string;
   retry?: RetryPolicy;
   /** A runtime type for the output (e.g. a dataframe schema), checked before the value is stored. */
   output?: TypeCheck<NoInfer<TOut>>;

@@ -1,5 +1,5 @@
 import { assetKeyToString, toAssetKey, type AssetKeyInput } from "./asset-key.ts";
-import { DEFAULT_IO_MANAGER_KEY, type AssetSpec, type AssetsDefinition } from "./asset.ts";
+import { DEFAULT_IO_MANAGER_KEY, type AssetAttributes, type AssetSpec, type AssetsDefinition } from "./asset.ts";
 import type { StepLogger } from "./logger.ts";
 import type { ExecutableNode } from "./node.ts";
 import type { PartitionsDefinition } from "./partitions/partitions-definition.ts";
@@ -19,16 +19,7 @@ export interface ObserveResult {
   readonly dataVersion?: string;
 }
 
-export interface ExternalAssetOptions {
-  key: AssetKeyInput;
-  group?: string;
-  description?: string;
-  tags?: Record<string, string>;
-  owners?: readonly string[];
-  kinds?: readonly string[];
-  metadata?: Record<string, unknown>;
-  /** How downstream assets read it. Default `io`. */
-  ioManager?: string;
+export interface ExternalAssetOptions extends AssetAttributes {
   partitions?: PartitionsDefinition;
   resources?: readonly string[];
   /** Records an observation (metadata and a data version). Without it the asset is only declared. */

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { assetKeyToString, toAssetKey, type AssetKeyInput } from "./asset-key.ts";
-import { DEFAULT_IO_MANAGER_KEY, depKeys, toNodeInput, type AssetDefinition, type AssetInsShape, type AssetInSpec, type AssetSpec, type AssetsDefinition, type InValues } from "./asset.ts";
+import { DEFAULT_IO_MANAGER_KEY, depKeys, toNodeInput, type AssetAttributes, type AssetDefinition, type AssetInsShape, type AssetInSpec, type AssetSpec, type AssetsDefinition, type InValues } from "./asset.ts";
 import { ErrorCode, OrchError } from "./errors.ts";
 import type { StepHook } from "./hooks.ts";
 import { normalizeMetadata } from "./metadata.ts";
@@ -10,16 +10,8 @@ import type { PartitionsDefinition } from "./partitions/partitions-definition.ts
 import type { RetryPolicy } from "./retry.ts";
 import type { TypeCheck } from "./type-check.ts";
 
-export interface MultiAssetOut<T = unknown> {
-  key: AssetKeyInput;
-  group?: string;
-  description?: string;
-  tags?: Record<string, string>;
-  owners?: readonly string[];
-  kinds?: readonly string[];
-  metadata?: Record<string, unknown>;
+export interface MultiAssetOut<T = unknown> extends AssetAttributes {
   codeVersion?: string;
-  ioManager?: string;
   output?: TypeCheck<T>;
 }
 
