@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import pl from "nodejs-polars";
-import { distinctCount, lowCardinalityColumns } from "./distinct.ts";
+import { distinctCount, lowCardinalityColumns, sortedColumns } from "./distinct.ts";
+import { col, frame } from "./index.ts";
 
 describe("distinct counts", () => {
   it("gives the same exact count both ways, nulls counting as one value", async () => {
@@ -27,5 +28,28 @@ describe("distinct counts", () => {
     );
     expect([...(await lowCardinalityColumns(df, ["id", "few", "text"], 100_000))].sort()).toEqual(["few", "text"]);
     expect((await lowCardinalityColumns(df, ["id", "few", "text"])).size).toBe(0); // under the default 1M rows
+  });
+
+  it("finds sorted, null-free columns and counts their distinct values by value changes", async () => {
+    const n = 200_000;
+    const df = pl.DataFrame({
+      id: pl.Series("id", Int32Array.from({ length: n }, (_, i) => i)),
+      repeats: pl.Series("repeats", Int32Array.from({ length: n }, (_, i) => Math.floor(i / 3))), // sorted, values thrice
+      unsorted: pl.Series("unsorted", Int32Array.from({ length: n }, (_, i) => i % 7)),
+      text: Array.from({ length: n }, (_, i) => `k${100_000 + Math.floor(i / 10)}`), // sorted strings
+    }).withColumns(pl.when(pl.col("id").eq(5)).then(pl.lit(null)).otherwise(pl.col("id")).alias("with_null"));
+    const sorted = await sortedColumns(df, df.columns, 100_000);
+    expect([...sorted].sort()).toEqual(["id", "repeats", "text"]);
+    const row: Record<string, unknown> = df.select(...[...sorted].flatMap((c) => [distinctCount(pl.col(c), false, true).alias(`${c}_s`), pl.col(c).nUnique().alias(`${c}_n`)])).toRecords()[0]!;
+    for (const c of sorted) expect([c, Number(row[`${c}_s`])]).toEqual([c, Number(row[`${c}_n`])]);
+  });
+
+  it("still reports repeats in a sorted unique column exactly", async () => {
+    const ids = Int32Array.from({ length: 1_200_000 }, (_, i) => i);
+    ids[500] = 499; // one repeat, order kept
+    const report = await frame({ id: col.int32().unique() }).validate(pl.DataFrame({ id: pl.Series("id", ids) }));
+    const unique = report.outcomes.find((o) => o.check === "unique");
+    expect(unique).toMatchObject({ passed: false, failingRows: 1 });
+    expect(report.columns["id"]?.distinctCount).toBe(1_199_999);
   });
 });

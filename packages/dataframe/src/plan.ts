@@ -18,6 +18,8 @@ export interface PlanSettings {
   readonly lowCardinality: ReadonlySet<string>;
   /** Columns whose distinct count is wanted whatever the stats mode (e.g. to settle unique-together). */
   readonly distinctWanted?: ReadonlySet<string>;
+  /** Columns sorted ascending without nulls: their distinct count is a count of value changes (see distinct.ts). */
+  readonly sorted?: ReadonlySet<string>;
 }
 
 /** A check counted over rows: `failing` is true for failing rows, `sample` is what to show for them. */
@@ -96,7 +98,8 @@ export function buildPlan(schema: FrameSchema, actual: Record<string, pl.DataTyp
     usable.set(name, expr);
     const countable = spec.dtype.kind !== "list" && spec.dtype.kind !== "struct";
     const needsDistinct = countable && (settings.stats === "full" || spec.checks.some((c) => c.count) || !!settings.distinctWanted?.has(name));
-    const distinct = needsDistinct ? distinctCount(expr, settings.lowCardinality.has(name)) : pl.lit(null);
+    const sortedRaw = foundLabel === expected && !!settings.sorted?.has(name); // a cast column may not keep its order
+    const distinct = needsDistinct ? distinctCount(expr, settings.lowCardinality.has(name), sortedRaw) : pl.lit(null);
     if (!spec.nullable) plan.rowChecks.push({ column: name, name: "not null", severity, failing: pl.col(name).isNull(), sample: pl.lit(null) }); // values a cast nulls are the cast check's
     for (const check of spec.checks) {
       plan.rowChecks.push({

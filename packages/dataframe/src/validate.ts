@@ -6,7 +6,7 @@ import pl from "nodejs-polars";
 import type { Severity } from "@orch/core";
 import { dtypeLabel } from "./dtypes.ts";
 import type { FrameSchema } from "./frame.ts";
-import { lowCardinalityColumns } from "./distinct.ts";
+import { lowCardinalityColumns, sortedColumns } from "./distinct.ts";
 import { isArrowTable, isPolarsDataFrame, isPolarsLazyFrame, type FrameLike } from "./frame-like.ts";
 import { polarsToTable, tableToPolars } from "./ipc.ts";
 import { buildPlan, statExprs, type Plan, type RowCheck, type StatsMode } from "./plan.ts";
@@ -60,10 +60,11 @@ export async function validate(schema: FrameSchema, value: FrameLike, options: V
   const lazy = df ? df.lazy() : (value as pl.LazyDataFrame);
   const actual = df ? df.schema : (await lazy.head(0).collect()).schema;
   const keyColumns = new Set(df ? (schema.options.uniqueTogether ?? []).flat() : []);
-  const lowCardinality = df ? await lowCardinalityColumns(df, distinctCandidates(schema, actual, statsMode, keyColumns)) : new Set<string>();
+  const candidates = distinctCandidates(schema, actual, statsMode, keyColumns);
+  const [lowCardinality, sorted] = df ? await Promise.all([lowCardinalityColumns(df, candidates), sortedColumns(df, candidates)]) : [new Set<string>(), new Set<string>()];
   // A key column with few distinct values cannot settle unique-together; one with many might, for one n_unique.
   const distinctWanted = new Set([...keyColumns].filter((k) => !lowCardinality.has(k)));
-  const plan = buildPlan(schema, actual, { stats: statsMode, lowCardinality, distinctWanted });
+  const plan = buildPlan(schema, actual, { stats: statsMode, lowCardinality, distinctWanted, sorted });
 
   const deferred = new Set(df ? plan.rowChecks.flatMap((c, i) => (c.keys ? [i] : [])) : []);
   const aggregates: pl.Expr[] = [pl.len().alias("__rows")];
