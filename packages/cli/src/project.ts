@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import {
   builtinInstancePlugin,
   createFromInstanceConfig,
+  createLoggersFromInstanceConfig,
   detectCrashedRuns,
   fsIOManager,
   loadInstanceConfig,
@@ -11,6 +12,7 @@ import {
   SerializerRegistry,
   type Definitions,
   type Executor,
+  type Logger,
   type InstanceConfig,
   type InstanceStorage,
   type IOManagerDefinition,
@@ -116,10 +118,20 @@ export class Project {
 
   /** The executor orch.yaml picks, or a job's own executor (by registered name, default config). */
   async executor(definitions: Definitions, name?: string): Promise<Executor> {
+    const config = name ? { ...this.config, executor: { type: name, config: {} } } : this.config;
+    return createFromInstanceConfig(this.#registryWith(definitions), "executor", config, this.factoryContext());
+  }
+
+  /** The loggers orch.yaml lists under `loggers:` (e.g. `datadog`), besides the console. */
+  async loggers(definitions: Definitions): Promise<Logger[]> {
+    return createLoggersFromInstanceConfig(this.#registryWith(definitions), this.config, this.factoryContext());
+  }
+
+  /** orch.yaml's plugins plus the plugins the definitions register. */
+  #registryWith(definitions: Definitions): PluginRegistry {
     const registry = new PluginRegistry(this.registry.plugins);
     for (const plugin of definitions.plugins.plugins) if (!registry.plugins.some((p) => p.name === plugin.name)) registry.register(plugin);
-    const config = name ? { ...this.config, executor: { type: name, config: {} } } : this.config;
-    return createFromInstanceConfig(registry, "executor", config, this.factoryContext());
+    return registry;
   }
 
   async close(): Promise<void> {

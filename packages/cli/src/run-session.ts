@@ -42,7 +42,7 @@ export async function runSession(
       defaultIOManager: project.defaultIOManager(),
       executor,
       signal: controller.signal,
-      loggers: [consoleLogger({ ...(logFormat ? { mode: logFormat } : {}), stream: process.stderr })],
+      loggers: [consoleLogger({ ...(logFormat ? { mode: logFormat } : {}), stream: process.stderr }), ...(await project.loggers(await project.definitions()))],
       heartbeatMs: project.config.runs.heartbeatMs,
       baseDir: project.dir,
       ...(project.modulePath ? { definitionsModule: project.modulePath } : {}),

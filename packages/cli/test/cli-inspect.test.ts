@@ -1,4 +1,5 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { tempProject } from "./fixture.ts";
@@ -124,5 +125,38 @@ describe("orch usage and config errors exit 2 with one paragraph", () => {
     const wrong = await empty.run(["asset", "list"]);
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toContain("has no definitions: export them as the default export or as `definitions`");
+  });
+
+  it("builds the loggers orch.yaml lists from a plugin module, and passes them every run event", async () => {
+    const project = await tempProject("module: ./defs.ts\nplugins:\n  - ./file-logger.ts\nloggers:\n  - type: file\n    config:\n      path: events.log\n");
+    await writeFile(
+      join(project.dir, "file-logger.ts"),
+      `import { appendFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { definePlugin } from "@orch/core";
+import { z } from "zod";
+export default definePlugin({
+  name: "file-logger",
+  core: "^0.1.0",
+  loggers: {
+    file: {
+      config: z.object({ path: z.string() }),
+      create: (config: { path: string }, context: { baseDir: string }) => ({ name: "file", handle: (event: { type: string }) => appendFileSync(resolve(context.baseDir, config.path), event.type + "\\n") }),
+    },
+  },
+});
+`,
+    );
+    const result = await project.run(["materialize", "--select", "raw/orders"]);
+    expect(result.code, result.stderr).toBe(0);
+    const lines = readFileSync(join(project.dir, "events.log"), "utf8").trim().split("\n");
+    expect(lines[0]).toBe("RUN_START");
+    expect(lines).toContain("ASSET_MATERIALIZATION");
+    expect(lines.at(-1)).toBe("RUN_SUCCESS");
+
+    await writeFile(join(project.dir, "orch.yaml"), "module: ./defs.ts\nloggers:\n  - type: file\n");
+    const unknown = await project.run(["materialize", "--select", "raw/orders"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('loggers[0].type "file" is not registered.');
   });
 });

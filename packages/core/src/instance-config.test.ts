@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { isOrchError } from "./errors.ts";
-import { builtinInstancePlugin, createFromInstanceConfig, loadInstanceConfig, parseInstanceConfig } from "./instance-config.ts";
+import { builtinInstancePlugin, createFromInstanceConfig, createLoggersFromInstanceConfig, loadInstanceConfig, parseInstanceConfig } from "./instance-config.ts";
 import { definePlugin, PluginRegistry } from "./plugin.ts";
 
 const context = { serializers: undefined as never, baseDir: "/p", instanceDir: "/p/.orch" };
@@ -83,5 +83,25 @@ describe("instance config", () => {
     await expect(createFromInstanceConfig(registry, "executor", bad, context)).rejects.toThrow(/executor "fast" config has 1 problem:\n {2}- orch\.yaml:4:14 executor\.config\.workers: /);
     const good = parseInstanceConfig("executor: { type: fast, config: { workers: 2 } }", "orch.yaml");
     expect((await createFromInstanceConfig(registry, "executor", good, context)).name).toBe("fast");
+  });
+
+  it("builds the loggers listed under loggers:, validating each config at its line", async () => {
+    const seen: string[] = [];
+    const shipping = definePlugin({
+      name: "shipping",
+      core: "^0.1.0",
+      loggers: {
+        ship: { config: z.object({ service: z.string() }).strict(), create: (config: { service: string }) => ({ name: `ship:${config.service}`, handle: (e: { type: string }) => void seen.push(e.type) }) },
+      },
+    });
+    const registry = new PluginRegistry([builtinInstancePlugin, shipping]);
+    const config = parseInstanceConfig("loggers:\n  - type: ship\n    config:\n      service: nightly\n", "orch.yaml");
+    const [logger] = await createLoggersFromInstanceConfig(registry, config, context);
+    expect(logger?.name).toBe("ship:nightly");
+
+    const bad = parseInstanceConfig("loggers:\n  - type: ship\n    config:\n      service: 3\n", "orch.yaml");
+    await expect(createLoggersFromInstanceConfig(registry, bad, context)).rejects.toThrowError(/orch\.yaml:4:\d+ loggers\[0\]\.config\.service: /);
+    const unknown = parseInstanceConfig("loggers:\n  - type: datadog\n", "orch.yaml");
+    await expect(createLoggersFromInstanceConfig(registry, unknown, context)).rejects.toThrowError('orch.yaml:2:11: loggers[0].type "datadog" is not registered. Registered: ship.');
   });
 });

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { ErrorCode, OrchError } from "./errors.ts";
 import { inProcessExecutor } from "./execution/in-process-executor.ts";
 import type { Executor } from "./executor.ts";
+import type { Logger } from "./logger.ts";
 import { definePlugin, type PluginFactoryContext, type PluginRegistry } from "./plugin.ts";
 import type { InstanceStorage } from "./storage.ts";
 import { memoryStorage } from "./storage/memory-storage.ts";
@@ -33,6 +34,10 @@ export const instanceConfigSchema = z
     plugins: z.array(z.string().min(1)).default([]),
     storage: pluginChoice("sqlite"),
     executor: pluginChoice("in_process"),
+    /** Logger plugins that see every run's events (e.g. `datadog`), by registered name, each with its config. */
+    loggers: z
+      .array(z.object({ type: z.string().min(1), config: z.record(z.string(), z.unknown()).default({}) }).strict())
+      .default([]),
     io: z
       .object({
         /** The filesystem IO manager's root, relative to orch.yaml. Default: `storage/` in the instance home. */
@@ -131,8 +136,25 @@ export async function createFromInstanceConfig(
   config: InstanceConfig,
   context: PluginFactoryContext,
 ): Promise<InstanceStorage | Executor> {
-  const choice = config[what];
-  const kind = what === "storage" ? "storages" : "executors";
+  return createEntry(registry, what === "storage" ? "storages" : "executors", config[what], [what], config, context) as Promise<InstanceStorage | Executor>;
+}
+
+/** Builds every logger listed under `loggers:` in orch.yaml, in order. */
+export async function createLoggersFromInstanceConfig(registry: PluginRegistry, config: InstanceConfig, context: PluginFactoryContext): Promise<Logger[]> {
+  const loggers: Logger[] = [];
+  for (const [i, choice] of config.loggers.entries()) loggers.push((await createEntry(registry, "loggers", choice, ["loggers", i], config, context)) as Logger);
+  return loggers;
+}
+
+async function createEntry(
+  registry: PluginRegistry,
+  kind: "storages" | "executors" | "loggers",
+  choice: { readonly type: string; readonly config: Record<string, unknown> },
+  keyPath: readonly (string | number)[],
+  config: InstanceConfig,
+  context: PluginFactoryContext,
+): Promise<unknown> {
+  const label = keyPath.map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? k : `.${k}`)).join("");
   let factory;
   try {
     factory = registry.get(kind, choice.type);
@@ -140,19 +162,19 @@ export async function createFromInstanceConfig(
     const known = registry.names(kind);
     throw new OrchError(
       ErrorCode.UNKNOWN_PLUGIN_ENTRY,
-      `${config.source.locate([what, "type"])}: ${what}.type "${choice.type}" is not registered. Registered: ${known.join(", ") || "(none)"}. Plugins are registered by listing their module under \`plugins:\` in ${config.source.path}.`,
-      { cause: error, details: { path: config.source.path, key: `${what}.type`, known } },
+      `${config.source.locate([...keyPath, "type"])}: ${label}.type "${choice.type}" is not registered. Registered: ${known.join(", ") || "(none)"}. Plugins are registered by listing their module under \`plugins:\` in ${config.source.path}.`,
+      { cause: error, details: { path: config.source.path, key: `${label}.type`, known } },
     );
   }
   const parsed = factory.config.safeParse(choice.config);
   if (!parsed.success) {
     throw new OrchError(
       INVALID_INSTANCE_CONFIG,
-      `${config.source.path}: ${what} "${choice.type}" config has ${plural(parsed.error.issues.length, "problem")}:\n${describeIssues(parsed.error.issues, `${what}.config`, (p) => config.source.locate([what, "config", ...p]))}`,
-      { details: { path: config.source.path, key: `${what}.config` } },
+      `${config.source.path}: ${label} "${choice.type}" config has ${plural(parsed.error.issues.length, "problem")}:\n${describeIssues(parsed.error.issues, `${label}.config`, (p) => config.source.locate([...keyPath, "config", ...p]))}`,
+      { details: { path: config.source.path, key: `${label}.config` } },
     );
   }
-  return factory.create(parsed.data, context);
+  return factory.create(parsed.data as never, context);
 }
 
 function describeIssues(issues: readonly z.core.$ZodIssue[], prefix: string, locate: (path: readonly PropertyKey[]) => string): string {
