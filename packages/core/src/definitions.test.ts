@@ -2,19 +2,9 @@ import { describe, expect, it } from "vitest";
 import { asset } from "./asset.ts";
 import { defineDefinitions } from "./definitions.ts";
 import { defineResource } from "./resource.ts";
-import { isOrchError } from "./errors.ts";
+import { refusal } from "./refusal.test-support.ts";
 
 const noop = () => 1;
-
-function refusal(fn: () => unknown): { code: string; message: string } {
-  try {
-    fn();
-  } catch (error) {
-    if (isOrchError(error)) return { code: error.code, message: error.message };
-    throw error;
-  }
-  throw new Error("expected a refusal");
-}
 
 describe("defineDefinitions refusals", () => {
   it("refuses duplicate asset keys, naming the key", () => {

@@ -1,15 +1,7 @@
 // Orchestration overhead: N trivial assets as a chain and as a fan-out (one root, N-1 children), in process
 // with the in-memory instance; plus definitions + planning time for 10,000 assets.
 import { asset, buildPlan, defineDefinitions, inProcessExecutor, materialize, memoryIOManager, memoryStorage, selectAssetKeys, type AssetDefinition } from "@orch/core";
-
-function chain(n: number): AssetDefinition[] {
-  const assets: AssetDefinition[] = [];
-  for (let i = 0; i < n; i++) {
-    const prev = assets[i - 1];
-    assets.push(prev ? asset({ key: `a${i}`, ins: { prev }, compute: ({ ins }) => (ins.prev as number) + 1 }) : asset({ key: "a0", compute: () => 0 }));
-  }
-  return assets;
-}
+import { chain } from "./_assets.ts";
 
 function fanout(n: number): AssetDefinition[] {
   const root = asset({ key: "root", compute: () => 1 });

@@ -3,20 +3,12 @@
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { asset, defineDefinitions, inProcessExecutor, materialize, memoryIOManager, memoryStorage, type AssetDefinition, type InstanceStorage, type OrchEvent } from "@orch/core";
+import { defineDefinitions, inProcessExecutor, materialize, memoryIOManager, memoryStorage, type InstanceStorage, type OrchEvent } from "@orch/core";
 import { sqliteStorage } from "@orch/sqlite";
+import { chain } from "./_assets.ts";
 
 const N = 1_000;
 const dir = mkdtempSync(join(tmpdir(), "orch-bench-storage-"));
-
-function chain(n: number): AssetDefinition[] {
-  const assets: AssetDefinition[] = [];
-  for (let i = 0; i < n; i++) {
-    const prev = assets[i - 1];
-    assets.push(prev ? asset({ key: `a${i}`, ins: { prev }, compute: ({ ins }) => (ins.prev as number) + 1 }) : asset({ key: "a0", compute: () => 0 }));
-  }
-  return assets;
-}
 
 const defs = defineDefinitions({ assets: chain(N) });
 

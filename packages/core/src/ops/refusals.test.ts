@@ -1,21 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { defineDefinitions } from "../definitions.ts";
-import { isOrchError } from "../errors.ts";
 import { dynamicOut, graph, In, job, op, runJob } from "./index.ts";
+import { refusal } from "../refusal.test-support.ts";
 
 const load = op({ name: "load", compute: () => 1 });
 const clean = op({ name: "clean", ins: { raw: In<number>() }, compute: ({ ins }) => ins.raw });
 const merge = op({ name: "merge", ins: { left: In<number>(), right: In<number>() }, compute: ({ ins }) => ins.left + ins.right });
-
-function refusal(fn: () => unknown): { code: string; message: string } {
-  try {
-    fn();
-  } catch (error) {
-    if (isOrchError(error)) return { code: error.code, message: error.message };
-    throw error;
-  }
-  throw new Error("expected a refusal");
-}
 
 describe("job refusals", () => {
   it("refuses an unknown job, suggesting close names", async () => {
