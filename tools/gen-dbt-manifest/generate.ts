@@ -1,5 +1,5 @@
 // Generates a synthetic dbt manifest (schema v12) of N nodes shaped like the real fixtures in
-// shared/fixtures/dbt: sources, staging views, table/incremental marts with columns, generic tests per column and
+// integrations/dbt/test/fixtures: sources, staging views, table/incremental marts with columns, generic tests per column and
 // a realistic fan-in (each model reads 1–4 earlier nodes). Usage: node generate.ts <nodes> <out.json> [seed]
 import { createWriteStream } from "node:fs";
 import { once } from "node:events";

@@ -1,7 +1,8 @@
 // dbt manifest load + asset construction (dbtAssets): the largest real fixture and synthetic manifests of 5,000 and 50,000 nodes.
 // Each measurement runs in a fresh child process so peak RSS belongs to that manifest alone.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -29,9 +30,10 @@ function measure(path: string): { ms: number; loadMs: number; mapMs: number; pea
   return JSON.parse(run.stdout.trim().split("\n").pop() as string);
 }
 
-const fixtures = fileURLToPath(new URL("../../../../shared/fixtures/dbt/manifests/", import.meta.url));
-const largestReal = join(fixtures, "flipside_aleo_models-v12.json");
 const dir = mkdtempSync(join(tmpdir(), "orch-bench-dbt-"));
+// The largest real manifest stored (gzip-compressed) with the dbt package's test fixtures.
+const largestReal = join(dir, "flipside_aleo_models-v12.json");
+writeFileSync(largestReal, gunzipSync(readFileSync(fileURLToPath(new URL("../../../integrations/dbt/test/fixtures/manifests/flipside_aleo_models-v12.json.gz", import.meta.url)))));
 try {
   const real = measure(largestReal);
   console.log(`largest real (${real.nodes} nodes, ${(statSync(largestReal).size / 2 ** 20).toFixed(1)} MB): ${real.ms.toFixed(0)} ms, peak RSS ${real.peakMb.toFixed(0)} MB`);

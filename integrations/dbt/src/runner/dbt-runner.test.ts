@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { FAKE_DBT, FIXTURES, tempProject } from "../../test/fixtures.ts";
+import { FAKE_DBT, FIXTURES, runResultsPath, tempProject } from "../../test/fixtures.ts";
 import { createDbtRunner } from "./dbt-runner.ts";
 import type { DbtEvent } from "./events.ts";
 import { parseRunResults } from "./run-results.ts";
@@ -36,7 +36,7 @@ describe("dbt runner (against the fake dbt executable)", () => {
   it.each(["tuva-run_results-v4.json", "tuva-run_results-v5.json", "tuva-run_results-v6-large.json", "jaffle_shop_semantic-run_results-v6.json"])(
     "parses the %s fixture",
     (file) => {
-      const doc = JSON.parse(readFileSync(join(FIXTURES, "run_results", file), "utf8"));
+      const doc = JSON.parse(readFileSync(runResultsPath(file), "utf8"));
       const parsed = parseRunResults(doc);
       expect(parsed.results.size).toBe(new Set(doc.results.map((r: { unique_id: string }) => r.unique_id)).size);
     },
