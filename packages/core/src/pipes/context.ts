@@ -43,3 +43,8 @@ export function pipesSubject(context: PipesStepContext, assetKeys: readonly Asse
   if (assetKeys.length > 1) return `assets ${assetKeys.map((k) => `"${assetKeyToString(k)}"`).join(", ")}`;
   return `step "${context.stepKey}"`;
 }
+
+/** The subject for a context and optional explicit asset keys, as pipesSubprocess names it in its errors. */
+export function pipesSubjectOf(context: PipesStepContext, assetKeys?: readonly AssetKeyInput[]): string {
+  return pipesSubject(context, stepAssetKeys(context, assetKeys));
+}

@@ -57,6 +57,7 @@ export async function pipesSubprocess(context: PipesStepContext, options: PipesS
     stdio: ["ignore", "pipe", "pipe"],
   });
   let canceled = false;
+  let cancelAction: Promise<void> | undefined;
   let killTimer: NodeJS.Timeout | undefined;
   const killGroup = (signal: NodeJS.Signals): void => {
     if (child.pid === undefined) return;
@@ -72,7 +73,7 @@ export async function pipesSubprocess(context: PipesStepContext, options: PipesS
     killGroup("SIGTERM");
     killTimer = setTimeout(() => killGroup("SIGKILL"), options.killGraceMs ?? 5000);
     killTimer.unref();
-    if (options.onCancel) void Promise.resolve().then(options.onCancel).catch((error) => context.log.warn(`Pipes: cancel action failed: ${(error as Error).message}`));
+    if (options.onCancel) cancelAction = Promise.resolve().then(options.onCancel).catch((error) => context.log.warn(`Pipes: cancel action failed: ${(error as Error).message}`));
   };
   context.signal.addEventListener("abort", onAbort, { once: true });
 
@@ -94,6 +95,8 @@ export async function pipesSubprocess(context: PipesStepContext, options: PipesS
   context.signal.removeEventListener("abort", onAbort);
   if (killTimer) clearTimeout(killTimer);
   if (canceled) killGroup("SIGKILL");
+  // The step ends canceled only once the cancel action (e.g. asking a cluster to kill the job) has run.
+  await cancelAction;
   const report = await session.close();
 
   if ("error" in exit) {
