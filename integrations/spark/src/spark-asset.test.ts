@@ -60,10 +60,10 @@ describe("sparkAsset against the fake spark-submit", () => {
     expect(logs).toContainEqual(expect.objectContaining({ level: "info", message: expect.stringContaining("Finished task 1.0 in stage 0.0 (TID 1)"), metadata: expect.objectContaining({ "spark/logger": "TaskSetManager" }) }));
     expect(logs).toContainEqual(expect.objectContaining({ level: "info", message: "reading orders for 2024-03-02" }));
     expect(logs).toContainEqual(expect.objectContaining({ message: "driver stdout: processing 2024-03-02", metadata: { "pipes/stream": "stdout" } }));
-    const command = logs.find((e) => e.message.startsWith("spark-submit: "))!.message;
+    const command = logs.find((e) => e.message.startsWith("Pipes: started spark-submit "))!.message;
     expect(command).toContain("--master yarn --deploy-mode client --py-files");
     expect(command).toContain("--conf spark.executorEnv.ORCH_PIPES_CONTEXT=*********(redacted)");
-    expect(command).toMatch(/orders_job\.py ok --date=2024-03-02$/);
+    expect(command).toMatch(/orders_job\.py ok --date=2024-03-02 \(pid \d+\)$/);
   });
 
   it("cluster mode on YARN: the driver gets the Pipes context through spark.yarn.appMasterEnv.* and writes to the shared pipesDir", async () => {
@@ -71,7 +71,7 @@ describe("sparkAsset against the fake spark-submit", () => {
     const { status, events } = await run(ordersAsset(), { ...yarn, deployMode: "cluster", pipesDir });
     expect(status).toBe("SUCCESS");
     expect(ofType(events, "ASSET_MATERIALIZATION")[0]?.metadata).toMatchObject({ rows: 1200, "spark/deploy_mode": "cluster" });
-    expect(ofType(events, "LOG").find((e) => e.message.startsWith("spark-submit: "))?.message).toContain("--conf spark.yarn.appMasterEnv.ORCH_PIPES_MESSAGES=*********(redacted)");
+    expect(ofType(events, "LOG").find((e) => e.message.startsWith("Pipes: started spark-submit "))?.message).toContain("--conf spark.yarn.appMasterEnv.ORCH_PIPES_MESSAGES=*********(redacted)");
   });
 
   it("cancel in Kubernetes cluster mode kills spark-submit and runs spark-submit --kill with the submission id", async () => {

@@ -95,7 +95,6 @@ async function runSparkApplication(config: SparkSubmitConfig, executable: string
   const display = redactedCommand(basename(resolved), args);
   const facts: DriverFacts = {};
   const stderr: string[] = [];
-  context.log.info(`spark-submit: ${display}`);
   let pipes: PipesResult;
   try {
     pipes = await pipesSubprocess(context, {

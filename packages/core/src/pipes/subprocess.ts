@@ -56,6 +56,7 @@ export async function pipesSubprocess(context: PipesStepContext, options: PipesS
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
   });
+  if (child.pid !== undefined) context.log.info(`Pipes: started ${display} (pid ${child.pid})`, { "pipes/pid": child.pid });
   let canceled = false;
   let cancelAction: Promise<void> | undefined;
   let killTimer: NodeJS.Timeout | undefined;
