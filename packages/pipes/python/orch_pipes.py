@@ -1,6 +1,6 @@
 """orch Pipes client for Python: report logs, materializations and asset checks to orch.
 
-One file, standard library only (Python 3.8+), so a PySpark driver or any script can copy or ship it
+One file, standard library only (written for Python 3.8+, tested with 3.11), so a PySpark driver or any script can copy or ship it
 (``--py-files orch_pipes.py``). Protocol ``orch-pipes/1``: orch writes the step's context as JSON to the file
 named by ``ORCH_PIPES_CONTEXT`` and reads one JSON message per line from the channel (a FIFO or a file) named
 by ``ORCH_PIPES_MESSAGES``.
