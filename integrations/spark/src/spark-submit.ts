@@ -121,7 +121,8 @@ async function runSparkApplication(config: SparkSubmitConfig, executable: string
     if (!isOrchError(error, PipesErrorCode.PIPES_PROCESS_FAILED)) throw error;
     const app = `${basename(options.application)}${facts.applicationId ? ` (${facts.applicationId})` : ""}`;
     const exit = (error.details?.exitCode as number | null) ?? null;
-    throw new OrchError(SparkErrorCode.JOB_FAILED, `${subject}: Spark application ${app} failed with exit code ${exit ?? error.details?.signal}: ${mainCause(stderr)}\nlast driver output:\n${stderr.slice(-15).join("\n")}`, {
+    const how = exit !== null ? `exit code ${exit}` : `signal ${String(error.details?.signal)}`;
+    throw new OrchError(SparkErrorCode.JOB_FAILED, `${subject}: Spark application ${app} failed with ${how}: ${mainCause(stderr)}\nlast driver output:\n${stderr.slice(-15).join("\n")}`, {
       pkg: SPARK_PKG,
       cause: error,
       details: { exitCode: exit, ...(facts.applicationId ? { applicationId: facts.applicationId } : {}) },

@@ -156,6 +156,12 @@ describe("pipesSubprocess", () => {
     expect(ofType(events, "STEP_FAILURE")[0]!.error).toMatchObject({ code: "PIPES_SPAWN_FAILED", message: expect.stringContaining('asset "m": could not start /nonexistent/bin/tool: spawn /nonexistent/bin/tool ENOENT') });
   });
 
+  it("names the asset when the Pipes directory cannot be created", async () => {
+    const misplaced = asset({ key: "m", compute: async (context) => (await pipesSubprocess(context, { command: process.execPath, args: [script, "report"], dir: "/nonexistent/pipes" })).output() });
+    const { events } = await run(defineDefinitions({ assets: [misplaced] }));
+    expect(ofType(events, "STEP_FAILURE")[0]!.error).toMatchObject({ code: "PIPES_SETUP_FAILED", message: expect.stringContaining('asset "m": could not create the Pipes directory under /nonexistent/pipes: ENOENT') });
+  });
+
   it("never logs the environment it passes", async () => {
     const secret = "tok_live_5f1e2d3c4b5a";
     const { result, events } = await run(defineDefinitions({ assets: [reporterAsset("report", "fifo", { SECRET_TOKEN: secret })] }));

@@ -132,7 +132,7 @@ export async function createPipesSession(context: PipesStepContext, options: Pip
     });
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
-    throw error;
+    throw new OrchError(PipesErrorCode.PIPES_SETUP_FAILED, `${subject}: ${(error as Error).message.replace(/^\[orch\] /, "")}`, { cause: error });
   }
 
   return {
