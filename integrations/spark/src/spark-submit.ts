@@ -85,7 +85,6 @@ async function runSparkApplication(config: SparkSubmitConfig, executable: string
   const session = await createPipesSession(context, {
     ...(options.assetKeys ? { assetKeys: options.assetKeys } : {}),
     ...(options.extras ? { extras: options.extras } : {}),
-    channel: cluster ? "file" : "fifo",
     ...(config.pipesDir ? { dir: config.pipesDir } : {}),
   });
   const args = sparkSubmitArgs(config, options, {

@@ -7,8 +7,9 @@ import { OrchError } from "../errors.ts";
 import { PipesErrorCode } from "./errors.ts";
 
 /**
- * Where the process writes its messages. `fifo`: a named pipe, read as bytes arrive (the default for local
- * processes). `file`: a plain file, polled (for drivers on other machines that write to a shared mount).
+ * Where the process writes its messages. `file` (the default): a plain file, polled every 50 ms, which also works
+ * for writers on other machines sharing a mount. `fifo`: a named pipe, read as bytes arrive, at the cost of one
+ * `mkfifo` process per session.
  */
 export type PipesChannelKind = "fifo" | "file";
 

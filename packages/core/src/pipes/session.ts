@@ -15,7 +15,7 @@ export interface PipesSessionOptions {
   readonly assetKeys?: readonly AssetKeyInput[];
   /** Passed to the process as `extras` in its context. */
   readonly extras?: Readonly<Record<string, unknown>>;
-  /** Default `fifo`; `file` when the writer runs elsewhere and shares a mount. */
+  /** Default `file` (polled; works for writers on a shared mount too); `fifo` for a named pipe read as bytes arrive. */
   readonly channel?: PipesChannelKind;
   /** Where the session's directory is created; default the OS temp dir (a shared mount for remote writers). */
   readonly dir?: string;
@@ -125,7 +125,7 @@ export async function createPipesSession(context: PipesStepContext, options: Pip
   };
   let channel: PipesChannel;
   try {
-    channel = await openChannel(options.channel ?? "fifo", messagesPath, (line, lineNumber) => {
+    channel = await openChannel(options.channel ?? "file", messagesPath, (line, lineNumber) => {
       const parsed = parsePipesLine(line);
       if (parsed.ok) apply(parsed.message, lineNumber, line);
       else refuse(lineNumber, line, parsed.reason);
