@@ -1,3 +1,4 @@
+import { redactSecretsDeep } from "../env.ts";
 import type { EventSink, OrchEvent } from "../events.ts";
 import { LOG_LEVEL_ORDER, type Logger } from "../logger.ts";
 import type { RunListener, RunListenerContext } from "../listener.ts";
@@ -9,12 +10,15 @@ const DURABLE_POINTS: ReadonlySet<OrchEvent["type"]> = new Set(["STEP_START", "S
 /**
  * The run's event sink: appends each event to the instance (resolving once durable), then hands it to loggers
  * (synchronously) and listeners (without waiting; their work is awaited at run end). A failing logger or
- * listener never fails the run.
+ * listener never fails the run. Every event passes here, from every executor, so this is where values read
+ * from the environment (`{ env }` config) are masked in every string of the event, before storage, loggers and
+ * listeners see it.
  */
 export class RunEventBus implements EventSink {
   readonly #storage: InstanceStorage;
   readonly #loggers: readonly Logger[];
   readonly #listeners: readonly RunListener[];
+  readonly #secrets: readonly string[];
   readonly #listenerWork = new Set<Promise<void>>();
   #unsettled: Promise<void>[] = [];
   #listenerContext: (listener: RunListener) => RunListenerContext = () => {
@@ -22,8 +26,9 @@ export class RunEventBus implements EventSink {
   };
   #listenerErrors: { listener: string; error: unknown }[] = [];
 
-  constructor(storage: InstanceStorage, loggers: readonly Logger[], listeners: readonly RunListener[]) {
+  constructor(storage: InstanceStorage, loggers: readonly Logger[], listeners: readonly RunListener[], secrets: readonly string[] = []) {
     this.#storage = storage;
+    this.#secrets = secrets;
     this.#loggers = loggers;
     this.#listeners = listeners.filter((l) => l.onEvent);
   }
@@ -32,7 +37,8 @@ export class RunEventBus implements EventSink {
     this.#listenerContext = make;
   }
 
-  async emit(event: OrchEvent): Promise<void> {
+  async emit(raw: OrchEvent): Promise<void> {
+    const event = redactSecretsDeep(raw, this.#secrets);
     // Every append starts now, in order; the bus waits for durability only at a step's start and end and at
     // the run's start and end, so the events in between share a storage batch. A step's start is durable before
     // its compute runs, so crash detection always knows which steps were in flight.

@@ -99,7 +99,7 @@ export async function materialize(definitions: Definitions, options: Materialize
   await instance.createRun(run);
 
   const listeners = [...definitions.listeners, ...(options.listeners ?? [])];
-  const bus = new RunEventBus(instance, [...definitions.loggers, ...(options.loggers ?? [])], listeners);
+  const bus = new RunEventBus(instance, [...definitions.loggers, ...(options.loggers ?? [])], listeners, config.secrets);
   const controller = new AbortController();
   const onAbort = () => controller.abort(options.signal?.reason);
   if (options.signal?.aborted) controller.abort(options.signal.reason);
