@@ -12,11 +12,14 @@ export interface ProcessIdentity {
 let self: ProcessIdentity | undefined;
 
 export function currentProcess(): ProcessIdentity {
-  if (!self) {
-    const startTime = processStartTime(process.pid);
-    self = { host: hostname(), pid: process.pid, ...(startTime !== undefined ? { startTime } : {}) };
-  }
+  self ??= localProcess(process.pid);
   return self;
+}
+
+/** The identity of a process of this host (its start time read now). */
+export function localProcess(pid: number): ProcessIdentity {
+  const startTime = processStartTime(pid);
+  return { host: hostname(), pid, ...(startTime !== undefined ? { startTime } : {}) };
 }
 
 /**

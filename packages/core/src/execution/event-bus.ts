@@ -1,4 +1,5 @@
 import { redactSecretsDeep } from "../env.ts";
+import { ErrorCode, isOrchError, type OrchError } from "../errors.ts";
 import type { EventSink, OrchEvent } from "../events.ts";
 import { LOG_LEVEL_ORDER, type Logger } from "../logger.ts";
 import type { RunListener, RunListenerContext } from "../listener.ts";
@@ -25,6 +26,8 @@ export class RunEventBus implements EventSink {
     throw new Error("listener context not set");
   };
   #listenerErrors: { listener: string; error: unknown }[] = [];
+  #fenced: OrchError | undefined;
+  #onFenced: (error: OrchError) => void = () => undefined;
 
   constructor(storage: InstanceStorage, loggers: readonly Logger[], listeners: readonly RunListener[], secrets: readonly string[] = []) {
     this.#storage = storage;
@@ -37,12 +40,31 @@ export class RunEventBus implements EventSink {
     this.#listenerContext = make;
   }
 
+  /**
+   * Called once when the storage refuses the run's events because the run already ended (another process
+   * declared it dead): the run must stop. Every later event is dropped.
+   */
+  onFenced(handle: (error: OrchError) => void): void {
+    this.#onFenced = handle;
+  }
+
+  /** The storage's refusal, once the run was fenced off. */
+  get fenced(): OrchError | undefined {
+    return this.#fenced;
+  }
+
   async emit(raw: OrchEvent): Promise<void> {
+    if (this.#fenced) return;
     const event = redactSecretsDeep(raw, this.#secrets);
     // Every append starts now, in order; the bus waits for durability only at a step's start and end and at
     // the run's start and end, so the events in between share a storage batch. A step's start is durable before
     // its compute runs, so crash detection always knows which steps were in flight.
-    const stored = this.#storage.appendEvents([event]);
+    const stored = this.#storage.appendEvents([event]).catch((error: unknown) => {
+      if (!isOrchError(error, ErrorCode.RUN_ALREADY_ENDED)) throw error;
+      if (this.#fenced) return;
+      this.#fenced = error;
+      this.#onFenced(error);
+    });
     this.#unsettled.push(stored);
     stored.catch(() => undefined);
     if (DURABLE_POINTS.has(event.type) || this.#unsettled.length >= 256) {
@@ -50,6 +72,8 @@ export class RunEventBus implements EventSink {
       this.#unsettled = [];
       await Promise.all(waiting);
     }
+    // Refused by the fence: nobody hears of an event the instance does not have.
+    if (this.#fenced) return;
     for (const logger of this.#loggers) {
       if (event.type === "LOG" && LOG_LEVEL_ORDER[event.level] < LOG_LEVEL_ORDER[logger.level ?? "info"]) continue;
       try {
