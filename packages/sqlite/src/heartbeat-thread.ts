@@ -19,6 +19,8 @@ export function threadHeartbeat(path: string, runId: string, intervalMs: number)
   worker.on("error", () => undefined);
   return {
     async stop() {
+      // Unreferenced while beating (it must not keep a process alive), referenced while it shuts down.
+      worker.ref();
       await ready;
       worker.postMessage("stop");
       await exited;
