@@ -11,19 +11,25 @@ export function threadHeartbeat(path: string, runId: string, intervalMs: number)
   const worker = new Worker(WORKER_FILE, { workerData: { path, runId, intervalMs } });
   worker.unref();
   const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
-  const ready = new Promise<void>((resolve) => {
-    worker.once("message", () => resolve());
-    worker.once("exit", () => resolve());
+  let ready = false;
+  const stopped = new Promise<void>((resolve) => {
+    worker.on("message", (message: unknown) => {
+      if (message === "ready") ready = true;
+      if (message === "stopped") resolve();
+    });
+    void exited.then(resolve);
   });
   // A worker that cannot start (database gone) only loses the beat; the run goes on.
   worker.on("error", () => undefined);
   return {
     async stop() {
-      // Unreferenced while beating (it must not keep a process alive), referenced while it shuts down.
+      // Not started yet, so nothing written: no need to wait for it to load SQLite only to close it again.
+      if (!ready) return void (await worker.terminate());
+      // Referenced until it confirms (the beat must be over when this resolves); it exits on its own after.
       worker.ref();
-      await ready;
       worker.postMessage("stop");
-      await exited;
+      await stopped;
+      worker.unref();
     },
   };
 }

@@ -19,6 +19,7 @@ parentPort!.on("message", (message: unknown) => {
   if (message !== "stop") return;
   clearInterval(timer);
   db.close();
+  parentPort!.postMessage("stopped");
   parentPort!.close();
 });
 parentPort!.postMessage("ready");
