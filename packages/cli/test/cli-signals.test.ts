@@ -118,11 +118,17 @@ export default defineDefinitions({ assets: [blocking, after] });
       const done = collect(child);
       await waitForOutput(child, "blocking now");
       await new Promise((r) => setTimeout(r, 1000));
-      // Another orch command opens the instance (running crash detection) while the step blocks.
+      // Other orch commands open the instance (running crash detection) while the step blocks; re-executing the
+      // live run is refused, so no second run materializes the same assets meanwhile.
       const listed = await project.run(["runs", "list"]);
+      const reader = project.instance();
+      const [live] = await reader.listRuns().finally(() => reader.close());
+      const retried = await project.run(["reexecute", live!.runId, "--from-failure"]);
       writeFileSync(release, "");
       expect(listed.code, listed.stderr).toBe(0);
       expect(listed.stderr).not.toContain("was marked FAILURE");
+      expect(retried.code).toBe(2);
+      expect(retried.stderr).toContain(`Run "${live!.runId}" is still STARTED`);
       const result = await done;
       expect(result.code, result.stderr).toBe(0);
       const runId = result.stdout.trim().split(" ")[0]!;
@@ -138,5 +144,5 @@ export default defineDefinitions({ assets: [blocking, after] });
     } finally {
       for (const burner of burners) burner.kill("SIGKILL");
     }
-  }, 60_000);
+  }, 120_000);
 });
