@@ -55,7 +55,7 @@ export const instanceConfigSchema = z
         /** Most runs in STARTED at once on this instance; a new run waits for a slot. */
         maxConcurrent: z.number().int().positive().optional(),
         heartbeatMs: z.number().int().positive().default(5_000),
-        /** A running run whose heartbeat is older than this is marked failed (its worker died). */
+        /** A running run of another host whose heartbeat is older than this is marked failed (on this host the pid decides). */
         staleAfterMs: z.number().int().positive().default(30_000),
       })
       .strict()
