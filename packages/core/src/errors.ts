@@ -34,6 +34,7 @@ export const ErrorCode = {
   INCOMPATIBLE_PARTITIONS: "INCOMPATIBLE_PARTITIONS",
   UNKNOWN_PARTITION: "UNKNOWN_PARTITION",
   STORAGE_ERROR: "STORAGE_ERROR",
+  RUN_ALREADY_ENDED: "RUN_ALREADY_ENDED",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -6,6 +6,7 @@ import type { RunRecord, RunUpdate } from "../run-record.ts";
 import type { AssetEventQuery, EventQuery, InstanceStorage, RunFilter } from "../storage.ts";
 import { ASSET_EVENT_TYPES, MemoryAssetIndex } from "./memory-asset-index.ts";
 import { DEFAULT_RUN_LIMIT, runMatchesFilter } from "./run-filter.ts";
+import { assertRunTakesEvents, timerHeartbeat } from "./run-fence.ts";
 
 /** First index in an id-ordered array whose id is greater than `afterId` (binary search: tailing stays cheap). */
 function firstAfter(events: readonly StoredEvent[], afterId: number): number {
@@ -86,6 +87,7 @@ export function memoryStorage(): InstanceStorage {
 
     async appendEvents(events: readonly OrchEvent[]): Promise<void> {
       open();
+      for (const runId of new Set(events.map((e) => e.runId))) assertRunTakesEvents(runId, runs.get(runId)?.record.status);
       for (const event of events) {
         const stored = { ...event, id: nextEventId++ } as StoredEvent;
         let runEvents = eventsByRun.get(event.runId);
@@ -152,6 +154,11 @@ export function memoryStorage(): InstanceStorage {
     async getHeartbeat(runId: string): Promise<number | undefined> {
       open();
       return heartbeats.get(runId);
+    },
+
+    startHeartbeat(runId: string, intervalMs: number) {
+      open();
+      return timerHeartbeat(async (at) => void (closed || heartbeats.set(runId, at)), intervalMs);
     },
 
     async getDynamicPartitions(name: string): Promise<string[]> {
