@@ -8,6 +8,7 @@ import { dbtBuildArgs, type DbtBuildOptions, type DbtRunnerConfig } from "./dbt-
 import { EventQueue } from "./event-queue.ts";
 import { parseDbtLogLine, type DbtEvent } from "./events.ts";
 import { loadRunResults, type DbtRunResults } from "./run-results.ts";
+import { createSelectorProject } from "./selector-project.ts";
 
 export interface DbtBuildResult {
   readonly args: readonly string[];
@@ -34,12 +35,16 @@ export function createDbtRunner(config: DbtRunnerConfig): DbtRunner {
 
 const tail = (lines: readonly string[]): string => lines.slice(-5).join("\n");
 
+/** Dagster's threshold too: short selections stay readable on the command line. */
+const DEFAULT_MAX_SELECT_ARGS = 200;
+
 /**
  * Spawns dbt in its own process group (detached), so cancellation can kill dbt and anything it started in one go;
  * real dbt and the test fake go through exactly this code.
  */
 export function startDbtBuild(config: DbtRunnerConfig, options: DbtBuildOptions): DbtInvocation {
-  const args = dbtBuildArgs(config, options);
+  const view = options.select.length > (config.maxSelectArgs ?? DEFAULT_MAX_SELECT_ARGS) && !options.signal?.aborted ? createSelectorProject(config.projectDir, options.select, config.targetPath) : undefined;
+  const args = dbtBuildArgs(config, options, view);
   const executable = config.executable ?? "dbt";
   const startedAt = Date.now();
   const events = new EventQueue<DbtEvent>();
@@ -88,10 +93,12 @@ export function startDbtBuild(config: DbtRunnerConfig, options: DbtBuildOptions)
 
   const done = new Promise<DbtBuildResult>((resolve, reject) => {
     child.on("error", (cause) => {
+      view?.remove();
       reject(new OrchError(DbtErrorCode.COMMAND_FAILED, `could not start dbt "${executable}" in ${config.projectDir}: ${cause.message}; set the dbt resource's executable to the dbt binary`, { pkg: DBT_PKG, cause }));
     });
     child.on("close", (code, signal) => {
       options.signal?.removeEventListener("abort", onAbort);
+      view?.remove();
       if (canceled) {
         // dbt exits on SIGTERM; make sure nothing it started outlives the run.
         killGroup("SIGKILL");
