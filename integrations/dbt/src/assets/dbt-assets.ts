@@ -78,7 +78,8 @@ export function dbtAssets(options: DbtAssetsOptions): AssetsDefinition {
     outputs: mapped.specs
       .filter((s) => !s.external)
       .map((s) => ({ name: s.outputName as string, assetKey: s.key, ioManagerKey: s.ioManagerKey, metadata: {}, ...(s.codeVersion ? { codeVersion: s.codeVersion } : {}) })),
-    deps: [],
+    // What the models read from outside this definition: the step waits for whichever definition owns those keys.
+    deps: mapped.specs.filter((s) => s.placeholder).map((s) => s.key),
     resources: [resourceKey],
     hooks: [],
     tags: { kind: "dbt" },

@@ -88,12 +88,16 @@ describe("dbtAssets selections that leave out upstream nodes", () => {
     expect(define(dbt).graph.parents("orders")).toEqual(["stg_orders", "stg_payments"]);
   });
 
-  it("lets a TypeScript asset own a key that a dbt selection only reads", () => {
+  it("lets a TypeScript asset own a key that a dbt selection only reads, and runs dbt after it", async () => {
     const loader = asset({ key: "raw_orders", compute: () => "loaded" });
     const dbt = dbtAssets({ manifest: manifestPath("jaffle_shop-v12.json"), select: "stg_orders", ...quiet });
-    const defs = define(dbt, loader);
+    const defs = defineDefinitions({ assets: [dbt, loader], resources: { dbt: createDbtRunner({ projectDir: tempProject(), executable: FAKE_DBT }) } });
     expect(defs.graph.producer("raw_orders")).toBe(loader.node);
     expect(defs.graph.parents("stg_orders")).toEqual(["raw_orders"]);
+    const instance = memoryStorage();
+    const result = await materialize(defs, { instance });
+    const steps = (await instance.getEvents(result.runId)).flatMap((e) => (e.type === "STEP_START" || e.type === "STEP_SUCCESS" ? [`${e.type} ${e.stepKey}`] : []));
+    expect(steps).toEqual(["STEP_START raw_orders", "STEP_SUCCESS raw_orders", `STEP_START ${dbt.node!.id}`, `STEP_SUCCESS ${dbt.node!.id}`]);
   });
 
   it("materializes a selection whose parents are left out: dbt builds only the selection", async () => {
@@ -124,5 +128,33 @@ describe("dbtAssets selections that leave out upstream nodes", () => {
     warnings.length = 0;
     dbtAssets({ manifest: manifestPath("tuva-v11.json"), select: "resource_type:seed", onWarning: (message) => warnings.push(message) });
     expect(warnings).toEqual([]);
+  });
+
+  it("runs a split project in one run: the step reading the other definition's models waits for it", async () => {
+    const manifest = manifestPath("jaffle_shop-v12.json");
+    const upstream = dbtAssets({ manifest, select: "+orders", ...quiet });
+    const downstream = dbtAssets({ manifest, select: "package:jaffle_shop", exclude: "+orders", ...quiet });
+    const defs = defineDefinitions({ assets: [downstream, upstream], resources: { dbt: createDbtRunner({ projectDir: tempProject(), executable: FAKE_DBT }) } });
+    const instance = memoryStorage();
+    const result = await materialize(defs, { instance });
+    expect(result.status).toBe("SUCCESS");
+    const events = await instance.getEvents(result.runId);
+    const at = (type: string, step: string) => events.findIndex((e) => e.type === type && "stepKey" in e && e.stepKey === step);
+    expect(at("STEP_SUCCESS", upstream.node!.id)).toBeGreaterThan(-1);
+    expect(at("STEP_START", downstream.node!.id)).toBeGreaterThan(at("STEP_SUCCESS", upstream.node!.id));
+    const materialized = events.flatMap((e) => (e.type === "ASSET_MATERIALIZATION" ? [e.assetKey.join("/")] : []));
+    expect(materialized).toHaveLength(9);
+  });
+
+  it("refuses, before running, a run of two selections that read each other's models", async () => {
+    const manifest = manifestPath("jaffle_shop-v12.json");
+    // raw_orders and orders in one, stg_orders (between them) in the other: neither step could start first.
+    const ends = dbtAssets({ manifest, select: "package:jaffle_shop,raw_orders package:jaffle_shop,orders", ...quiet });
+    const middle = dbtAssets({ manifest, select: "package:jaffle_shop", exclude: "raw_orders orders", ...quiet });
+    const defs = defineDefinitions({ assets: [ends, middle], resources: { dbt: createDbtRunner({ projectDir: tempProject(), executable: FAKE_DBT }) } });
+    await expect(materialize(defs, { instance: memoryStorage() })).rejects.toThrow(/need steps that wait on each other: .*"orders" from "stg_orders"|need steps that wait on each other: .*"stg_orders" from "raw_orders"/);
+    // A subset that does not cross both ways runs.
+    const subset = await materialize(defs, { instance: memoryStorage(), selection: "raw_orders stg_orders" });
+    expect(subset.status).toBe("SUCCESS");
   });
 });

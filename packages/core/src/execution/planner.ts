@@ -2,6 +2,7 @@ import { assetKeyToString } from "../asset-key.ts";
 import type { Definitions } from "../definitions.ts";
 import { ErrorCode, OrchError } from "../errors.ts";
 import type { ExecutableNode } from "../node.ts";
+import { refuseStepCycles } from "../graph/plan-cycles.ts";
 import type { ExecutionPlan, PlannedInput, PlannedStep } from "../plan.ts";
 
 export interface PlanOptions {
@@ -116,7 +117,11 @@ export function buildPlan(definitions: Definitions, options: PlanOptions): Execu
         ...(upstreamStepKey ? { upstreamStepKey } : {}),
       };
     });
-    for (const dep of node.deps) {
+    // The upstream of the outputs this step materializes, not of the whole node: a dbt node's models read
+    // different assets, and a subset must not wait for what only its unselected models read.
+    const selectedOutputs = new Set(selectedByNode.get(node.id)!);
+    const upstream = node.outputs.flatMap((o) => (o.assetKey && selectedOutputs.has(o.name) ? graph.spec(assetKeyToString(o.assetKey)).upstream : []));
+    for (const dep of upstream) {
       const id = assetKeyToString(dep);
       const producer = graph.producer(id);
       const stepKey = producer && options.assetKeys.has(id) ? stepOfNode.get(producer.id) : undefined;
@@ -135,7 +140,10 @@ export function buildPlan(definitions: Definitions, options: PlanOptions): Execu
   });
 
   const checks = options.checks ?? "include";
-  if (checks === "exclude") return { steps, assetKeys: [...options.assetKeys] };
+  if (checks === "exclude") {
+    refuseStepCycles(steps, graph);
+    return { steps, assetKeys: [...options.assetKeys] };
+  }
   const checkSteps = planChecks(definitions, options.assetKeys, checks === "only" ? new Map() : stepOfAsset(steps, definitions));
   if (checks === "only") {
     if (checkSteps.length === 0) {
@@ -157,5 +165,7 @@ export function buildPlan(definitions: Definitions, options: PlanOptions): Execu
     const extra = read.flatMap((id) => (options.assetKeys.has(id) ? (blockingCheckOf.get(id) ?? []) : []));
     return extra.length ? { ...step, deps: [...new Set([...step.deps, ...extra])] } : step;
   });
-  return { steps: [...withChecks, ...checkSteps], assetKeys: [...options.assetKeys] };
+  const planned = [...withChecks, ...checkSteps];
+  refuseStepCycles(planned, graph);
+  return { steps: planned, assetKeys: [...options.assetKeys] };
 }
