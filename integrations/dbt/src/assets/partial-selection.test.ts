@@ -146,15 +146,29 @@ describe("dbtAssets selections that leave out upstream nodes", () => {
     expect(materialized).toHaveLength(9);
   });
 
-  it("refuses, before running, a run of two selections that read each other's models", async () => {
+  it("runs two selections that read each other's models, splitting a dbt step as Dagster does", async () => {
     const manifest = manifestPath("jaffle_shop-v12.json");
-    // raw_orders and orders in one, stg_orders (between them) in the other: neither step could start first.
+    // raw_orders and orders in one, stg_orders (between them) in the other: one step each could not be ordered.
     const ends = dbtAssets({ manifest, select: "package:jaffle_shop,raw_orders package:jaffle_shop,orders", ...quiet });
     const middle = dbtAssets({ manifest, select: "package:jaffle_shop", exclude: "raw_orders orders", ...quiet });
-    const defs = defineDefinitions({ assets: [ends, middle], resources: { dbt: createDbtRunner({ projectDir: tempProject(), executable: FAKE_DBT }) } });
-    await expect(materialize(defs, { instance: memoryStorage() })).rejects.toThrow(/need steps that wait on each other: .*"orders" from "stg_orders"|need steps that wait on each other: .*"stg_orders" from "raw_orders"/);
-    // A subset that does not cross both ways runs.
-    const subset = await materialize(defs, { instance: memoryStorage(), selection: "raw_orders stg_orders" });
-    expect(subset.status).toBe("SUCCESS");
+    const projectDir = tempProject();
+    const defs = defineDefinitions({ assets: [ends, middle], resources: { dbt: createDbtRunner({ projectDir, executable: FAKE_DBT }) } });
+    const instance = memoryStorage();
+    const result = await materialize(defs, { instance });
+    expect(result.status).toBe("SUCCESS");
+    const events = await instance.getEvents(result.runId);
+    const [e, m] = [ends.node!.id, middle.node!.id];
+    // Levels: raw_orders (e) and what reads nothing of `ends` (m) | stg_orders, customers (m#2) | orders (e#2) | daily_orders (m#3).
+    const built = (step: string) => events.flatMap((ev) => (ev.type === "ASSET_MATERIALIZATION" && ev.stepKey === step ? [ev.assetKey.join("/")] : [])).sort();
+    expect(built(e)).toEqual(["raw_orders"]);
+    expect(built(m)).toEqual(["raw_customers", "raw_payments", "stg_customers", "stg_payments"]);
+    expect(built(`${m}#2`)).toEqual(["customers", "stg_orders"]);
+    expect(built(`${e}#2`)).toEqual(["orders"]);
+    expect(built(`${m}#3`)).toEqual(["daily_orders"]);
+    const finishedAt = (step: string) => events.findIndex((ev) => ev.type === "STEP_SUCCESS" && ev.stepKey === step);
+    const startedAt = (step: string) => events.findIndex((ev) => ev.type === "STEP_START" && ev.stepKey === step);
+    expect(startedAt(`${m}#2`)).toBeGreaterThan(finishedAt(e));
+    expect(startedAt(`${e}#2`)).toBeGreaterThan(finishedAt(`${m}#2`));
+    expect(startedAt(`${m}#3`)).toBeGreaterThan(finishedAt(`${e}#2`));
   });
 });

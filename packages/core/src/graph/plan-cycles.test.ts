@@ -5,25 +5,38 @@ import { buildPlan } from "../execution/planner.ts";
 import { multiAsset } from "../multi-asset.ts";
 import { refusal } from "../refusal.test-support.ts";
 
-describe("plans whose steps would wait on each other", () => {
-  // first and third come from one subsettable node (as dbt models do); middle, a plain asset, sits between them.
-  const base = multiAsset({ name: "pair", canSubset: true, outs: { first: { key: "first" }, third: { key: "third" } }, compute: () => ({ first: 1, third: 3 }) });
+// first and third come from one node (as dbt models of one selection do); middle, a plain asset, sits between them.
+function definitions(canSubset: boolean) {
+  const base = multiAsset({ name: "pair", canSubset, outs: { first: { key: "first" }, third: { key: "third" } }, compute: () => ({ first: 1, third: 3 }) });
   const pair: AssetsDefinition = {
     ...base,
     specs: base.specs.map((spec) => (spec.id === "third" ? { ...spec, upstream: [["middle"]] } : spec)),
     node: { ...base.node, deps: [["middle"]] },
   };
   const middle = asset({ key: "middle", deps: ["first"], compute: () => 2 });
-  const defs = defineDefinitions({ assets: [pair, middle] });
+  return defineDefinitions({ assets: [pair, middle] });
+}
+const all = new Set(["first", "middle", "third"]);
 
-  it("are refused, naming the steps and the assets that link them", () => {
-    const r = refusal(() => buildPlan(defs, { assetKeys: new Set(["first", "middle", "third"]) }));
-    expect(r.code).toBe("DEPENDENCY_CYCLE");
-    expect(r.message).toContain("The selected assets need steps that wait on each other: ");
-    expect(r.message).toMatch(/middle reads "middle" from "first"|pair reads "third" from "middle"/);
+describe("plans whose nodes read each other's assets both ways", () => {
+  it("split a node that may be subset into one step per level, each waiting only for lower levels", () => {
+    const steps = buildPlan(definitions(true), { assetKeys: all }).steps.map((s) => ({ key: s.key, node: s.nodeId, outputs: s.selectedOutputs, deps: s.deps }));
+    expect(steps).toEqual([
+      { key: "pair", node: "pair", outputs: ["first"], deps: [] },
+      { key: "pair#2", node: "pair", outputs: ["third"], deps: ["middle"] },
+      { key: "middle", node: "middle", outputs: ["result"], deps: ["pair"] },
+    ]);
   });
 
-  it("are fine when the selection leaves out one side", () => {
-    expect(buildPlan(defs, { assetKeys: new Set(["first", "middle"]) }).steps.map((s) => s.key)).toEqual(["pair", "middle"]);
+  it("refuse a node that cannot be subset, naming the steps and the assets that link them", () => {
+    const r = refusal(() => buildPlan(definitions(false), { assetKeys: all }));
+    expect(r.code).toBe("DEPENDENCY_CYCLE");
+    expect(r.message).toMatch(/^\[orch\] The selected assets need steps that wait on each other: (middle → pair → middle|pair → middle → pair) \(/);
+    expect(r.message).toContain('middle waits for pair ("middle" reads "first")');
+    expect(r.message).toContain('pair waits for middle ("third" reads "middle")');
+  });
+
+  it("keep one step per node when the selection crosses one way only", () => {
+    expect(buildPlan(definitions(true), { assetKeys: new Set(["first", "middle"]) }).steps.map((s) => s.key)).toEqual(["pair", "middle"]);
   });
 });

@@ -6,22 +6,23 @@ import { topologicalOrder } from "./topological-order.ts";
 
 /**
  * Refuses a plan whose steps wait on each other. The assets form no cycle (the graph refuses those), but a step
- * runs all the selected assets of its node at once, so two multi-asset nodes that read each other's assets
- * (`a` → `b` → `c` with `a` and `c` in one node) would each wait for the other, and no step could ever start.
+ * runs the selected assets of its node at once, so a node that cannot be subset and reads, through another node,
+ * one of its own assets (`a` → `b` → `c`, `a` and `c` in one node) would wait for itself: no step could start.
+ * (Nodes that may be subset are split into several steps instead, see step-parts.ts.)
  */
 export function refuseStepCycles(steps: readonly PlannedStep[], graph: AssetGraph): void {
   const byKey = new Map(steps.map((step) => [step.key, step]));
   const sorted = topologicalOrder(byKey.keys(), (key) => byKey.get(key)!.deps);
   if (!sorted.cycle) return;
-  const links = sorted.cycle.slice(1).map((key, i) => `${key} reads ${readAcross(byKey.get(key)!, byKey.get(sorted.cycle[i]!)!, graph)}`);
+  const links = sorted.cycle.slice(1).map((key, i) => `${key} waits for ${sorted.cycle[i]}${readAcross(byKey.get(key)!, byKey.get(sorted.cycle[i]!)!, graph)}`);
   throw new OrchError(
     ErrorCode.DEPENDENCY_CYCLE,
-    `The selected assets need steps that wait on each other: ${sorted.cycle.join(" → ")} (${links.join("; ")}). Each step runs its definition's selected assets together, so these cannot run in one run: materialize them in separate runs, or define them so that one only reads the other (for dbt: close one selection upstream, e.g. "+tag:nightly" and its complement).`,
+    `The selected assets need steps that wait on each other: ${sorted.cycle.join(" → ")} (${links.join("; ")}). A node that cannot be subset runs all its selected assets in one step, so these cannot run in one run: materialize them in separate runs, declare the multi-asset with canSubset: true (orch then splits its step), or define them so that one only reads the other.`,
     { details: { cycle: sorted.cycle } },
   );
 }
 
-/** An asset of `reader` whose upstream `producer` materializes in this plan: `"orders" from "stg_orders"`. */
+/** ` ("orders" reads "stg_orders")`: an asset of `reader` whose upstream `producer` materializes in this plan. */
 function readAcross(reader: PlannedStep, producer: PlannedStep, graph: AssetGraph): string {
   const produced = new Set(producer.selectedOutputs.flatMap((name) => graph.nodes.get(producer.nodeId)?.outputs.filter((o) => o.name === name && o.assetKey).map((o) => assetKeyToString(o.assetKey!)) ?? []));
   for (const name of reader.selectedOutputs) {
@@ -29,7 +30,7 @@ function readAcross(reader: PlannedStep, producer: PlannedStep, graph: AssetGrap
     if (!output?.assetKey) continue;
     const id = assetKeyToString(output.assetKey);
     const upstream = graph.parents(id).find((p) => produced.has(p));
-    if (upstream) return `"${id}" from "${upstream}"`;
+    if (upstream) return ` ("${id}" reads "${upstream}")`;
   }
-  return `from ${producer.key}`;
+  return "";
 }
