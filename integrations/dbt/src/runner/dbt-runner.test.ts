@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { FAKE_DBT, FIXTURES, runResultsPath, tempProject } from "../../test/fixtures.ts";
 import { createDbtRunner } from "./dbt-runner.ts";
 import type { DbtEvent } from "./events.ts";
-import { parseRunResults } from "./run-results.ts";
+import { loadRunResults, parseRunResults } from "./run-results.ts";
 
 describe("dbt runner (against the fake dbt executable)", () => {
   it("streams typed events as they arrive and parses run_results", async () => {
@@ -31,6 +31,14 @@ describe("dbt runner (against the fake dbt executable)", () => {
   it("names a missing executable", async () => {
     const runner = createDbtRunner({ projectDir: tempProject(), executable: join(FIXTURES, "no-such-dbt") });
     await expect(runner.build({ select: [] }).result()).rejects.toThrow(/could not start dbt .*no-such-dbt/);
+  });
+
+  it("names the run_results file it read", () => {
+    const path = join(FIXTURES, "nowhere", "run_results.json");
+    expect(() => loadRunResults(path)).toThrow(`[orch] [dbt] ${path}: cannot read dbt's run results: ENOENT`);
+    const doc = JSON.parse(readFileSync(runResultsPath("tuva-run_results-v5.json"), "utf8"));
+    doc.metadata.dbt_schema_version = "https://schemas.getdbt.com/dbt/run-results/v9.json";
+    expect(() => parseRunResults(doc, "prod/run_results.json")).toThrow(/^\[orch\] \[dbt\] prod\/run_results\.json: metadata\.dbt_schema_version/);
   });
 
   it.each(["tuva-run_results-v4.json", "tuva-run_results-v5.json", "tuva-run_results-v6-large.json", "jaffle_shop_semantic-run_results-v6.json"])(
