@@ -23,6 +23,24 @@ describe("dbt runner (against the fake dbt executable)", () => {
     expect(result.runResults.results.get("test.jaffle_shop.unique_stg_orders_order_id.e3b841c71a")?.status).toBe("pass");
   });
 
+  it("runs two builds of one project one after the other, so each reads its own run_results", async () => {
+    const runner = createDbtRunner({ projectDir: tempProject(), executable: FAKE_DBT, env: { FAKE_DBT_SLEEP_MS: "30" } });
+    const first = runner.build({ select: ["fqn:jaffle_shop.staging.stg_orders"] });
+    const second = runner.build({ select: ["fqn:jaffle_shop.staging.stg_payments"] });
+    const times = (invocation: AsyncIterable<DbtEvent>) =>
+      (async () => {
+        const ts: number[] = [];
+        for await (const event of invocation) if ("ts" in event && event.ts) ts.push(Date.parse(event.ts));
+        return ts;
+      })();
+    const [firstTimes, secondTimes] = await Promise.all([times(first), times(second)]);
+    // The second dbt process logged nothing before the first one's last line: they did not overlap.
+    expect(Math.min(...secondTimes)).toBeGreaterThanOrEqual(Math.max(...firstTimes));
+    const [a, b] = await Promise.all([first.result(), second.result()]);
+    expect([...a.runResults.results.keys()].filter((id) => id.startsWith("model."))).toEqual(["model.jaffle_shop.stg_orders"]);
+    expect([...b.runResults.results.keys()].filter((id) => id.startsWith("model."))).toEqual(["model.jaffle_shop.stg_payments"]);
+  });
+
   it("reports dbt's own error when it exits with 2", async () => {
     const runner = createDbtRunner({ projectDir: tempProject(), executable: FAKE_DBT, env: { FAKE_DBT_CRASH: "1" } });
     await expect(runner.build({ select: [] }).result()).rejects.toThrow(/dbt build exited with 2: .*Could not find profile named 'jaffle_shop'/s);
