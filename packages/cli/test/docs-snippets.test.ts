@@ -82,6 +82,7 @@ describe("documentation snippets", () => {
 });
 
 function collectIn(cwd: string, args: readonly string[], home: string) {
-  const { ORCH_HOME: _home, ...env } = process.env;
+  // As a user's terminal would run it: no colour forced by the test runner (nx sets FORCE_COLOR).
+  const { ORCH_HOME: _home, FORCE_COLOR: _color, ...env } = process.env;
   return collect(spawn(process.execPath, [ORCH_BIN, ...args], { cwd, env: { ...env, ORCH_HOME: home, CI: "1", NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] }));
 }
