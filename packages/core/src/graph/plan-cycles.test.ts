@@ -40,3 +40,17 @@ describe("plans whose nodes read each other's assets both ways", () => {
     expect(buildPlan(definitions(true), { assetKeys: new Set(["first", "middle"]) }).steps.map((s) => s.key)).toEqual(["pair", "middle"]);
   });
 });
+
+describe("splitting steps", () => {
+  it("leaves whole the nodes that are on no loop", () => {
+    const base = multiAsset({ name: "pair", canSubset: true, outs: { first: { key: "first" }, third: { key: "third" } }, compute: () => ({ first: 1, third: 3 }) });
+    const pair: AssetsDefinition = { ...base, specs: base.specs.map((spec) => (spec.id === "third" ? { ...spec, upstream: [["middle"]] } : spec)), node: { ...base.node, deps: [["middle"]] } };
+    const middle = asset({ key: "middle", deps: ["first"], compute: () => 2 });
+    // Downstream of everything, subsettable, with outs on different levels: still one step.
+    const tailBase = multiAsset({ name: "tail", canSubset: true, outs: { x: { key: "x" }, y: { key: "y" } }, deps: ["first", "third"], compute: () => ({ x: 1, y: 2 }) });
+    const tail: AssetsDefinition = { ...tailBase, specs: tailBase.specs.map((spec) => ({ ...spec, upstream: [[spec.id === "x" ? "first" : "third"]] })) };
+    const defs = defineDefinitions({ assets: [pair, middle, tail] });
+    const steps = buildPlan(defs, { assetKeys: new Set(["first", "middle", "third", "x", "y"]) }).steps.map((s) => s.key);
+    expect(steps).toEqual(["pair", "pair#2", "middle", "tail"]);
+  });
+});
