@@ -60,8 +60,13 @@ function source(i: number): Record<string, unknown> {
   };
 }
 
+export interface GenerateManifestOptions {
+  /** Generic tests written after each model; default: as many as fill `total` (about 1.7). */
+  readonly testsPerModel?: number;
+}
+
 /** Writes a manifest of about `total` nodes+sources: ~5% sources, ~35% models, the rest generic tests. */
-export async function generateManifest(total: number, out: string, seed = 42): Promise<void> {
+export async function generateManifest(total: number, out: string, seed = 42, options: GenerateManifestOptions = {}): Promise<void> {
   const random = rng(seed);
   const sourceCount = Math.max(1, Math.round(total * 0.05));
   const modelCount = Math.max(1, Math.round(total * 0.35));
@@ -86,7 +91,7 @@ export async function generateManifest(total: number, out: string, seed = 42): P
     const node = model(i, [...new Set(deps)], staging ? "view" : random() < 0.2 ? "incremental" : "table", 4 + Math.floor(random() * 12));
     await emit(node);
     upstream.push(node.unique_id as string);
-    const testsWanted = Math.round((total - sourceCount - modelCount) / modelCount);
+    const testsWanted = options.testsPerModel ?? Math.round((total - sourceCount - modelCount) / modelCount);
     for (let t = 0; t < testsWanted && written < total - sourceCount; t++) {
       const columns = Object.keys(node.columns as object);
       await emit(test(t % 2 === 0 ? "not_null" : "unique", node.unique_id as string, columns[t % columns.length] as string, t % 5 === 4 ? "warn" : "ERROR"));

@@ -4,6 +4,7 @@ import type { AssetCheckDefinition } from "./asset-check.ts";
 import { ErrorCode, OrchError } from "./errors.ts";
 import type { ExecutableNode } from "./node.ts";
 import type { SelectableAttributes, SelectableGraph } from "./selection/selectable-graph.ts";
+import { topologicalOrder } from "./graph/topological-order.ts";
 import { didYouMean } from "./suggest.ts";
 
 /**
@@ -23,46 +24,84 @@ export class AssetGraph implements SelectableGraph {
 
   readonly #checkNodes = new Map<string, ExecutableNode[]>();
 
-  constructor(definitions: readonly AssetsDefinition[], checks: readonly AssetCheckDefinition[] = []) {
+  readonly #report: (problem: OrchError) => void;
+
+  /**
+   * `report` receives each refusal; by default the first one is thrown. `defineDefinitions` passes a collector, so
+   * that all of them are reported at once: the graph then leaves out what was refused (a second definition of a
+   * key, an unknown dependency) and, when there is a cycle, has no order.
+   */
+  constructor(definitions: readonly AssetsDefinition[], checks: readonly AssetCheckDefinition[] = [], report?: (problem: OrchError) => void) {
+    this.#report =
+      report ??
+      ((problem) => {
+        throw problem;
+      });
     for (const def of definitions) this.#add(def);
     for (const check of checks) this.#addCheck(check);
     for (const [id, spec] of this.#specs) {
-      const parents = spec.upstream.map(assetKeyToString).filter((p, i, all) => p !== id && all.indexOf(p) === i);
-      for (const parent of parents) {
+      const parents: string[] = [];
+      for (const parent of new Set(spec.upstream.map(assetKeyToString))) {
         if (!this.#specs.has(parent)) {
-          throw new OrchError(
-            ErrorCode.UNKNOWN_DEPENDENCY,
-            `Asset "${id}" depends on "${parent}", which is not defined.${didYouMean(parent, this.#specs.keys())}`,
-            { details: { assetKey: id, dependency: parent } },
+          this.#report(
+            new OrchError(ErrorCode.UNKNOWN_DEPENDENCY, `Asset "${id}" depends on "${parent}", which is not defined.${didYouMean(parent, this.#specs.keys())}`, {
+              details: { assetKey: id, dependency: parent },
+            }),
           );
+          continue;
         }
+        parents.push(parent);
         this.#children.get(parent)!.push(id);
       }
       this.#parents.set(id, parents);
     }
-    this.#order = this.#topologicalOrder();
+    const sorted = topologicalOrder(this.#specs.keys(), (id) => this.#parents.get(id)!);
+    if (sorted.cycle) {
+      this.#report(
+        new OrchError(ErrorCode.DEPENDENCY_CYCLE, `Assets form a cycle: ${sorted.cycle.join(" → ")}. Remove one of these dependencies.`, {
+          details: { cycle: sorted.cycle },
+        }),
+      );
+    }
+    this.#order = sorted.order ?? [];
   }
 
   #add(def: AssetsDefinition): void {
+    let refused = false;
     for (const spec of def.specs) {
-      const existing = this.#definitionOf.get(spec.id);
+      const existing = this.#specs.get(spec.id);
       if (existing) {
-        throw new OrchError(
-          ErrorCode.DUPLICATE_ASSET_KEY,
-          `Asset key "${spec.id}" is defined twice${describeOrigin(existing, def)}. Each asset key must have one definition.`,
-          { details: { assetKey: spec.id } },
-        );
+        // A placeholder stands in for a key only until a definition of that key (or an earlier placeholder) exists.
+        if (spec.placeholder) continue;
+        if (!existing.placeholder) {
+          this.#report(
+            new OrchError(
+              ErrorCode.DUPLICATE_ASSET_KEY,
+              `Asset key "${spec.id}" is defined twice${describeOrigin(this.#definitionOf.get(spec.id)!, def)}. Each asset key must have one definition.`,
+              { details: { assetKey: spec.id } },
+            ),
+          );
+          refused = true;
+          continue;
+        }
+        this.#producer.delete(spec.id);
+      }
+      if (spec.placeholder && !spec.external) {
+        this.#report(new OrchError(ErrorCode.INVALID_DEFINITION, `Asset "${spec.id}" is a placeholder but not external: a placeholder stands in for a key that another definition may own, so it must be external.`, { details: { assetKey: spec.id } }));
+        continue;
       }
       this.#definitionOf.set(spec.id, def);
       this.#specs.set(spec.id, spec);
-      this.#children.set(spec.id, []);
+      if (!existing) this.#children.set(spec.id, []);
       if (def.node && !spec.external) this.#producer.set(spec.id, def.node);
     }
     if (def.node) {
       if (this.nodes.has(def.node.id)) {
-        throw new OrchError(ErrorCode.DUPLICATE_ASSET_KEY, `Two definitions share the node id "${def.node.id}".`);
+        // Two definitions of one key usually share the node id too: that key was reported already.
+        if (!refused) this.#report(new OrchError(ErrorCode.DUPLICATE_ASSET_KEY, `Two definitions share the node id "${def.node.id}".`, { details: { nodeId: def.node.id } }));
+      } else {
+        this.nodes.set(def.node.id, def.node);
       }
-      this.nodes.set(def.node.id, def.node);
     }
     for (const check of def.checks ?? []) {
       const id = assetKeyToString(check.assetKey);
@@ -75,10 +114,12 @@ export class AssetGraph implements SelectableGraph {
   #addCheck(check: AssetCheckDefinition): void {
     const id = assetKeyToString(check.spec.assetKey);
     if (!this.#specs.has(id)) {
-      throw new OrchError(ErrorCode.UNKNOWN_DEPENDENCY, `Check "${check.spec.name}" is on asset "${id}", which is not defined.${didYouMean(id, this.#specs.keys())}`);
+      this.#report(new OrchError(ErrorCode.UNKNOWN_DEPENDENCY, `Check "${check.spec.name}" is on asset "${id}", which is not defined.${didYouMean(id, this.#specs.keys())}`, { details: { assetKey: id, check: check.spec.name } }));
+      return;
     }
     if (this.nodes.has(check.node.id)) {
-      throw new OrchError(ErrorCode.INVALID_DEFINITION, `Asset "${id}" has two checks named "${check.spec.name}".`);
+      this.#report(new OrchError(ErrorCode.INVALID_DEFINITION, `Asset "${id}" has two checks named "${check.spec.name}".`, { details: { assetKey: id, check: check.spec.name } }));
+      return;
     }
     this.nodes.set(check.node.id, check.node);
     this.#checks.set(id, [...(this.#checks.get(id) ?? []), check.spec]);
@@ -88,45 +129,6 @@ export class AssetGraph implements SelectableGraph {
   /** Check nodes that run as their own steps after an asset. */
   checkNodes(key: string): readonly ExecutableNode[] {
     return this.#checkNodes.get(key) ?? [];
-  }
-
-  #topologicalOrder(): string[] {
-    // Kahn's algorithm; whatever is left over lies on or behind a cycle.
-    const indegree = new Map<string, number>();
-    for (const [id, parents] of this.#parents) indegree.set(id, parents.length);
-    const queue = [...indegree].filter(([, d]) => d === 0).map(([id]) => id);
-    const order: string[] = [];
-    for (let i = 0; i < queue.length; i++) {
-      const id = queue[i]!;
-      order.push(id);
-      for (const child of this.#children.get(id)!) {
-        const d = indegree.get(child)! - 1;
-        indegree.set(child, d);
-        if (d === 0) queue.push(child);
-      }
-    }
-    if (order.length !== this.#specs.size) {
-      const cycle = this.#findCycle(new Set(order));
-      throw new OrchError(ErrorCode.DEPENDENCY_CYCLE, `Assets form a cycle: ${cycle.join(" → ")}. Remove one of these dependencies.`, {
-        details: { cycle },
-      });
-    }
-    return order;
-  }
-
-  #findCycle(done: ReadonlySet<string>): string[] {
-    const start = [...this.#specs.keys()].find((id) => !done.has(id))!;
-    // Walk parents among the unfinished nodes until a node repeats: that loop is a cycle.
-    const seen = new Map<string, number>();
-    const path: string[] = [];
-    let current = start;
-    while (!seen.has(current)) {
-      seen.set(current, path.length);
-      path.push(current);
-      current = this.#parents.get(current)!.find((p) => !done.has(p))!;
-    }
-    const loop = path.slice(seen.get(current)!).reverse();
-    return [...loop, loop[0]!];
   }
 
   keys(): readonly string[] {

@@ -47,6 +47,12 @@ export interface AssetSpec {
   readonly partitions?: PartitionsDefinition;
   /** Declared and observed, never materialized by orch. */
   readonly external?: boolean;
+  /**
+   * An external stand-in for a key that this definition reads but does not own (dbt: a source, or a model left out
+   * of the selection). The graph uses it only when no other definition defines the key; otherwise that definition
+   * wins and the placeholder is dropped. Placeholders must be external.
+   */
+  readonly placeholder?: boolean;
 }
 
 /** A check attached to an asset (run in the asset's step, or as its own step). */

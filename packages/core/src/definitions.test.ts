@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { asset } from "./asset.ts";
+import { asset, type AssetsDefinition } from "./asset.ts";
+import { DefinitionsError } from "./definition-problems.ts";
 import { defineDefinitions } from "./definitions.ts";
+import { externalAsset } from "./external-asset.ts";
 import { defineResource } from "./resource.ts";
 import { refusal } from "./refusal.test-support.ts";
 
@@ -68,5 +70,56 @@ describe("defineDefinitions refusals", () => {
     expect(defs.graph.keys()).toEqual(["a", "b", "c"]);
     expect(defs.graph.parents("c")).toEqual(["a", "b"]);
     expect([...defs.graph.children("a")].sort()).toEqual(["b", "c"]);
+  });
+
+  it("refuses an asset that depends on itself as a cycle", () => {
+    const a = asset({ key: "a", deps: ["a"], compute: noop });
+    const r = refusal(() => defineDefinitions({ assets: [a] }));
+    expect(r.code).toBe("DEPENDENCY_CYCLE");
+    expect(r.message).toBe("[orch] Assets form a cycle: a → a. Remove one of these dependencies.");
+  });
+
+  it("reports every problem at once: duplicate keys, unknown deps and missing resources", () => {
+    const orders = asset({ key: "orders", resources: ["warehouse"], compute: noop });
+    const ordersAgain = asset({ key: "orders", compute: noop });
+    const customers = asset({ key: "customers", compute: noop });
+    const customersAgain = asset({ key: "customers", compute: noop });
+    const revenue = asset({ key: "revenue", deps: ["ordrs", "custmers"], resources: ["fx"], compute: noop });
+    let error: unknown;
+    try {
+      defineDefinitions({ assets: [orders, ordersAgain, customers, customersAgain, revenue] });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(DefinitionsError);
+    const problems = (error as DefinitionsError).problems;
+    expect(problems.map((p) => p.code)).toEqual(["DUPLICATE_ASSET_KEY", "DUPLICATE_ASSET_KEY", "UNKNOWN_DEPENDENCY", "UNKNOWN_DEPENDENCY", "MISSING_RESOURCE", "MISSING_RESOURCE"]);
+    expect((error as DefinitionsError).code).toBe("DUPLICATE_ASSET_KEY");
+    const message = (error as Error).message;
+    expect(message).toMatch(/^\[orch\] 6 problems in the definitions:\n {2}1\. Asset key "orders" is defined twice/);
+    expect(message).toContain('\n  2. Asset key "customers" is defined twice');
+    expect(message).toContain('\n  3. Asset "revenue" depends on "ordrs", which is not defined.');
+    expect(message).toContain('\n  4. Asset "revenue" depends on "custmers", which is not defined.');
+    expect(message).toContain('\n  5. Asset "orders" requires resource "warehouse", which is not provided.');
+    expect(message).toContain('\n  6. Asset "revenue" requires resource "fx", which is not provided.');
+  });
+
+  it("lets a definition of a key replace another definition's placeholder for it, in either order", () => {
+    const placeholder = externalAsset({ key: "raw/orders" });
+    const standIn: AssetsDefinition = { specs: [{ ...placeholder.specs[0]!, placeholder: true }] };
+    const real = asset({ key: "raw/orders", compute: noop });
+    const reader = asset({ key: "report", deps: ["raw/orders"], compute: noop });
+    for (const assets of [[standIn, real, reader], [real, standIn, reader]]) {
+      const defs = defineDefinitions({ assets });
+      expect(defs.graph.spec("raw/orders").external).toBeUndefined();
+      expect(defs.graph.producer("raw/orders")).toBe(real.node);
+      expect(defs.graph.keys()).toEqual(["raw/orders", "report"]);
+    }
+    // Alone, or twice, the placeholder is the key's external definition.
+    const defs = defineDefinitions({ assets: [standIn, { specs: standIn.specs }, reader] });
+    expect(defs.graph.spec("raw/orders")).toMatchObject({ external: true, placeholder: true });
+    // A placeholder that is not external would be materialized by nobody: refused.
+    const notExternal: AssetsDefinition = { specs: [{ ...real.specs[0], placeholder: true }] };
+    expect(refusal(() => defineDefinitions({ assets: [notExternal] })).code).toBe("INVALID_DEFINITION");
   });
 });

@@ -3,6 +3,7 @@ import type { AssetCheckDefinition } from "./asset-check.ts";
 import { assetKeyToString } from "./asset-key.ts";
 import { checkMappingCompatible } from "./partitions/check-mapping.ts";
 import { DEFAULT_IO_MANAGER_KEY, type AssetsDefinition } from "./asset.ts";
+import { ProblemList } from "./definition-problems.ts";
 import { ErrorCode, OrchError } from "./errors.ts";
 import type { StepHook } from "./hooks.ts";
 import type { IOManager, IOManagerFactoryContext } from "./io-manager.ts";
@@ -73,8 +74,9 @@ export interface Definitions {
 }
 
 /**
- * Collects and validates everything a project defines. Refuses, naming the culprit: duplicate keys, unknown
- * dependencies, cycles, missing resources and unknown IO manager keys.
+ * Collects and validates everything a project defines. Refuses, naming each culprit: duplicate keys, unknown
+ * dependencies, cycles, missing resources, unknown IO manager keys, incompatible partitions. Every problem found is
+ * reported in one `DefinitionsError` (its `code` is the first problem's; `problems` lists them all).
  */
 export function defineDefinitions(input: DefinitionsInput): Definitions {
   const assets = [...(input.assets ?? [])];
@@ -83,7 +85,9 @@ export function defineDefinitions(input: DefinitionsInput): Definitions {
       throw new OrchError(ErrorCode.INVALID_DEFINITION, `assets[${i}] is not an asset definition (use asset(), multiAsset() or an integration's factory).`);
     }
   });
-  const graph = new AssetGraph(assets, input.checks ?? []);
+  // Every problem below is collected and reported together (a DefinitionsError), so a user fixes them in one pass.
+  const problems = new ProblemList();
+  const graph = new AssetGraph(assets, input.checks ?? [], (problem) => problems.add(problem));
   const resources = new Map<string, ResourceDefinition>();
   for (const [key, value] of Object.entries(input.resources ?? {})) {
     resources.set(key, isResourceDefinition(value) ? value : resourceFromValue(value));
@@ -91,19 +95,32 @@ export function defineDefinitions(input: DefinitionsInput): Definitions {
   const ioManagers = new Map(Object.entries(input.ioManagers ?? {}));
   const jobs = new Map<string, JobDefinition>();
   for (const job of input.jobs ?? []) {
-    if (job?.kind !== "orch.job") throw new OrchError(ErrorCode.INVALID_DEFINITION, `jobs contains something that is not a job (use job()).`);
-    if (jobs.has(job.name)) throw new OrchError(ErrorCode.INVALID_DEFINITION, `Job "${job.name}" is defined twice.`);
+    if (job?.kind !== "orch.job") {
+      problems.add(new OrchError(ErrorCode.INVALID_DEFINITION, `jobs contains something that is not a job (use job()).`));
+      continue;
+    }
+    if (jobs.has(job.name)) {
+      problems.add(new OrchError(ErrorCode.INVALID_DEFINITION, `Job "${job.name}" is defined twice.`, { details: { job: job.name } }));
+      continue;
+    }
     jobs.set(job.name, job);
     // Op nodes join the asset nodes so the step runner, run config and every executor find them by id.
     for (const node of job.ops?.nodes ?? []) {
-      if (graph.nodes.has(node.id)) throw new OrchError(ErrorCode.INVALID_DEFINITION, `Op "${node.id}" of job "${job.name}" has the same node id as another definition.`);
+      if (graph.nodes.has(node.id)) {
+        problems.add(new OrchError(ErrorCode.INVALID_DEFINITION, `Op "${node.id}" of job "${job.name}" has the same node id as another definition.`, { details: { job: job.name, nodeId: node.id } }));
+        continue;
+      }
       graph.nodes.set(node.id, node);
     }
-    if (job.selection !== undefined) {
+  }
+  // Selections are resolved only over a sound graph: with unknown keys or a cycle their messages would mislead.
+  if (problems.size === 0) {
+    for (const job of jobs.values()) {
+      if (job.selection === undefined) continue;
       try {
         resolveSelection(graph, job.selection);
       } catch (error) {
-        throw new OrchError(ErrorCode.INVALID_SELECTION, `Job "${job.name}" selects ${JSON.stringify(job.selection)}: ${(error as Error).message.replace(/^\[orch\] /, "")}`, { cause: error });
+        problems.add(new OrchError(ErrorCode.INVALID_SELECTION, `Job "${job.name}" selects ${JSON.stringify(job.selection)}: ${(error as Error).message.replace(/^\[orch\] /, "")}`, { cause: error }));
       }
     }
   }
@@ -111,14 +128,15 @@ export function defineDefinitions(input: DefinitionsInput): Definitions {
   const listeners = [...(input.listeners ?? [])];
 
   const requireResource = (owner: string, key: string) => {
-    if (!resources.has(key)) {
-      const provided = [...resources.keys()];
-      throw new OrchError(
+    if (resources.has(key)) return;
+    const provided = [...resources.keys()];
+    problems.add(
+      new OrchError(
         ErrorCode.MISSING_RESOURCE,
         `${owner} requires resource "${key}", which is not provided. Provided resources: ${provided.length ? provided.join(", ") : "(none)"}.${didYouMean(key, provided)}`,
         { details: { owner, resource: key } },
-      );
-    }
+      ),
+    );
   };
   for (const node of graph.nodes.values()) {
     // Op nodes describe themselves with their job (`op "load" in job "etl"`).
@@ -128,10 +146,12 @@ export function defineDefinitions(input: DefinitionsInput): Definitions {
     for (const output of node.outputs) {
       if (output.ioManagerKey !== DEFAULT_IO_MANAGER_KEY && !ioManagers.has(output.ioManagerKey)) {
         const known = [DEFAULT_IO_MANAGER_KEY, ...ioManagers.keys()];
-        throw new OrchError(
-          ErrorCode.UNKNOWN_IO_MANAGER,
-          `${owner} uses IO manager "${output.ioManagerKey}", which is not defined. Defined IO managers: ${known.join(", ")}.${didYouMean(output.ioManagerKey, known)}`,
-          { details: { owner, ioManager: output.ioManagerKey } },
+        problems.add(
+          new OrchError(
+            ErrorCode.UNKNOWN_IO_MANAGER,
+            `${owner} uses IO manager "${output.ioManagerKey}", which is not defined. Defined IO managers: ${known.join(", ")}.${didYouMean(output.ioManagerKey, known)}`,
+            { details: { owner, ioManager: output.ioManagerKey } },
+          ),
         );
       }
     }
@@ -141,13 +161,15 @@ export function defineDefinitions(input: DefinitionsInput): Definitions {
     for (const input of node.inputs) {
       if (input.source.kind !== "asset") continue;
       const upstreamId = assetKeyToString(input.source.assetKey);
+      if (!graph.has(upstreamId)) continue; // already reported as an unknown dependency
       const upstream = graph.spec(upstreamId);
       if (!upstream.partitions && input.partitionMapping === undefined) continue;
-      checkMappingCompatible({ assetKey: upstreamId, partitions: upstream.partitions }, { assetKey: node.id, partitions: node.partitions }, input.partitionMapping);
+      problems.attempt(() => checkMappingCompatible({ assetKey: upstreamId, partitions: upstream.partitions }, { assetKey: node.id, partitions: node.partitions }, input.partitionMapping));
     }
   }
   for (const listener of listeners) for (const key of listener.resources ?? []) requireResource(`Listener "${listener.name}"`, key);
   for (const [key, resource] of resources) for (const dep of resource.requires ?? []) requireResource(`Resource "${key}"`, dep);
+  problems.throwIfAny();
 
   return Object.freeze({
     kind: "orch.definitions",

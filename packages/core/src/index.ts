@@ -30,6 +30,7 @@ export * from "./partitions/index.ts";
 export * from "./suggest.ts";
 export * from "./asset-graph.ts";
 export * from "./definitions.ts";
+export { DefinitionsError } from "./definition-problems.ts";
 export * from "./storage/index.ts";
 export * from "./io/index.ts";
 export { runStep } from "./execution/step-runner.ts";

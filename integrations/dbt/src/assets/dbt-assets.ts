@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { ErrorCode, OrchError, type AssetsDefinition, type CheckResult, type ExecutableNode, type NodeInvocation, type NodeOutputValue, type NodeResult } from "@orch/core";
 import { DBT_PKG, DbtErrorCode } from "../manifest/errors.ts";
@@ -5,7 +6,7 @@ import type { DbtManifest } from "../manifest/model.ts";
 import { loadManifest } from "../manifest/parse-manifest.ts";
 import type { DbtRunner } from "../runner/dbt-runner.ts";
 import type { DbtEvent } from "../runner/events.ts";
-import { mapManifest, type MappedManifest } from "./map-manifest.ts";
+import { mapManifest, type MappedManifest, type UnmappedTest } from "./map-manifest.ts";
 import { createDbtTranslator, type DbtTranslatorOverrides } from "./translator.ts";
 
 export interface DbtProject {
@@ -23,6 +24,13 @@ export interface DbtAssetsOptions {
   readonly project?: DbtProject;
   /** Resource key of the dbt runner; default `dbt`. */
   readonly resourceKey?: string;
+  /**
+   * The node id (and step key) of these assets; default `dbt_<project>`, plus a hash of the selected models when
+   * `select` or `exclude` is given, so that several dbtAssets over one project never share an id.
+   */
+  readonly name?: string;
+  /** Where load-time warnings go (dbt tests that map to no check); default `console.warn`. */
+  readonly onWarning?: (message: string) => void;
 }
 
 /** The value each model's output carries: a pointer to the relation dbt built, not its data. */
@@ -62,14 +70,16 @@ export function dbtAssets(options: DbtAssetsOptions): AssetsDefinition {
     ...(options.exclude !== undefined ? { exclude: options.exclude } : {}),
   });
   const resourceKey = options.resourceKey ?? "dbt";
+  if (mapped.unmappedTests.length > 0) (options.onWarning ?? ((message: string) => console.warn(message)))(describeUnmapped(mapped.unmappedTests));
   const node: ExecutableNode = {
-    id: `dbt_${manifest.projectName ?? "project"}_${mapped.specs.length}`.replace(/[^A-Za-z0-9_]/g, "_"),
+    id: options.name ?? defaultNodeId(manifest, mapped, options.select !== undefined || options.exclude !== undefined),
     nodeKind: "multi_asset",
     inputs: [],
     outputs: mapped.specs
       .filter((s) => !s.external)
       .map((s) => ({ name: s.outputName as string, assetKey: s.key, ioManagerKey: s.ioManagerKey, metadata: {}, ...(s.codeVersion ? { codeVersion: s.codeVersion } : {}) })),
-    deps: [],
+    // What the models read from outside this definition: the step waits for whichever definition owns those keys.
+    deps: mapped.specs.filter((s) => s.placeholder).map((s) => s.key),
     resources: [resourceKey],
     hooks: [],
     tags: { kind: "dbt" },
@@ -77,6 +87,22 @@ export function dbtAssets(options: DbtAssetsOptions): AssetsDefinition {
     invoke: (inv) => runDbtStep(inv, manifest, mapped, resourceKey),
   };
   return { specs: mapped.specs, node, checks: mapped.checks.map((c) => c.spec), canSubset: true };
+}
+
+function defaultNodeId(manifest: DbtManifest, mapped: MappedManifest, selective: boolean): string {
+  const base = `dbt_${manifest.projectName ?? "project"}`.replace(/[^A-Za-z0-9_]/g, "_");
+  if (!selective) return base;
+  const digest = createHash("sha256").update([...mapped.outputs.values()].sort().join("\n")).digest("hex");
+  return `${base}_${digest.slice(0, 8)}`;
+}
+
+const MAX_LISTED = 20;
+
+function describeUnmapped(tests: readonly UnmappedTest[]): string {
+  const why = (t: UnmappedTest): string => (t.reason === "ephemeral" ? `${t.uniqueId} (checks ephemeral model ${t.target})` : `${t.uniqueId} (reads no model, seed, snapshot or source)`);
+  const listed = tests.slice(0, MAX_LISTED).map(why).join("; ");
+  const more = tests.length > MAX_LISTED ? `; and ${tests.length - MAX_LISTED} more` : "";
+  return `[orch] [dbt] ${tests.length} dbt test${tests.length === 1 ? " is" : "s are"} not mapped to asset checks: ${listed}${more}. An ephemeral model has no relation, so orch has no asset to check (test the models that select from it), and a test that reads no node has no asset to attach to.`;
 }
 
 async function runDbtStep(inv: NodeInvocation, manifest: DbtManifest, mapped: MappedManifest, resourceKey: string): Promise<NodeResult> {
@@ -135,7 +161,7 @@ async function runDbtStep(inv: NodeInvocation, manifest: DbtManifest, mapped: Ma
     if (!result) return [];
     return test.dependsOn.flatMap((parent) => {
       const spec = mapped.byUniqueId.get(parent);
-      return spec ? [{ assetKey: spec.key, metadata: { "dbt/test": test.name, "dbt/test_unique_id": test.uniqueId, "dbt/test_status": result.status } }] : [];
+      return spec && !spec.placeholder ? [{ assetKey: spec.key, metadata: { "dbt/test": test.name, "dbt/test_unique_id": test.uniqueId, "dbt/test_status": result.status } }] : [];
     });
   });
   if (failed.length === 0) return { outputs, checkResults, observations };

@@ -99,8 +99,46 @@ describe("loadManifest", () => {
     const dir = mkdtempSync(join(tmpdir(), "orch-dbt-json-"));
     const text = readFileSync(manifestPath("jaffle_shop-v12.json"), "utf8");
     writeFileSync(join(dir, "truncated.json"), text.slice(0, 5000));
-    expect(() => loadManifest(join(dir, "truncated.json"))).toThrow(/^\[orch\] \[dbt\] manifest\.json: not valid JSON \(/);
+    expect(() => loadManifest(join(dir, "truncated.json"))).toThrow(`[orch] [dbt] ${join(dir, "truncated.json")}: not valid JSON (`);
     writeFileSync(join(dir, "bad-entry.json"), text.replace('"model.jaffle_shop.orders": {', '"model.jaffle_shop.orders": {,'));
-    expect(() => loadManifest(join(dir, "bad-entry.json"))).toThrow(/manifest\.json: not valid JSON \(.*position/);
+    expect(() => loadManifest(join(dir, "bad-entry.json"))).toThrow(/bad-entry\.json: not valid JSON \(.*position/);
+  });
+
+  it("names the file it read in every message, whatever it is called", () => {
+    const dir = mkdtempSync(join(tmpdir(), "orch-dbt-path-"));
+    const doc = raw("jaffle_shop-v12.json");
+    doc.nodes["model.jaffle_shop.orders"].depends_on.nodes = 3;
+    const path = join(dir, "prod-manifest.json");
+    writeFileSync(path, JSON.stringify(doc));
+    expect(() => loadManifest(path)).toThrow(`[orch] [dbt] ${path}: nodes["model.jaffle_shop.orders"].depends_on.nodes: expected an array of strings, got number`);
+    expect(() => loadManifest(join(dir, "missing.json"))).toThrow(`[orch] [dbt] ${join(dir, "missing.json")}: cannot read the dbt manifest: ENOENT`);
+  });
+
+  it("refuses a dependency on a node that does not exist, naming the JSON path", () => {
+    const doc = raw("jaffle_shop-v12.json");
+    doc.nodes["model.jaffle_shop.orders"].depends_on.nodes.push("model.jaffle_shop.stg_ordrs");
+    expect(() => parseManifest(doc)).toThrow(
+      '[orch] [dbt] manifest.json: nodes["model.jaffle_shop.orders"].depends_on.nodes[2]: expected the unique_id of a node, source or unit test in this manifest, got "model.jaffle_shop.stg_ordrs", which is not defined. Did you mean "model.jaffle_shop.stg_orders"',
+    );
+    const semantic = raw("jaffle_shop_semantic-v12-dbt1.12.json");
+    const unitTest = Object.keys(semantic.unit_tests)[0]!;
+    semantic.unit_tests[unitTest].depends_on.nodes = ["model.nowhere.x"];
+    expect(() => parseManifest(semantic)).toThrow(`unit_tests[${JSON.stringify(unitTest)}].depends_on.nodes[0]: expected the unique_id`);
+  });
+
+  it("refuses a node that depends on itself", () => {
+    const doc = raw("jaffle_shop-v12.json");
+    doc.nodes["model.jaffle_shop.orders"].depends_on.nodes.unshift("model.jaffle_shop.orders");
+    expect(() => parseManifest(doc)).toThrow(
+      '[orch] [dbt] manifest.json: nodes["model.jaffle_shop.orders"].depends_on.nodes[0]: a node cannot depend on itself, got its own unique_id "model.jaffle_shop.orders"',
+    );
+  });
+
+  it("accepts a test that still depends on a disabled node, as dbt wrote it", () => {
+    // jaffle_shop-v4 disables model customers but keeps a relationships test that reads it.
+    const manifest = loadManifest(manifestPath("jaffle_shop-v4.json"));
+    const test = manifest.nodes.get("test.jaffle_shop.relationships_orders_customer_id__customer_id__ref_customers_.c6ec7f58f2");
+    expect(test?.dependsOn).toContain("model.jaffle_shop.customers");
+    expect(manifest.nodes.has("model.jaffle_shop.customers")).toBe(false);
   });
 });

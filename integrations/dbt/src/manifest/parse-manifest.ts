@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
-import { OrchError } from "@orch/core";
+import { didYouMean, OrchError } from "@orch/core";
 import type { z } from "zod";
 import { artifactError, DBT_PKG, DbtErrorCode, expectationErrors } from "./errors.ts";
 import { fastCheckNode, fastCheckSource, fastCheckUnitTest } from "./fast-check.ts";
 import { JsonScanError } from "./json-scan.ts";
-import { describeValue } from "./json-path.ts";
+import { describeValue, formatJsonPath } from "./json-path.ts";
 import { docFromBuffer, docFromObject, type ManifestDoc, type ManifestSection } from "./manifest-doc.ts";
 import type { DbtGroup, DbtManifest, DbtNode } from "./model.ts";
 import { attachmentFromModelArgument, normalizeNode, normalizeSource, normalizeUnitTest, unattachedModelArgument } from "./normalize.ts";
@@ -12,10 +12,9 @@ import { manifestSchemas, type RawNode, type RawSource, type RawUnitTest } from 
 import { manifestFeatures, MAX_MANIFEST_VERSION, MIN_MANIFEST_VERSION, parseSchemaVersion } from "./versions.ts";
 
 export interface ParseManifestOptions {
-  /** How the manifest is named in messages; default `manifest.json`. */
+  /** How the manifest is named in messages; default: the path it was read from (`manifest.json` for a parsed object). */
   readonly artifact?: string;
 }
-
 
 /**
  * Reads and parses `target/manifest.json`. The bytes are scanned once and each entry of `nodes`, `sources`,
@@ -23,12 +22,12 @@ export interface ParseManifestOptions {
  * once and sections orch does not read (macros, docs, parent_map, ...) are skipped without being parsed.
  */
 export function loadManifest(path: string, options: ParseManifestOptions = {}): DbtManifest {
-  const artifact = options.artifact ?? "manifest.json";
+  const artifact = options.artifact ?? path;
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
   } catch (cause) {
-    throw new OrchError(DbtErrorCode.INVALID_MANIFEST, `${artifact}: cannot read ${path}: ${(cause as Error).message}`, { pkg: DBT_PKG, cause });
+    throw new OrchError(DbtErrorCode.INVALID_MANIFEST, `${artifact}: cannot read the dbt manifest: ${(cause as Error).message}`, { pkg: DBT_PKG, cause, details: { artifact } });
   }
   let doc: ManifestDoc;
   try {
@@ -114,9 +113,11 @@ function buildManifest(doc: ManifestDoc, artifact: string): DbtManifest {
     nodes.set(id, normalizeSource(check(schemas.source, fastCheckSource, value, artifact, ["sources", id]) as RawSource));
   }
   attachByModelArgument(nodes, pendingAttachments);
+  const unitTests: string[] = [];
   if (features.unitTests) {
     for (const [id, value] of section(doc, "unit_tests", artifact, false).entries()) {
       nodes.set(id, normalizeUnitTest(check(schemas.unitTest, fastCheckUnitTest, value, artifact, ["unit_tests", id]) as RawUnitTest));
+      unitTests.push(id);
     }
   }
   const groups = new Map<string, DbtGroup>();
@@ -130,6 +131,19 @@ function buildManifest(doc: ManifestDoc, artifact: string): DbtManifest {
       });
     }
   }
+  const semanticModels = features.semanticModels ? section(doc, "semantic_models", artifact, false).keys() : [];
+  const savedQueries = features.savedQueries ? section(doc, "saved_queries", artifact, false).keys() : [];
+  const functions = section(doc, "functions", artifact, false).keys();
+  // Besides nodes, a dependency may name a disabled node (dbt keeps tests that still point at one), a metric
+  // (dbt_metrics-era models), a semantic model, a saved query or a function.
+  const otherIds = new Set([
+    ...section(doc, "disabled", artifact, false).keys(),
+    ...section(doc, "metrics", artifact, false).keys(),
+    ...semanticModels,
+    ...savedQueries,
+    ...functions,
+  ]);
+  checkDependencies(nodes, new Set(unitTests), otherIds, artifact);
   const meta = metadata.data;
   return {
     schemaVersion: version,
@@ -138,9 +152,9 @@ function buildManifest(doc: ManifestDoc, artifact: string): DbtManifest {
     ...(meta.adapter_type ? { adapterType: meta.adapter_type } : {}),
     nodes,
     groups,
-    semanticModels: features.semanticModels ? section(doc, "semantic_models", artifact, false).keys() : [],
-    savedQueries: features.savedQueries ? section(doc, "saved_queries", artifact, false).keys() : [],
-    functions: section(doc, "functions", artifact, false).keys(),
+    semanticModels,
+    savedQueries,
+    functions,
   };
 }
 
@@ -152,5 +166,23 @@ function attachByModelArgument(nodes: Map<string, DbtNode>, pending: readonly [s
     if (!test?.test) continue;
     const attached = attachmentFromModelArgument(model, test.dependsOn, parentOf);
     if (attached !== undefined) nodes.set(id, { ...test, test: { ...test.test, attachedNode: attached } });
+  }
+}
+
+/**
+ * dbt refuses a project whose nodes depend on something that does not exist, or on themselves; a manifest that
+ * says so anyway (edited, truncated, generated) is refused here with the JSON path, not mapped with edges missing.
+ */
+function checkDependencies(nodes: ReadonlyMap<string, DbtNode>, unitTests: ReadonlySet<string>, otherIds: ReadonlySet<string>, artifact: string): void {
+  for (const node of nodes.values()) {
+    node.dependsOn.forEach((parent, i) => {
+      if (parent !== node.uniqueId && (nodes.has(parent) || otherIds.has(parent))) return;
+      const path = formatJsonPath([unitTests.has(node.uniqueId) ? "unit_tests" : "nodes", node.uniqueId, "depends_on", "nodes", i]);
+      const problem =
+        parent === node.uniqueId
+          ? `a node cannot depend on itself, got its own unique_id ${JSON.stringify(parent)}`
+          : `expected the unique_id of a node, source or unit test in this manifest, got ${JSON.stringify(parent)}, which is not defined.${didYouMean(parent, nodes.keys())}`;
+      throw new OrchError(DbtErrorCode.INVALID_MANIFEST, `${artifact}: ${path}: ${problem}`, { pkg: DBT_PKG, details: { artifact, path, dependency: parent } });
+    });
   }
 }

@@ -18,6 +18,11 @@ export interface DbtRunnerConfig {
   readonly targetPath?: string;
   /** Milliseconds between SIGTERM and SIGKILL on cancellation; default 5000. */
   readonly killGraceMs?: number;
+  /**
+   * Above this many `select` entries the selection goes to dbt as a generated named selector (`--selector`) instead
+   * of `--select` arguments, so the command line stays short whatever the selection; default 200.
+   */
+  readonly maxSelectArgs?: number;
 }
 
 export interface DbtBuildOptions {
@@ -30,13 +35,20 @@ export interface DbtBuildOptions {
   readonly signal?: AbortSignal;
 }
 
+/** A generated named selector standing for `options.select`, in a project view (see selector-project.ts). */
+export interface DbtSelectorView {
+  readonly dir: string;
+  readonly selector: string;
+}
+
 /** The exact argument list for `dbt build`. */
-export function dbtBuildArgs(config: DbtRunnerConfig, options: DbtBuildOptions): string[] {
-  const args = ["build", "--project-dir", config.projectDir];
+export function dbtBuildArgs(config: DbtRunnerConfig, options: DbtBuildOptions, view?: DbtSelectorView): string[] {
+  const args = ["build", "--project-dir", view?.dir ?? config.projectDir];
   if (config.profilesDir) args.push("--profiles-dir", config.profilesDir);
   if (config.target) args.push("--target", config.target);
   if (config.threads !== undefined) args.push("--threads", String(config.threads));
-  if (options.select.length > 0) args.push("--select", ...options.select);
+  if (view) args.push("--selector", view.selector);
+  else if (options.select.length > 0) args.push("--select", ...options.select);
   if (options.exclude && options.exclude.length > 0) args.push("--exclude", ...options.exclude);
   const names = config.partitionVars ?? { start: "min_date", end: "max_date" };
   const vars = {

@@ -13,6 +13,7 @@ const configSchema = z.object({
   partitionVars: z.object({ start: z.string(), end: z.string() }).optional(),
   targetPath: z.string().optional(),
   killGraceMs: z.number().int().nonnegative().optional(),
+  maxSelectArgs: z.number().int().nonnegative().optional(),
 });
 
 /** The `dbt` resource: `resources: { dbt: dbtResource({ projectDir: "." }) }`; dbtAssets runs `dbt build` through it. */

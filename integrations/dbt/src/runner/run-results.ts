@@ -82,7 +82,7 @@ export function loadRunResults(path: string): DbtRunResults {
   try {
     doc = JSON.parse(readFileSync(path, "utf8"));
   } catch (cause) {
-    throw new OrchError(DbtErrorCode.INVALID_RUN_RESULTS, `run_results.json: cannot read ${path}: ${(cause as Error).message}`, { pkg: DBT_PKG, cause });
+    throw new OrchError(DbtErrorCode.INVALID_RUN_RESULTS, `${path}: cannot read dbt's run results: ${(cause as Error).message}`, { pkg: DBT_PKG, cause, details: { artifact: path } });
   }
-  return parseRunResults(doc);
+  return parseRunResults(doc, path);
 }

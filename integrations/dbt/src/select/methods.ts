@@ -1,5 +1,8 @@
 import type { DbtNode } from "../manifest/model.ts";
-import { globMatch } from "./glob.ts";
+import { globMatch as coreGlobMatch } from "@orch/core";
+
+// dbt's values are fnmatch patterns (`*`, `?`, `[...]`), matched by core's one glob matcher.
+const globMatch = (text: string, pattern: string): boolean => coreGlobMatch(text, pattern, "fnmatch");
 
 /** Does `node` match one selection method (dbt-core's selector_methods.py, the parts orch supports)? */
 export type MethodMatcher = (node: DbtNode, value: string, configKey?: string) => boolean;

@@ -2,6 +2,8 @@ import { assetKeyToString } from "../asset-key.ts";
 import type { Definitions } from "../definitions.ts";
 import { ErrorCode, OrchError } from "../errors.ts";
 import type { ExecutableNode } from "../node.ts";
+import { refuseStepCycles } from "../graph/plan-cycles.ts";
+import { stepParts } from "../graph/step-parts.ts";
 import type { ExecutionPlan, PlannedInput, PlannedStep } from "../plan.ts";
 
 export interface PlanOptions {
@@ -89,13 +91,19 @@ export function buildPlan(definitions: Definitions, options: PlanOptions): Execu
     }
   }
 
-  const stepOfNode = new Map<string, string>();
-  for (const node of ordered) stepOfNode.set(node.id, node.id);
-  const steps: PlannedStep[] = ordered.map((node) => {
+  const parts = stepParts(graph, ordered, selectedByNode, options.assetKeys);
+  // Which step materializes each output in this run (a node split into parts has several).
+  const stepOfOutput = new Map<string, string>();
+  for (const part of parts) for (const name of part.outputs) stepOfOutput.set(`${part.node.id}\u0000${name}`, part.key);
+  const stepProducing = (id: string): string | undefined => {
+    const producer = options.assetKeys.has(id) ? graph.producer(id) : undefined;
+    return producer ? stepOfOutput.get(`${producer.id}\u0000${graph.spec(id).outputName}`) : undefined;
+  };
+  const steps: PlannedStep[] = parts.map(({ key, node, outputs }) => {
     const deps = new Set<string>();
     const inputs: PlannedInput[] = node.inputs.map((input) => {
       if (input.source.kind === "node_output") {
-        const upstreamStepKey = stepOfNode.get(input.source.nodeId);
+        const upstreamStepKey = stepOfOutput.get(`${input.source.nodeId}\u0000${input.source.outputName}`);
         if (upstreamStepKey) deps.add(upstreamStepKey);
         return {
           name: input.name,
@@ -106,8 +114,8 @@ export function buildPlan(definitions: Definitions, options: PlanOptions): Execu
       }
       const upstreamId = assetKeyToString(input.source.assetKey);
       const producer = graph.producer(upstreamId);
-      const upstreamStepKey = producer && options.assetKeys.has(upstreamId) ? stepOfNode.get(producer.id) : undefined;
-      if (upstreamStepKey && upstreamStepKey !== node.id) deps.add(upstreamStepKey);
+      const upstreamStepKey = stepProducing(upstreamId);
+      if (upstreamStepKey && upstreamStepKey !== key) deps.add(upstreamStepKey);
       return {
         name: input.name,
         assetKey: input.source.assetKey,
@@ -116,26 +124,33 @@ export function buildPlan(definitions: Definitions, options: PlanOptions): Execu
         ...(upstreamStepKey ? { upstreamStepKey } : {}),
       };
     });
-    for (const dep of node.deps) {
-      const id = assetKeyToString(dep);
-      const producer = graph.producer(id);
-      const stepKey = producer && options.assetKeys.has(id) ? stepOfNode.get(producer.id) : undefined;
-      if (stepKey && stepKey !== node.id) deps.add(stepKey);
+    // The upstream of the outputs this step materializes, not of the whole node: a dbt node's models read
+    // different assets, and a subset must not wait for what only its unselected models read.
+    const selected = new Set(outputs);
+    for (const output of node.outputs) {
+      if (!output.assetKey || !selected.has(output.name)) continue;
+      for (const dep of graph.spec(assetKeyToString(output.assetKey)).upstream) {
+        const stepKey = stepProducing(assetKeyToString(dep));
+        if (stepKey && stepKey !== key) deps.add(stepKey);
+      }
     }
     return {
-      key: node.id,
+      key,
       nodeId: node.id,
       kind: node.nodeKind,
       deps: [...deps],
       inputs,
-      selectedOutputs: selectedByNode.get(node.id)!,
+      selectedOutputs: [...outputs],
       tags: node.tags,
       ...(node.executionHint ? { executionHint: node.executionHint } : {}),
     };
   });
 
   const checks = options.checks ?? "include";
-  if (checks === "exclude") return { steps, assetKeys: [...options.assetKeys] };
+  if (checks === "exclude") {
+    refuseStepCycles(steps, graph);
+    return { steps, assetKeys: [...options.assetKeys] };
+  }
   const checkSteps = planChecks(definitions, options.assetKeys, checks === "only" ? new Map() : stepOfAsset(steps, definitions));
   if (checks === "only") {
     if (checkSteps.length === 0) {
@@ -157,5 +172,7 @@ export function buildPlan(definitions: Definitions, options: PlanOptions): Execu
     const extra = read.flatMap((id) => (options.assetKeys.has(id) ? (blockingCheckOf.get(id) ?? []) : []));
     return extra.length ? { ...step, deps: [...new Set([...step.deps, ...extra])] } : step;
   });
-  return { steps: [...withChecks, ...checkSteps], assetKeys: [...options.assetKeys] };
+  const planned = [...withChecks, ...checkSteps];
+  refuseStepCycles(planned, graph);
+  return { steps: planned, assetKeys: [...options.assetKeys] };
 }

@@ -1,4 +1,5 @@
 import { ErrorCode, OrchError } from "../errors.ts";
+import { topologicalOrder } from "../graph/topological-order.ts";
 import type { PlannedInput, PlannedStep } from "../plan.ts";
 import { templateKey, type DynamicTemplateStep } from "./dynamic-steps.ts";
 import type { Invocation } from "./graph-recorder.ts";
@@ -21,7 +22,7 @@ export function planOpJob(jobName: string, invocations: ReadonlyMap<string, Invo
     }
   }
   const stepKeyOf = (path: string) => (invocations.get(path)!.mapping ? templateKey(path) : path);
-  return topologicalOrder(jobName, invocations).map((invocation) => {
+  return dependencyOrder(jobName, invocations).map((invocation) => {
     const deps = new Set<string>();
     const inputs: PlannedInput[] = [...invocation.inputs].map(([name, wire]) => {
       // A keyed item or a whole dynamic output is read from the source step itself, never a template.
@@ -47,37 +48,12 @@ export function planOpJob(jobName: string, invocations: ReadonlyMap<string, Invo
   });
 }
 
-function topologicalOrder(jobName: string, invocations: ReadonlyMap<string, Invocation>): Invocation[] {
-  const upstream = (inv: Invocation) => [...new Set([...inv.inputs.values()].map((w) => w.from))];
-  const indegree = new Map([...invocations.values()].map((inv) => [inv.path, upstream(inv).length]));
-  const children = new Map<string, string[]>([...invocations.keys()].map((p) => [p, []]));
-  for (const inv of invocations.values()) for (const parent of upstream(inv)) children.get(parent)!.push(inv.path);
-  const queue = [...invocations.keys()].filter((p) => indegree.get(p) === 0);
-  for (let i = 0; i < queue.length; i++) {
-    for (const child of children.get(queue[i]!)!) {
-      indegree.set(child, indegree.get(child)! - 1);
-      if (indegree.get(child) === 0) queue.push(child);
-    }
-  }
-  if (queue.length < invocations.size) {
-    const cycle = findCycle(new Set(queue), invocations, upstream);
-    throw new OrchError(ErrorCode.DEPENDENCY_CYCLE, `Ops in job "${jobName}" form a cycle: ${cycle.join(" → ")}. Remove one of these edges.`, {
-      details: { job: jobName, cycle },
+function dependencyOrder(jobName: string, invocations: ReadonlyMap<string, Invocation>): Invocation[] {
+  const sorted = topologicalOrder(invocations.keys(), (path) => [...invocations.get(path)!.inputs.values()].map((wire) => wire.from));
+  if (sorted.cycle) {
+    throw new OrchError(ErrorCode.DEPENDENCY_CYCLE, `Ops in job "${jobName}" form a cycle: ${sorted.cycle.join(" → ")}. Remove one of these edges.`, {
+      details: { job: jobName, cycle: sorted.cycle },
     });
   }
-  return queue.map((p) => invocations.get(p)!);
-}
-
-function findCycle(done: ReadonlySet<string>, invocations: ReadonlyMap<string, Invocation>, upstream: (inv: Invocation) => string[]): string[] {
-  // Walk upstream among unfinished ops until one repeats: that loop is a cycle.
-  const seen = new Map<string, number>();
-  const path: string[] = [];
-  let current = [...invocations.keys()].find((p) => !done.has(p))!;
-  while (!seen.has(current)) {
-    seen.set(current, path.length);
-    path.push(current);
-    current = upstream(invocations.get(current)!).find((p) => !done.has(p))!;
-  }
-  const loop = path.slice(seen.get(current)!).reverse();
-  return [...loop, loop[0]!];
+  return sorted.order.map((path) => invocations.get(path)!);
 }

@@ -18,3 +18,4 @@ export { SELECTION_ATTRIBUTES } from "./ast.ts";
 export { parseSelection } from "./parse-selection.ts";
 export { resolveSelection } from "./resolve-selection.ts";
 export { formatSelection } from "./format-selection.ts";
+export { globMatch, globMatcher, type GlobSyntax } from "./key-glob.ts";

@@ -1,7 +1,7 @@
 import { ErrorCode, OrchError } from "../errors.ts";
 import type { SelectionExpr } from "./ast.ts";
 import { formatSelection } from "./format-selection.ts";
-import { keyGlobToRegExp } from "./key-glob.ts";
+import { globMatcher } from "./key-glob.ts";
 import { parseSelection } from "./parse-selection.ts";
 import type { SelectableAttributes, SelectableGraph } from "./selectable-graph.ts";
 import { listAlternatives, suggestKeys } from "./suggest-keys.ts";
@@ -40,8 +40,8 @@ class SelectionEvaluator {
         if (!this.graph.has(expr.key)) throw this.unknownKey(expr.key);
         return new Set([expr.key]);
       case "glob": {
-        const pattern = keyGlobToRegExp(expr.pattern);
-        return this.filter((key) => pattern.test(key));
+        const matches = globMatcher(expr.pattern);
+        return this.filter(matches);
       }
       case "attribute":
         return this.filterAttributes((attrs) => matchesValue(attrs, expr.attribute, expr.value));
