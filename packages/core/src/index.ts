@@ -48,3 +48,4 @@ export { reexecute, ReexecuteErrorCode, type ReexecuteOptions } from "./executio
 export { CRASHED_RUN_REASON, RUN_WORKER_CRASHED, detectCrashedRuns, type DetectCrashedRunsOptions } from "./execution/crash-detection.ts";
 export * from "./instance-config.ts";
 export * from "./ops/index.ts";
+export * from "./table-io/index.ts";

@@ -121,6 +121,8 @@ async function attemptStep(
       outputName: name,
       ...(output.assetKey ? { assetKey: output.assetKey } : {}),
       definitionMetadata: output.metadata,
+      ...(output.typeCheck ? { typeCheck: output.typeCheck } : {}),
+      ...(node.partitions ? { partitions: node.partitions } : {}),
       log,
       ...partitionScope(step),
     };
@@ -191,6 +193,8 @@ async function loadInput(
   const assetSpec = input.assetKey ? services.definitions.graph.spec(assetKeyToString(input.assetKey)) : undefined;
   const ioManagerKey = upstreamOutput?.ioManagerKey ?? assetSpec?.ioManagerKey ?? "io";
   const upstreamRunId = input.upstreamRunId ?? services.run.runId;
+  const declared = node.inputs.find((i) => i.name === input.name);
+  const declaredType = declared?.typeCheck ?? upstreamOutput?.typeCheck;
   const context: InputContext = {
     runId: services.run.runId,
     stepKey: step.key,
@@ -202,7 +206,9 @@ async function loadInput(
       outputName: input.upstreamOutputName,
       ...(input.assetKey ? { assetKey: input.assetKey } : {}),
       definitionMetadata: upstreamOutput?.metadata ?? {},
+      ...(assetSpec?.partitions ? { partitions: assetSpec.partitions } : {}),
     },
+    ...(declaredType ? { typeCheck: declaredType } : {}),
     log,
     ...(input.partitionKey !== undefined ? { partitionKey: input.partitionKey } : {}),
     ...(input.partitionKeys !== undefined ? { partitionKeys: input.partitionKeys } : {}),
@@ -216,7 +222,6 @@ async function loadInput(
     upstreamStepKey: context.upstreamOutput.stepKey,
     upstreamRunId,
   });
-  const declared = node.inputs.find((i) => i.name === input.name);
   const checked = await typeCheck(services, step, declared?.typeCheck, value, `input "${input.name}" of ${subjectOf(node)}`, "input", input.name, emit);
   return checked.value;
 }

@@ -1,0 +1,33 @@
+import { rowsTypeHandler, tableIOManager, type IOManagerDefinition, type SchemaEvolution, type TableTypeHandler } from "@orch/core";
+import { arrowTableTypeHandler, polarsTypeHandler } from "@orch/dataframe";
+import { resolve } from "node:path";
+import { duckdbClient } from "./duckdb-client.ts";
+import { openDuckDB } from "./duckdb-database.ts";
+
+export interface DuckDBIOManagerOptions {
+  /** The database file, relative to the project directory, or `:memory:`. */
+  readonly path: string;
+  /** DuckDB settings applied when the database opens. */
+  readonly config?: Readonly<Record<string, string>>;
+  /** Schema of single-segment asset keys. Default `main` (DuckDB's default schema). */
+  readonly defaultSchema?: string;
+  readonly schemaEvolution?: SchemaEvolution;
+  /** Default: Polars DataFrame/LazyFrame, Arrow Table, row objects (an input without a declared type gets Polars). */
+  readonly typeHandlers?: readonly TableTypeHandler[];
+  readonly tempDir?: string;
+}
+
+/** The table IO manager on a DuckDB file: `ioManagers: { io: duckdbIOManager({ path: "warehouse.duckdb" }) }`. */
+export function duckdbIOManager(options: DuckDBIOManagerOptions): IOManagerDefinition {
+  return tableIOManager({
+    client: async (context) => {
+      const path = options.path === ":memory:" ? ":memory:" : resolve(context.baseDir, options.path);
+      const database = await openDuckDB({ path, ...(options.config ? { config: options.config } : {}) });
+      return duckdbClient(database, options.tempDir ? { tempDir: options.tempDir } : {});
+    },
+    typeHandlers: options.typeHandlers ?? [polarsTypeHandler(), arrowTableTypeHandler(), rowsTypeHandler()],
+    defaultSchema: options.defaultSchema ?? "main",
+    ...(options.schemaEvolution ? { schemaEvolution: options.schemaEvolution } : {}),
+    ...(options.tempDir ? { tempDir: options.tempDir } : {}),
+  });
+}
