@@ -15,7 +15,7 @@ export interface DuckDBDatabase {
   readonly path: string;
   readonly readOnly: boolean;
   readonly instance: DuckDBInstance;
-  /** A new connection: each has its own transaction; close it with `closeSync()`. */
+  /** A new connection: each has its own transaction; close it with `closeSync()` (the last release closes any left). */
   connect(): Promise<DuckDBConnection>;
   /** Gives this handle back; the database closes when the last handle is released. */
   release(): void;
@@ -25,6 +25,8 @@ interface Shared {
   readonly instance: Promise<DuckDBInstance>;
   readonly readOnly: boolean;
   users: number;
+  /** Open connections: closed with the database, which otherwise stays open (and locked) while one lives. */
+  readonly connections: Set<DuckDBConnection>;
 }
 
 // DuckDB allows one writer process per file, and within the process one instance must serve every connection
@@ -42,7 +44,7 @@ export async function openDuckDB(options: DuckDBOpenOptions): Promise<DuckDBData
     throw duckdbError("DUCKDB_OPEN_FAILED", `DuckDB file ${path} is already open read-only in this process; open it with readOnly: true, or open it for writing first.`);
   }
   if (!shared) {
-    shared = { instance: createInstance(path, readOnly, options.config ?? {}), readOnly, users: 0 };
+    shared = { instance: createInstance(path, readOnly, options.config ?? {}), readOnly, users: 0, connections: new Set() };
     if (typeof key === "string") open.set(key, shared);
     shared.instance.catch(() => (typeof key === "string" && open.get(key) === shared ? open.delete(key) : undefined));
   }
@@ -57,12 +59,22 @@ export async function openDuckDB(options: DuckDBOpenOptions): Promise<DuckDBData
     path,
     readOnly: entry.readOnly,
     instance,
-    connect: () => instance.connect(),
+    async connect() {
+      const connection = await instance.connect();
+      entry.connections.add(connection);
+      const close = connection.closeSync.bind(connection);
+      connection.closeSync = () => {
+        entry.connections.delete(connection);
+        close();
+      };
+      return connection;
+    },
     release() {
       if (released) return;
       released = true;
       if (--entry.users > 0) return;
       if (typeof key === "string" && open.get(key) === entry) open.delete(key);
+      for (const connection of [...entry.connections]) connection.closeSync();
       instance.closeSync();
     },
   };

@@ -27,13 +27,13 @@ export function partitionPredicate(client: WarehouseClient, request: PredicateRe
     return partitions.dimensions
       .map((dimension) => {
         const dimensionExpr = exprs[dimension.name];
-        if (typeof dimensionExpr !== "string" || dimensionExpr.length === 0) throw missingExpr(request, `{ ${partitions.dimensions.map((d) => `${d.name}: "<column>"`).join(", ")} }`);
+        if (typeof dimensionExpr !== "string" || dimensionExpr.length === 0) throw missingExpr(request, `an object with one expression per dimension, e.g. { ${partitions.dimensions.map((d) => `${d.name}: "<column>"`).join(", ")} }`);
         const parts = [...new Set(keys.map((key) => splitMultiPartitionKey(partitions, key)[dimension.name]!))];
         return `(${single(client, dimension.partitions, dimensionExpr, parts)})`;
       })
       .join(" AND ");
   }
-  if (typeof expr !== "string" || expr.length === 0) throw missingExpr(request, '"<column or SQL expression>"');
+  if (typeof expr !== "string" || expr.length === 0) throw missingExpr(request, "a column or SQL expression");
   return single(client, partitions, expr, keys);
 }
 
@@ -52,7 +52,7 @@ function missingExpr(request: PredicateRequest, shape: string) {
   const id = assetKeyToString(request.assetKey);
   return tableError(
     TableErrorCode.TABLE_PARTITION_EXPR_MISSING,
-    `Asset "${id}" is partitioned (${request.partitions!.description}) but its metadata has no partitionExpr ${shape}: the table IO manager needs it to write and read one partition's rows.`,
+    `Asset "${id}" is partitioned (${request.partitions!.description}) but its metadata has no "partitionExpr" (${shape}): the table IO manager needs it to write and read one partition's rows.`,
     { details: { assetKey: id } },
   );
 }
