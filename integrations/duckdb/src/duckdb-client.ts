@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { StoredColumn, TableBatch, TableRef, TableSlice, TableTransaction, WarehouseClient } from "@orch/core";
-import type { DuckDBDatabase } from "./duckdb-database.ts";
+import { openDuckDB, type DuckDBDatabase, type DuckDBOpenOptions } from "./duckdb-database.ts";
 import { duckdbColumnType, quoteIdentifier, sqlLiteral } from "./duckdb-types.ts";
 
 export interface DuckDBClientOptions {
@@ -20,9 +20,24 @@ const ROWS_PER_STATEMENT = 1_000;
  * and in parallel; @duckdb/node-api has no Arrow scan without the arrow extension, which cannot be installed
  * offline). Each transaction runs on its own connection of the shared database; write transactions of one
  * process are serialized, so concurrent steps never conflict on DuckDB's optimistic concurrency.
+ *
+ * Given open options rather than an open database, the client opens the file for each operation and lets it go
+ * when no operation is running, so another process (dbt, a notebook) can write the file between steps.
  */
-export function duckdbClient(database: DuckDBDatabase, options: DuckDBClientOptions = {}): WarehouseClient {
+export function duckdbClient(source: DuckDBDatabase | DuckDBOpenOptions, options: DuckDBClientOptions = {}): WarehouseClient {
+  const held = "instance" in source ? source : undefined;
+  const catalog = catalogOf(held?.path ?? source.path);
+  const table = (ref: TableRef) => `${quoteIdentifier(catalog)}.${quoteIdentifier(ref.schema)}.${quoteIdentifier(ref.table)}`;
   const tempDir = options.tempDir ?? tmpdir();
+  const withDatabase = async <T>(work: (database: DuckDBDatabase) => Promise<T>): Promise<T> => {
+    if (held) return work(held);
+    const database = await openDuckDB(source as DuckDBOpenOptions);
+    try {
+      return await work(database);
+    } finally {
+      database.release();
+    }
+  };
   let queue: Promise<unknown> = Promise.resolve();
   const serialized = <T>(work: () => Promise<T>): Promise<T> => {
     const next = queue.then(work, work);
@@ -32,6 +47,7 @@ export function duckdbClient(database: DuckDBDatabase, options: DuckDBClientOpti
 
   return {
     name: "duckdb",
+    catalog,
     formats: ["parquet"],
     validateName(name) {
       if (name.length === 0) return "it is empty";
@@ -44,49 +60,57 @@ export function duckdbClient(database: DuckDBDatabase, options: DuckDBClientOpti
     columnType: duckdbColumnType,
 
     transaction: (work) =>
-      serialized(async () => {
+      serialized(() =>
+        withDatabase(async (database) => {
+          const connection = await database.connect();
+          try {
+            await connection.run("BEGIN TRANSACTION");
+            try {
+              const result = await work(transactionOn(connection, table));
+              await connection.run("COMMIT");
+              return result;
+            } catch (error) {
+              await connection.run("ROLLBACK").catch(() => undefined);
+              throw error;
+            }
+          } finally {
+            connection.closeSync();
+          }
+        }),
+      ),
+
+    readSlice: (slice, formats) =>
+      withDatabase(async (database) => {
         const connection = await database.connect();
         try {
-          await connection.run("BEGIN TRANSACTION");
-          try {
-            const result = await work(transactionOn(connection));
-            await connection.run("COMMIT");
-            return result;
-          } catch (error) {
-            await connection.run("ROLLBACK").catch(() => undefined);
-            throw error;
+          const select = selectSql(slice, table(slice));
+          if (formats.includes("parquet")) {
+            const path = join(tempDir, `orch-duckdb-${randomBytes(8).toString("hex")}.parquet`);
+            const copied = await connection.run(`COPY (${select}) TO ${sqlLiteral(path)} (FORMAT parquet, COMPRESSION uncompressed)`);
+            const columns = await describe(connection, slice);
+            return { batch: { format: "parquet" as const, path, rows: Number(copied.rowsChanged), columns, dispose: () => rm(path, { force: true }) } };
           }
+          const reader = await connection.runAndReadAll(select);
+          const rows = reader.getRowObjectsJS() as Record<string, unknown>[];
+          return { batch: { format: "rows" as const, rows, columns: await describe(connection, slice) } };
         } finally {
           connection.closeSync();
         }
       }),
 
-    async readSlice(slice, formats) {
-      const connection = await database.connect();
-      try {
-        const select = selectSql(slice);
-        if (formats.includes("parquet")) {
-          const path = join(tempDir, `orch-duckdb-${randomBytes(8).toString("hex")}.parquet`);
-          const copied = await connection.run(`COPY (${select}) TO ${sqlLiteral(path)} (FORMAT parquet, COMPRESSION uncompressed, ROW_GROUP_SIZE 1000000)`);
-          const columns = await describe(connection, slice);
-          return { batch: { format: "parquet", path, rows: Number(copied.rowsChanged), columns, dispose: () => rm(path, { force: true }) } };
-        }
-        const reader = await connection.runAndReadAll(select);
-        const rows = reader.getRowObjectsJS() as Record<string, unknown>[];
-        return { batch: { format: "rows", rows, columns: await describe(connection, slice) } };
-      } finally {
-        connection.closeSync();
-      }
-    },
-
     async close() {
       await queue;
-      database.release();
+      held?.release();
     },
   };
 }
 
-function transactionOn(connection: DuckDBConnection): TableTransaction {
+/** DuckDB names a file's catalog after the file name up to its first dot (`sales.duckdb` → `sales`). */
+function catalogOf(path: string): string {
+  return path === ":memory:" ? "memory" : basename(path).split(".")[0]!;
+}
+
+function transactionOn(connection: DuckDBConnection, qualified: (ref: TableRef) => string): TableTransaction {
   return {
     async execute(sql) {
       const result = await connection.run(sql);
@@ -94,7 +118,7 @@ function transactionOn(connection: DuckDBConnection): TableTransaction {
     },
     describeTable: (ref) => storedColumns(connection, ref),
     async writeBatch(ref, batch) {
-      const table = `${quoteIdentifier(ref.schema)}.${quoteIdentifier(ref.table)}`;
+      const table = qualified(ref);
       const names = batch.columns.map((c) => quoteIdentifier(c.name)).join(", ");
       let rows = 0;
       if (batch.format === "parquet") {
@@ -149,10 +173,10 @@ async function describe(connection: DuckDBConnection, slice: TableSlice) {
   return stored.filter((c) => !wanted || wanted.has(c.name)).map((c) => ({ name: c.name, type: c.type }));
 }
 
-function selectSql(slice: TableSlice): string {
+function selectSql(slice: TableSlice, table: string): string {
   const columns = slice.columns ? slice.columns.map(quoteIdentifier).join(", ") : "*";
   const where = slice.predicate !== undefined ? ` WHERE ${slice.predicate}` : "";
-  return `SELECT ${columns} FROM ${quoteIdentifier(slice.schema)}.${quoteIdentifier(slice.table)}${where}`;
+  return `SELECT ${columns} FROM ${table}${where}`;
 }
 
 async function transactionId(connection: DuckDBConnection): Promise<string> {

@@ -9,9 +9,13 @@ import { openDuckDB } from "./duckdb-database.ts";
 const dir = mkdtempSync(join(tmpdir(), "orch-duckdb-contract-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describeTableIOManagerContract("duckdb file", {
-  makeClient: async () => duckdbClient(await openDuckDB({ path: join(dir, "contract.duckdb") }), { tempDir: dir }),
+describeTableIOManagerContract("duckdb file, opened per operation", {
+  makeClient: () => duckdbClient({ path: join(dir, "contract.duckdb") }, { tempDir: dir }),
   reportsQueryId: true,
+});
+
+describeTableIOManagerContract("duckdb file, held open", {
+  makeClient: async () => duckdbClient(await openDuckDB({ path: join(dir, "held.duckdb") }), { tempDir: dir }),
 });
 
 describeTableIOManagerContract("duckdb in memory", {

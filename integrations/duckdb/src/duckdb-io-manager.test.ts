@@ -51,7 +51,8 @@ describeResourceContract("duckdbResource", {
 
 describe("duckdbIOManager with frames", () => {
   it("creates the table from the output's frame schema and hands the downstream a Polars frame that passes it", async () => {
-    const path = join(dir, "frames.duckdb");
+    // The file is named like the schema: DuckDB then needs names qualified with the catalog.
+    const path = join(dir, "sales.duckdb");
     const orders = asset({ key: ["sales", "orders"], output: Orders, compute: () => ordersFrame("2024-01-01", [1, 2, 3]).lazy() });
     let received: unknown;
     const summary = asset({
@@ -73,7 +74,7 @@ describe("duckdbIOManager with frames", () => {
       { column_name: "status", data_type: "VARCHAR" },
       { column_name: "ordered_at", data_type: "TIMESTAMP WITH TIME ZONE" },
     ]);
-    expect(await query(path, "SELECT status, amount FROM sales.summary ORDER BY status")).toEqual([
+    expect(await query(path, "SELECT status, amount FROM sales.sales.summary ORDER BY status")).toEqual([
       { status: "placed", amount: 6 },
       { status: "shipped", amount: 3 },
     ]);

@@ -22,12 +22,19 @@ export function duckdbIOManager(options: DuckDBIOManagerOptions): IOManagerDefin
   return tableIOManager({
     client: async (context) => {
       const path = options.path === ":memory:" ? ":memory:" : resolve(context.baseDir, options.path);
-      const database = await openDuckDB({ path, ...(options.config ? { config: options.config } : {}) });
-      return duckdbClient(database, options.tempDir ? { tempDir: options.tempDir } : {});
+      const open = { path, ...(options.config ? { config: options.config } : {}) };
+      // An in-memory database lives as long as it is open: hold it for the run. A file is opened per operation,
+      // so a dbt or other process can write it between steps.
+      return duckdbClient(path === ":memory:" ? await openDuckDB(open) : open, options.tempDir ? { tempDir: options.tempDir } : {});
     },
-    typeHandlers: options.typeHandlers ?? [polarsTypeHandler(), arrowTableTypeHandler(), rowsTypeHandler()],
+    typeHandlers: options.typeHandlers ?? defaultDuckDBTypeHandlers(),
     defaultSchema: options.defaultSchema ?? "main",
     ...(options.schemaEvolution ? { schemaEvolution: options.schemaEvolution } : {}),
     ...(options.tempDir ? { tempDir: options.tempDir } : {}),
   });
+}
+
+/** Polars DataFrame/LazyFrame, Arrow Table, row objects: an input without a declared type gets a Polars frame. */
+export function defaultDuckDBTypeHandlers(): TableTypeHandler[] {
+  return [polarsTypeHandler(), arrowTableTypeHandler(), rowsTypeHandler()];
 }

@@ -7,6 +7,7 @@ import type { DbtRunner } from "../runner/dbt-runner.ts";
 import type { DbtEvent } from "../runner/events.ts";
 import { mapManifest, type MappedManifest } from "./map-manifest.ts";
 import { createDbtTranslator, type DbtTranslatorOverrides } from "./translator.ts";
+import { dbtTableMetadata } from "./dbt-table-handler.ts";
 
 export interface DbtProject {
   readonly projectDir: string;
@@ -68,7 +69,7 @@ export function dbtAssets(options: DbtAssetsOptions): AssetsDefinition {
     inputs: [],
     outputs: mapped.specs
       .filter((s) => !s.external)
-      .map((s) => ({ name: s.outputName as string, assetKey: s.key, ioManagerKey: s.ioManagerKey, metadata: {}, ...(s.codeVersion ? { codeVersion: s.codeVersion } : {}) })),
+      .map((s) => ({ name: s.outputName as string, assetKey: s.key, ioManagerKey: s.ioManagerKey, metadata: dbtTableMetadata(s), ...(s.codeVersion ? { codeVersion: s.codeVersion } : {}) })),
     deps: [],
     resources: [resourceKey],
     hooks: [],

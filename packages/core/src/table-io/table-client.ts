@@ -59,6 +59,11 @@ export interface TableTransaction {
 export interface WarehouseClient {
   /** `duckdb`, `snowflake`: shown in messages. */
   readonly name: string;
+  /**
+   * The database (catalog) every name is qualified with, when the warehouse needs it: in DuckDB a schema named like
+   * the file's catalog is otherwise ambiguous.
+   */
+  readonly catalog?: string;
   /** Bulk formats the client reads and writes, best first; `rows` is always accepted as a fallback. */
   readonly formats: readonly TableBatchFormat[];
   /** Why the warehouse cannot hold this name, or undefined when it can. */

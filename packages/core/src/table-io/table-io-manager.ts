@@ -9,7 +9,7 @@ import { partitionPredicate } from "./partition-predicate.ts";
 import { formatDifferences, mergeColumns, schemaDifferences } from "./schema-diff.ts";
 import type { TableBatch, TableColumn, TableRef, WarehouseClient } from "./table-client.ts";
 import { TableErrorCode, tableError } from "./table-errors.ts";
-import { checkName, qualifiedName, tableRefFor } from "./table-naming.ts";
+import { checkName, qualifiedName, qualifiedSchema, tableRefFor } from "./table-naming.ts";
 import type { TableTypeHandler } from "./table-type-handler.ts";
 
 export type SchemaEvolution = "strict" | "add_columns";
@@ -64,10 +64,11 @@ export function createTableIOManager(options: TableIOManagerOptions & { readonly
           `Asset "${id}" returned a value no table type handler stores (handlers: ${typeHandlers.map((h) => h.name).join(", ")}).`,
         );
       }
-      const predicate = partitionPredicate(client, { assetKey, metadata: context.definitionMetadata, partitions: context.partitions, keys: keysOf(context) });
-      const declared = context.typeCheck ? declaredColumns(typeHandlers, context.typeCheck) : undefined;
       const batch = await toBatch(handler, value, id, { formats: client.formats, tempDir });
+      if (batch === null) return recordInPlace(client, ref, id, handler.rowsInPlace?.(value), started);
       try {
+        const predicate = partitionPredicate(client, { assetKey, metadata: context.definitionMetadata, partitions: context.partitions, keys: keysOf(context) });
+        const declared = context.typeCheck ? declaredColumns(typeHandlers, context.typeCheck) : undefined;
         const columns = mergeColumns(batch.columns, declared);
         for (const column of columns) checkName(client, column.name, "column", assetKey);
         const evolution = evolutionOf(context.definitionMetadata, options.schemaEvolution, id);
@@ -136,7 +137,7 @@ async function writeSlice(
   const q = (name: string) => client.quoteIdentifier(name);
   try {
     return await client.transaction(async (tx) => {
-      await tx.execute(`CREATE SCHEMA IF NOT EXISTS ${q(ref.schema)}`);
+      await tx.execute(`CREATE SCHEMA IF NOT EXISTS ${qualifiedSchema(client, ref.schema)}`);
       const stored = await tx.describeTable(ref);
       const addedColumns: string[] = [];
       if (!stored) {
@@ -177,7 +178,23 @@ async function writeSlice(
   }
 }
 
-async function toBatch(handler: TableTypeHandler, value: unknown, id: string, options: Parameters<TableTypeHandler["toBatch"]>[1]): Promise<TableBatch> {
+/** A table the warehouse built itself (a dbt model): nothing to write, but it must exist. */
+async function recordInPlace(client: WarehouseClient, ref: TableRef, id: string, rows: number | undefined, started: number): Promise<Metadata> {
+  const stored = await client.transaction((tx) => tx.describeTable(ref));
+  if (!stored) {
+    throw tableError(TableErrorCode.TABLE_NOT_FOUND, `Asset "${id}" reports that the warehouse built it, but ${client.name} has no table ${qualifiedName(client, ref)}: check its schema and table metadata.`, {
+      details: { assetKey: id, table: `${ref.schema}.${ref.table}` },
+    });
+  }
+  return {
+    table: `${ref.schema}.${ref.table}`,
+    ...(rows !== undefined ? { rows } : {}),
+    durationMs: Math.round(performance.now() - started),
+    writtenBy: "warehouse",
+  };
+}
+
+async function toBatch(handler: TableTypeHandler, value: unknown, id: string, options: Parameters<TableTypeHandler["toBatch"]>[1]): Promise<TableBatch | null> {
   try {
     return await handler.toBatch(value, options);
   } catch (error) {

@@ -28,7 +28,11 @@ export function checkName(client: WarehouseClient, name: string, what: "schema" 
 }
 
 export function qualifiedName(client: WarehouseClient, ref: TableRef): string {
-  return `${client.quoteIdentifier(ref.schema)}.${client.quoteIdentifier(ref.table)}`;
+  return `${qualifiedSchema(client, ref.schema)}.${client.quoteIdentifier(ref.table)}`;
+}
+
+export function qualifiedSchema(client: WarehouseClient, schema: string): string {
+  return `${client.catalog !== undefined ? `${client.quoteIdentifier(client.catalog)}.` : ""}${client.quoteIdentifier(schema)}`;
 }
 
 function stringMeta(metadata: Metadata, name: string, assetKey: AssetKey): string | undefined {

@@ -21,7 +21,13 @@ export interface TableTypeHandler<T = unknown> {
   loads(type: TypeCheck | undefined): boolean;
   /** The columns a declared output type describes (a frame schema), used to create the table. */
   declaredColumns?(type: TypeCheck): readonly TableColumn[] | undefined;
-  toBatch(value: unknown, options: TableWriteOptions): Promise<TableBatch>;
+  /**
+   * The value as a batch to write; `null` when the value only points at a table the warehouse already holds (a dbt
+   * model built it): the IO manager then checks that the table exists and records it.
+   */
+  toBatch(value: unknown, options: TableWriteOptions): Promise<TableBatch | null>;
+  /** For values written in place (`toBatch` gave null): the rows the warehouse reported, when known. */
+  rowsInPlace?(value: unknown): number | undefined;
   /** Preferred formats to read in, best first. */
   readonly readFormats: readonly TableBatchFormat[];
   /** The value from a batch; `type` is the input's declared type, so columns can be cast to what it declares. */
