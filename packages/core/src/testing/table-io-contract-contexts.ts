@@ -82,6 +82,7 @@ export function keptOpen(client: WarehouseClient): WarehouseClient {
 function wrap(client: WarehouseClient, overrides: Partial<WarehouseClient>): WarehouseClient {
   return {
     name: client.name,
+    ...(client.catalog !== undefined ? { catalog: client.catalog } : {}),
     formats: client.formats,
     validateName: (n, w) => client.validateName(n, w),
     quoteIdentifier: (n) => client.quoteIdentifier(n),

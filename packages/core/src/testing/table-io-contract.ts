@@ -11,6 +11,7 @@ import { rowsTypeHandler, tableRows } from "../table-io/rows-type-handler.ts";
 import type { WarehouseClient } from "../table-io/table-client.ts";
 import { createTableIOManager, tableIOManager } from "../table-io/table-io-manager.ts";
 import type { TableTypeHandler } from "../table-io/table-type-handler.ts";
+import { qualifiedName, qualifiedSchema } from "../table-io/table-naming.ts";
 import { failingAfterWrite, inputContext, keptOpen, outputContext } from "./table-io-contract-contexts.ts";
 
 export interface TableIOContractOptions {
@@ -155,6 +156,31 @@ export function describeTableIOManagerContract(name: string, options: TableIOCon
       const error = await io.loadInput(inputContext(["contract_missing", "nothing"])).catch((e: unknown) => e);
       expect(isOrchError(error, "TABLE_NOT_FOUND")).toBe(true);
       expect((error as Error).message).toContain('asset "contract_missing/nothing"');
+    });
+
+    it("records a table the warehouse built itself, and refuses one that is not there", async () => {
+      const inPlace: TableTypeHandler = {
+        name: "in_place",
+        canStore: (value) => typeof value === "object" && value !== null && "builtBy" in value,
+        loads: () => false,
+        readFormats: [],
+        toBatch: async () => null,
+        rowsInPlace: () => 1,
+        fromBatch: async () => undefined,
+      };
+      const manager = createTableIOManager({ client, typeHandlers: [inPlace, ...handlers] });
+      const ref = { schema: "contract_in_place", table: "built" };
+      await client.transaction(async (tx) => {
+        await tx.execute(`CREATE SCHEMA IF NOT EXISTS ${qualifiedSchema(client, ref.schema)}`);
+        await tx.execute(`CREATE TABLE ${qualifiedName(client, ref)} (${client.quoteIdentifier("id")} ${client.columnType("int64")})`);
+        await tx.writeBatch(ref, { format: "rows", rows: [{ id: 7 }], columns: [{ name: "id", type: "int64" }] });
+      });
+      const metadata = await manager.handleOutput(outputContext(["contract_in_place", "built"]), { builtBy: "sql" });
+      expect(metadata).toMatchObject({ table: "contract_in_place.built", rows: 1, writtenBy: "warehouse" });
+      expect(await read(["contract_in_place", "built"])).toEqual([{ id: 7 }]);
+      const missing = await manager.handleOutput(outputContext(["contract_in_place", "absent"]), { builtBy: "sql" }).catch((e: unknown) => e);
+      expect(isOrchError(missing, "TABLE_NOT_FOUND")).toBe(true);
+      expect((missing as Error).message).toContain('Asset "contract_in_place/absent"');
     });
 
     it("runs through the step runner: partitions and declared input types reach the IO manager", async () => {
