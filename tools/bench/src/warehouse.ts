@@ -36,7 +36,7 @@ function buildFrame(rows: number, day?: number): pl.DataFrame {
     pl.col("i").modulo(100_003).add(1).cast(pl.Int32).alias("customer_id"),
     scrambled.modulo(1_000_000).cast(pl.Float64).mul(0.01).alias("amount"),
     pl.when(pl.col("i").modulo(7).lt(4)).then(pl.lit("placed")).when(pl.col("i").modulo(7).lt(6)).then(pl.lit("shipped")).otherwise(pl.lit("returned")).alias("status"),
-    pl.when(pl.col("i").modulo(20).eq(0)).then(pl.lit(null, pl.Utf8)).otherwise(pl.format("SKU-{}", scrambled.modulo(50_000))).alias("sku"),
+    pl.when(pl.col("i").modulo(20).eq(0)).then(pl.lit(null).cast(pl.Utf8)).otherwise(pl.format("SKU-{}", scrambled.modulo(50_000))).alias("sku"),
     ms.add(START).cast(pl.Datetime("ms", "UTC")).alias("ordered_at"),
   );
 }
