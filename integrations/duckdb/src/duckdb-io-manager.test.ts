@@ -158,6 +158,15 @@ describe("duckdbIOManager with frames", () => {
     expect(await query(path, "SELECT total FROM c.via_resource")).toEqual([{ total: 12n }]);
   });
 
+  it("treats names that differ only in case as the same table, as DuckDB does", async () => {
+    const path = join(dir, "case.duckdb");
+    const upper = asset({ key: ["Sales", "Orders"], compute: () => [{ id: 1 }] });
+    expect((await materialize(defineDefinitions({ assets: [upper], ioManagers: { io: duckdbIOManager({ path }) } }))).success).toBe(true);
+    const lower = asset({ key: ["sales", "orders"], compute: () => [{ id: 2 }, { id: 3 }] });
+    expect((await materialize(defineDefinitions({ assets: [lower], ioManagers: { io: duckdbIOManager({ path }) } }))).success).toBe(true);
+    expect(await query(path, "SELECT id FROM sales.orders ORDER BY id")).toEqual([{ id: 2n }, { id: 3n }]);
+  });
+
   it("refuses values no handler stores, naming the asset", async () => {
     const bad = asset({ key: ["bad_value"], compute: () => 42 });
     const run = await materialize(defineDefinitions({ assets: [bad], ioManagers: { io: duckdbIOManager({ path: ":memory:" }) } }));
