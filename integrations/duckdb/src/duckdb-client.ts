@@ -161,7 +161,7 @@ function bindable(value: unknown): string | number | bigint | boolean | null {
 async function storedColumns(connection: DuckDBConnection, ref: TableRef): Promise<StoredColumn[] | undefined> {
   const reader = await connection.runAndReadAll(
     // DuckDB identifiers are case-insensitive even when quoted, so "Orders" and orders are one table.
-    "SELECT column_name, data_type FROM information_schema.columns WHERE table_catalog = current_database() AND lower(table_schema) = lower($1) AND lower(table_name) = lower($2) ORDER BY ordinal_position",
+    "SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = current_database() AND lower(schema_name) = lower($1) AND lower(table_name) = lower($2) ORDER BY column_index",
     [ref.schema, ref.table],
   );
   const rows = reader.getRowObjectsJS() as { column_name: string; data_type: string }[];

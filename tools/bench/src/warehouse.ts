@@ -2,7 +2,8 @@
 // through the table IO manager (Polars → Parquet → INSERT ... SELECT FROM read_parquet, one transaction) and read
 // back as a Polars frame checked against its schema; compared in the same run with DuckDB's own fastest load of the
 // same data (CREATE TABLE AS SELECT FROM read_parquet of a file written beforehand, untimed). Then one day's slice of
-// the 100-day table is overwritten through the IO manager (delete + insert in one transaction). Prints progress
+// the 100-day table is overwritten through the IO manager (delete + insert in one transaction), three times, median
+// reported. Prints progress
 // lines; the last line is one JSON object of figures.
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -83,12 +84,17 @@ try {
   const report = await Orders.validate(read.value);
   if (!report.passed) throw new Error("the frame read back fails its schema");
 
-  const day = 42;
-  const partitionKey = new Date(START + day * DAY_MS).toISOString().slice(0, 10);
+  // One day's slice of the 100-day table, overwritten three times (days 42-44); the median is reported.
   const dayRows = Math.round(ROWS / DAYS);
-  const slice = buildFrame(dayRows, day);
-  const overwrite = await timed(`overwrite day ${partitionKey} (${dayRows.toLocaleString("en")} rows)`, () => io.handleOutput(outputContext(partitionKey), slice));
-  console.log(`  metadata: ${JSON.stringify(overwrite.value)}`);
+  const overwrites: number[] = [];
+  for (const day of [42, 43, 44]) {
+    const partitionKey = new Date(START + day * DAY_MS).toISOString().slice(0, 10);
+    const slice = buildFrame(dayRows, day);
+    const overwrite = await timed(`overwrite day ${partitionKey} (${dayRows.toLocaleString("en")} rows)`, () => io.handleOutput(outputContext(partitionKey), slice));
+    if (day === 42) console.log(`  metadata: ${JSON.stringify(overwrite.value)}`);
+    overwrites.push(overwrite.ms);
+  }
+  const overwriteMs = [...overwrites].sort((a, b) => a - b)[1]!;
   const total = Number((await connection.runAndReadAll("SELECT count(*) AS n FROM bench.orders")).getRowObjectsJS()[0]!["n"]);
   if (Math.abs(total - ROWS) > ROWS / DAYS) throw new Error(`table has ${total} rows after the overwrite, expected about ${ROWS}`);
   connection.closeSync();
@@ -103,7 +109,8 @@ try {
       duckdb_read_rows_per_s: perSecond(read.ms),
       duckdb_native_copy_rows_per_s: perSecond(native.ms),
       write_vs_native: Math.round((native.ms / write.ms) * 100) / 100,
-      partition_overwrite_ms: Math.round(overwrite.ms),
+      partition_overwrite_ms: Math.round(overwriteMs),
+      partition_overwrites_ms: overwrites.map(Math.round),
       write_ms: Math.round(write.ms),
       read_ms: Math.round(read.ms),
       native_copy_ms: Math.round(native.ms),
