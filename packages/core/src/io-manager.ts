@@ -20,9 +20,12 @@ export interface OutputContext extends PartitionScope {
   readonly assetKey?: AssetKey;
   /** The asset's or op output's definition metadata (e.g. `format: "parquet"`). */
   readonly definitionMetadata: Metadata;
-  /** The output's declared runtime type (e.g. a dataframe schema), for IO managers that create tables from it. */
+  /**
+   * The output's declared runtime type (e.g. a dataframe schema), for IO managers that create tables from it.
+   * Non-enumerable (it holds functions): absent when an executor copied the context to another thread.
+   */
   readonly typeCheck?: TypeCheck;
-  /** How the asset is partitioned, for IO managers that turn partition keys into predicates. */
+  /** How the asset is partitioned, for IO managers that turn partition keys into predicates (non-enumerable too). */
   readonly partitions?: PartitionsDefinition;
   readonly log: StepLogger;
 }

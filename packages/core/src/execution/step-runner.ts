@@ -121,11 +121,10 @@ async function attemptStep(
       outputName: name,
       ...(output.assetKey ? { assetKey: output.assetKey } : {}),
       definitionMetadata: output.metadata,
-      ...(output.typeCheck ? { typeCheck: output.typeCheck } : {}),
-      ...(node.partitions ? { partitions: node.partitions } : {}),
       log,
       ...partitionScope(step),
     };
+    withDefinitionObjects(context, { typeCheck: output.typeCheck, partitions: node.partitions });
     const stored = (await services.ioManager(output.ioManagerKey).handleOutput(context, value.value)) ?? {};
     await emit({ type: "HANDLED_OUTPUT", stepKey: step.key, outputName: name, ioManager: services.ioManagerName(output.ioManagerKey), metadata: stored });
     if (output.assetKey) {
@@ -206,13 +205,13 @@ async function loadInput(
       outputName: input.upstreamOutputName,
       ...(input.assetKey ? { assetKey: input.assetKey } : {}),
       definitionMetadata: upstreamOutput?.metadata ?? {},
-      ...(assetSpec?.partitions ? { partitions: assetSpec.partitions } : {}),
     },
-    ...(declaredType ? { typeCheck: declaredType } : {}),
     log,
     ...(input.partitionKey !== undefined ? { partitionKey: input.partitionKey } : {}),
     ...(input.partitionKeys !== undefined ? { partitionKeys: input.partitionKeys } : {}),
   };
+  withDefinitionObjects(context, { typeCheck: declaredType });
+  withDefinitionObjects(context.upstreamOutput, { partitions: assetSpec?.partitions });
   const value = await services.ioManager(ioManagerKey).loadInput(context);
   await emit({
     type: "LOADED_INPUT",
@@ -290,6 +289,16 @@ async function runHooks(
     } catch (hookError) {
       await emit({ type: "HOOK_ERRORED", stepKey: step.key, hook: hook.name, error: serializeError(hookError) });
     }
+  }
+}
+
+/**
+ * Attaches the definition objects (type check, partitions) an IO manager may read, as non-enumerable properties:
+ * they hold functions, and contexts are plain data that executors copy across threads without them.
+ */
+function withDefinitionObjects(target: object, objects: { typeCheck?: unknown; partitions?: unknown }): void {
+  for (const [name, value] of Object.entries(objects)) {
+    if (value !== undefined) Object.defineProperty(target, name, { value, enumerable: false });
   }
 }
 

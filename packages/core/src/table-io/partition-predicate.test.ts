@@ -52,6 +52,8 @@ describe("partition predicates", () => {
   it("is absent for unpartitioned steps and refused for partitioned assets without partitionExpr", () => {
     expect(predicate({}, undefined, [])).toBeUndefined();
     expect(() => predicate({}, daily, ["2024-01-01"])).toThrow(/Asset "a\/b" is partitioned \(daily from 2024-01-01/);
+    // Keys without the partitions definition (a context copied across threads) must never mean "the whole table".
+    expect(() => predicate({ partitionExpr: "ts" }, undefined, ["2024-01-01"])).toThrow(/was not given its partitions definition/);
   });
 });
 

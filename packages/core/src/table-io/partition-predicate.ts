@@ -20,7 +20,16 @@ export interface PredicateRequest {
  */
 export function partitionPredicate(client: WarehouseClient, request: PredicateRequest): string | undefined {
   const { partitions, keys } = request;
-  if (!partitions || keys.length === 0) return undefined;
+  if (keys.length === 0) return undefined;
+  if (!partitions) {
+    // Never fall back to the whole table for a partition's write or read.
+    const id = assetKeyToString(request.assetKey);
+    throw tableError(
+      TableErrorCode.TABLE_PARTITION_EXPR_MISSING,
+      `Asset "${id}" is read or written for partition ${keys.map((k) => JSON.stringify(k)).join(", ")}, but the IO manager was not given its partitions definition (IO managers proxied to another thread do not receive it); run the step on the main thread (executionHint: "main").`,
+      { details: { assetKey: id } },
+    );
+  }
   const expr = request.metadata["partitionExpr"];
   if (isMultiPartitions(partitions)) {
     const exprs = typeof expr === "object" && expr !== null && !Array.isArray(expr) ? (expr as Record<string, unknown>) : {};
