@@ -5,44 +5,80 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { materialize, memoryStorage, type StoredEvent } from "@orch/core";
 import { describe, expect, it } from "vitest";
+import { openDuckDB } from "@orch/duckdb";
 import { jaffleShopDefinitions } from "./definitions.ts";
 
 const exampleDir = fileURLToPath(new URL("..", import.meta.url));
 
-/** A throwaway copy of the dbt project, so the fake dbt's run_results.json does not land in the example. */
-function projectCopy(): string {
+/** A throwaway copy of the dbt project and a fresh DuckDB file, so nothing the run writes lands in the example. */
+function projectCopy(): { projectDir: string; warehouse: string } {
   const dir = mkdtempSync(join(tmpdir(), "jaffle-shop-"));
-  cpSync(join(exampleDir, "dbt"), dir, { recursive: true });
-  return dir;
+  cpSync(join(exampleDir, "dbt"), join(dir, "dbt"), { recursive: true });
+  return { projectDir: join(dir, "dbt"), warehouse: join(dir, "warehouse.duckdb") };
+}
+
+async function query(path: string, sql: string): Promise<Record<string, unknown>[]> {
+  const database = await openDuckDB({ path, readOnly: true });
+  try {
+    return (await (await database.connect()).runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
+  } finally {
+    database.release();
+  }
 }
 
 async function run(env: Record<string, string> = {}) {
-  const definitions = jaffleShopDefinitions({ projectDir: projectCopy(), env });
+  const project = projectCopy();
+  const definitions = jaffleShopDefinitions({ ...project, env });
   const instance = memoryStorage();
   const result = await materialize(definitions, { instance });
   const events = await instance.getEvents(result.runId);
   const of = <T extends StoredEvent["type"]>(type: T) => events.filter((e): e is Extract<StoredEvent, { type: T }> => e.type === type);
-  return { result, instance, of, materialized: of("ASSET_MATERIALIZATION").map((e) => e.assetKey.join("/")).sort() };
+  return { result, instance, of, warehouse: project.warehouse, materialized: of("ASSET_MATERIALIZATION").map((e) => e.assetKey.join("/")).sort() };
 }
 
 describe("jaffle shop", () => {
-  it("builds the dbt project with the (fake) dbt, runs its tests as checks and the TypeScript asset downstream", async () => {
-    const { result, instance, of, materialized } = await run();
+  it("builds the dbt project in DuckDB (fake dbt running the compiled SQL), runs its tests as checks and the TypeScript asset downstream", async () => {
+    const { result, instance, of, materialized, warehouse } = await run();
     expect(result.status).toBe("SUCCESS");
     expect(materialized).toEqual([
       "analytics/customer_lifetime_value", "customers", "daily_orders", "orders", "raw_customers", "raw_orders", "raw_payments", "stg_customers", "stg_orders", "stg_payments",
     ]);
     const customers = of("ASSET_MATERIALIZATION").find((e) => e.assetKey.join("/") === "customers");
-    expect(customers?.metadata).toMatchObject({ "dbt/unique_id": "model.jaffle_shop.customers", "dbt/relation_name": "`your-project`.`jaffle_shop`.`customers`" });
+    expect(customers?.metadata).toMatchObject({ "dbt/unique_id": "model.jaffle_shop.customers", "dbt/relation_name": "`your-project`.`jaffle_shop`.`customers`", "dbt/rows_affected": 10 });
+    // The table IO manager found the table dbt built under the model's schema and alias.
     const handled = of("HANDLED_OUTPUT").find((e) => e.outputName === "model_jaffle_shop_customers");
-    expect(handled?.metadata).toEqual({ "warehouse/relation": "`your-project`.`jaffle_shop`.`customers`" });
+    expect(handled?.metadata).toMatchObject({ table: "jaffle_shop.customers", rows: 10, writtenBy: "warehouse" });
     const checks = of("ASSET_CHECK_EVALUATION");
     expect(checks.length).toBe(20);
     expect(checks.filter((c) => c.assetKey.join("/") === "customers").map((c) => c.checkName).sort()).toEqual(["not_null_customers_customer_id", "unique_customers_customer_id"]);
     expect(checks.every((c) => c.passed)).toBe(true);
+    // The TypeScript asset read the model's table as a Polars frame that passed the Customers schema.
+    const inputCheck = (await instance.getEvents(result.runId)).find((e) => e.type === "STEP_INPUT_TYPE_CHECK" && e.stepKey === "analytics/customer_lifetime_value");
+    expect(inputCheck).toMatchObject({ typeName: "Customers", success: true });
     const clv = (await instance.getAssetIndex(["analytics/customer_lifetime_value"]))[0]?.lastMaterialization;
-    // Read from data/customers.csv, the stand-in for the warehouse table dbt built.
-    expect(clv?.type === "ASSET_MATERIALIZATION" && clv.metadata).toMatchObject({ customers: 10, total_lifetime_value: 263, top_customer: "Kathleen P." });
+    expect(clv?.type === "ASSET_MATERIALIZATION" && clv.metadata).toMatchObject({ customers: 10, total_lifetime_value: 263, top_customer: "Kathleen P.", table: "analytics.customer_lifetime_value", rows: 3 });
+    expect(await query(warehouse, "SELECT customer_id, name, lifetime_value FROM analytics.customer_lifetime_value ORDER BY lifetime_value DESC")).toEqual([
+      { customer_id: 3n, name: "Kathleen P.", lifetime_value: 65 },
+      { customer_id: 8n, name: "Frank R.", lifetime_value: 45 },
+      { customer_id: 1n, name: "Michael P.", lifetime_value: 33 },
+    ]);
+  });
+
+  it("fails the dbt model whose SQL DuckDB rejects, and skips what reads it", async () => {
+    const project = projectCopy();
+    const seeds = join(project.projectDir, "seeds", "raw_payments.csv");
+    const { writeFileSync } = await import("node:fs");
+    writeFileSync(seeds, "id,order_id,payment_method\n1,1,coupon\n");
+    const definitions = jaffleShopDefinitions(project);
+    const instance = memoryStorage();
+    const result = await materialize(definitions, { instance });
+    const events = await instance.getEvents(result.runId);
+    expect(result.status).toBe("FAILURE");
+    const failure = events.find((e) => e.type === "STEP_FAILURE") as { error: { message: string } } | undefined;
+    expect(failure?.error.message).toContain("stg_payments (error: Database Error in model stg_payments");
+    // DuckDB's own message reaches the run's log through dbt's error events.
+    expect(events.some((e) => e.type === "LOG" && /Database Error in model stg_payments[^]*Binder Error: Column "amount"/.test(e.message))).toBe(true);
+    expect(events.filter((e) => e.type === "STEP_SKIPPED").map((e) => e.stepKey)).toEqual(["analytics/customer_lifetime_value"]);
   });
 
   it("declares lineage from dbt's graph down to the TypeScript asset", () => {
@@ -61,7 +97,7 @@ describe("jaffle shop", () => {
   });
 
   it("is listed by the orch CLI, with upstream keys in asset show", () => {
-    const orch = (...args: string[]) => spawnSync(process.execPath, [join(exampleDir, "../../packages/cli/bin/orch.js"), "-m", join(exampleDir, "src/definitions.ts"), ...args], {
+    const orch = (...args: string[]) => spawnSync(process.execPath, ["--conditions=@orch/source", join(exampleDir, "../../packages/cli/bin/orch.js"), "-m", join(exampleDir, "src/definitions.ts"), ...args], {
       encoding: "utf8",
       env: { ...process.env, ORCH_HOME: mkdtempSync(join(tmpdir(), "jaffle-orch-")) },
     });

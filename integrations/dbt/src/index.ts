@@ -14,3 +14,4 @@ export { dbtBuildArgs, type DbtBuildOptions, type DbtRunnerConfig } from "./runn
 export { parseDbtLogLine, type DbtEvent, type DbtNodeInfo } from "./runner/events.ts";
 export { loadRunResults, parseRunResults, type DbtNodeResult, type DbtRunResults } from "./runner/run-results.ts";
 export { dbtResource } from "./runner/dbt-resource.ts";
+export { dbtTableMetadata, dbtTableTypeHandler, isDbtModelOutput } from "./assets/dbt-table-handler.ts";

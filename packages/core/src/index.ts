@@ -51,3 +51,4 @@ export { CRASHED_RUN_REASON, RUN_WORKER_CRASHED, detectCrashedRuns, type Crashed
 export * from "./instance-config.ts";
 export * from "./ops/index.ts";
 export * from "./pipes/index.ts";
+export * from "./table-io/index.ts";

@@ -1,7 +1,9 @@
 import type { AssetKey } from "./asset-key.ts";
 import type { StepLogger } from "./logger.ts";
 import type { Metadata } from "./metadata.ts";
+import type { PartitionsDefinition } from "./partitions/partitions-definition.ts";
 import type { SerializerRegistry } from "./serializer.ts";
+import type { TypeCheck } from "./type-check.ts";
 
 export interface PartitionScope {
   /** The single partition a step targets. */
@@ -18,6 +20,13 @@ export interface OutputContext extends PartitionScope {
   readonly assetKey?: AssetKey;
   /** The asset's or op output's definition metadata (e.g. `format: "parquet"`). */
   readonly definitionMetadata: Metadata;
+  /**
+   * The output's declared runtime type (e.g. a dataframe schema), for IO managers that create tables from it.
+   * Non-enumerable (it holds functions): absent when an executor copied the context to another thread.
+   */
+  readonly typeCheck?: TypeCheck;
+  /** How the asset is partitioned, for IO managers that turn partition keys into predicates (non-enumerable too). */
+  readonly partitions?: PartitionsDefinition;
   readonly log: StepLogger;
 }
 
@@ -34,7 +43,11 @@ export interface InputContext extends PartitionScope {
     readonly outputName: string;
     readonly assetKey?: AssetKey;
     readonly definitionMetadata: Metadata;
+    /** How the upstream asset is partitioned (the keys above are its keys). */
+    readonly partitions?: PartitionsDefinition;
   };
+  /** The type the downstream input declares (its schema, else the upstream output's), so loaders return it. */
+  readonly typeCheck?: TypeCheck;
   readonly log: StepLogger;
 }
 

@@ -8,6 +8,7 @@ import type { DbtRunner } from "../runner/dbt-runner.ts";
 import type { DbtEvent } from "../runner/events.ts";
 import { mapManifest, type MappedManifest, type UnmappedTest } from "./map-manifest.ts";
 import { createDbtTranslator, type DbtTranslatorOverrides } from "./translator.ts";
+import { dbtTableMetadata } from "./dbt-table-handler.ts";
 
 export interface DbtProject {
   readonly projectDir: string;
@@ -77,7 +78,7 @@ export function dbtAssets(options: DbtAssetsOptions): AssetsDefinition {
     inputs: [],
     outputs: mapped.specs
       .filter((s) => !s.external)
-      .map((s) => ({ name: s.outputName as string, assetKey: s.key, ioManagerKey: s.ioManagerKey, metadata: {}, ...(s.codeVersion ? { codeVersion: s.codeVersion } : {}) })),
+      .map((s) => ({ name: s.outputName as string, assetKey: s.key, ioManagerKey: s.ioManagerKey, metadata: dbtTableMetadata(s), ...(s.codeVersion ? { codeVersion: s.codeVersion } : {}) })),
     // What the models read from outside this definition: the step waits for whichever definition owns those keys.
     deps: mapped.specs.filter((s) => s.placeholder).map((s) => s.key),
     resources: [resourceKey],

@@ -126,6 +126,7 @@ async function attemptStep(
       log,
       ...partitionScope(step),
     };
+    withDefinitionObjects(context, { typeCheck: output.typeCheck, partitions: node.partitions });
     const stored = (await services.ioManager(output.ioManagerKey).handleOutput(context, value.value)) ?? {};
     await emit({ type: "HANDLED_OUTPUT", stepKey: step.key, outputName: name, ioManager: services.ioManagerName(output.ioManagerKey), metadata: stored });
     if (output.assetKey) {
@@ -193,6 +194,8 @@ async function loadInput(
   const assetSpec = input.assetKey ? services.definitions.graph.spec(assetKeyToString(input.assetKey)) : undefined;
   const ioManagerKey = upstreamOutput?.ioManagerKey ?? assetSpec?.ioManagerKey ?? "io";
   const upstreamRunId = input.upstreamRunId ?? services.run.runId;
+  const declared = node.inputs.find((i) => i.name === input.name);
+  const declaredType = declared?.typeCheck ?? upstreamOutput?.typeCheck;
   const context: InputContext = {
     runId: services.run.runId,
     stepKey: step.key,
@@ -209,6 +212,8 @@ async function loadInput(
     ...(input.partitionKey !== undefined ? { partitionKey: input.partitionKey } : {}),
     ...(input.partitionKeys !== undefined ? { partitionKeys: input.partitionKeys } : {}),
   };
+  withDefinitionObjects(context, { typeCheck: declaredType });
+  withDefinitionObjects(context.upstreamOutput, { partitions: assetSpec?.partitions });
   const value = await services.ioManager(ioManagerKey).loadInput(context);
   await emit({
     type: "LOADED_INPUT",
@@ -218,7 +223,6 @@ async function loadInput(
     upstreamStepKey: context.upstreamOutput.stepKey,
     upstreamRunId,
   });
-  const declared = node.inputs.find((i) => i.name === input.name);
   const checked = await typeCheck(services, step, declared?.typeCheck, value, `input "${input.name}" of ${subjectOf(node)}`, "input", input.name, emit);
   return checked.value;
 }
@@ -287,6 +291,16 @@ async function runHooks(
     } catch (hookError) {
       await emit({ type: "HOOK_ERRORED", stepKey: step.key, hook: hook.name, error: serializeError(hookError) });
     }
+  }
+}
+
+/**
+ * Attaches the definition objects (type check, partitions) an IO manager may read, as non-enumerable properties:
+ * they hold functions, and contexts are plain data that executors copy across threads without them.
+ */
+function withDefinitionObjects(target: object, objects: { typeCheck?: unknown; partitions?: unknown }): void {
+  for (const [name, value] of Object.entries(objects)) {
+    if (value !== undefined) Object.defineProperty(target, name, { value, enumerable: false });
   }
 }
 
