@@ -16,7 +16,12 @@ module.enableCompileCache?.();
 // Installed (under node_modules), the CLI runs its dist/ build. In a checkout of the monorepo it runs its
 // sources, and every @orch/* package resolves to src/ through the `@orch/source` export condition.
 const fromSources = !fileURLToPath(import.meta.url).split(/[\\/]/).includes("node_modules");
-if (fromSources) module.register("./source-condition.js", import.meta.url);
+if (fromSources) {
+  const { addSourceCondition } = await import("./source-condition.js");
+  // In-thread hooks also cover require() (a definitions module without "type": "module" is CommonJS to tsx).
+  if (module.registerHooks) module.registerHooks({ resolve: addSourceCondition });
+  else module.register("./source-condition.js", import.meta.url);
+}
 // tsx loads the user's TypeScript definitions (enums, extensionless imports, tsconfig paths) without a build.
 const { register } = await import("tsx/esm/api");
 register();

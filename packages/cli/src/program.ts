@@ -2,6 +2,7 @@ import { Command, Option } from "commander";
 import { CORE_VERSION } from "@orch/core";
 import { registerAsset } from "./commands/asset.ts";
 import { registerDefinitions } from "./commands/definitions.ts";
+import { registerInit } from "./commands/init.ts";
 import { registerInstance } from "./commands/instance.ts";
 import { registerMaterialize } from "./commands/materialize.ts";
 import { registerReexecute } from "./commands/reexecute.ts";
@@ -17,6 +18,7 @@ export function createProgram(): Command {
     .addOption(new Option("--log-format <format>", "run progress: pretty (TTY), plain (CI) or json lines").choices(["pretty", "plain", "json"]))
     .showHelpAfterError("(run orch --help for usage)")
     .exitOverride();
+  registerInit(program);
   registerMaterialize(program);
   registerReexecute(program);
   registerRuns(program);
