@@ -2,8 +2,7 @@ import { existsSync, statSync } from "node:fs";
 import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { basename, dirname, join, resolve } from "node:path";
-import { CORE_VERSION } from "@orch/core";
-import { UsageError } from "../exit-codes.ts";
+import { CORE_VERSION, OrchError } from "@orch/core";
 import { templateFiles } from "./template-files.ts";
 
 export interface ScaffoldOptions {
@@ -23,12 +22,13 @@ const { version: CLI_VERSION } = createRequire(import.meta.url)("../../package.j
 export async function scaffoldProject(target: string, options: ScaffoldOptions = {}): Promise<Scaffolded> {
   const dir = resolve(target);
   if (existsSync(dir)) {
-    if (!statSync(dir).isDirectory()) throw new UsageError(`[orch] [cli] Cannot create a project in ${dir}: it is a file, not a directory.`);
+    if (!statSync(dir).isDirectory()) throw targetExists(`Cannot create a project in ${dir}: it is a file, not a directory.`, dir);
     const entries = await readdir(dir);
     if (entries.length > 0 && !options.force) {
       const shown = entries.slice(0, 5).join(", ") + (entries.length > 5 ? `, … (${entries.length} entries)` : "");
-      throw new UsageError(
-        `[orch] [cli] ${dir} is not empty (${shown}). Choose a new or empty directory, or pass --force to write the project files into it (files of the same name are replaced).`,
+      throw targetExists(
+        `${dir} is not empty (${shown}). Choose a new or empty directory, or pass --force to write the project files into it (files of the same name are replaced).`,
+        dir,
       );
     }
   }
@@ -44,4 +44,8 @@ export async function scaffoldProject(target: string, options: ScaffoldOptions =
 export function packageName(dir: string): string {
   const name = basename(dir).toLowerCase().replace(/[^a-z0-9._~-]+/g, "-").replace(/^[._-]+|-+$/g, "");
   return name || "orch-project";
+}
+
+function targetExists(message: string, dir: string): OrchError {
+  return new OrchError("INIT_TARGET_EXISTS", message, { pkg: "cli", details: { dir } });
 }
