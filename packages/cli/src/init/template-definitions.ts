@@ -78,7 +78,7 @@ describe("definitions", () => {
     const checks = await instance.getAssetEvents("raw/orders", ["ASSET_CHECK_EVALUATION"]);
     expect(checks).toEqual([expect.objectContaining({ checkName: "positive_amounts", passed: true })]);
     const [revenue] = await instance.getAssetEvents("daily_revenue", ["ASSET_MATERIALIZATION"]);
-    expect(revenue).toMatchObject({ partitionKey: "2024-01-01", metadata: { eur: 57.78 } });
+    expect(revenue).toMatchObject({ partition: "2024-01-01", metadata: { eur: 57.78 } });
   });
 });
 `;
