@@ -1,5 +1,6 @@
 // A TypeScript asset in the consumer project. run.js imports it with plain `node` (Node strips the types of
 // files outside node_modules); defs.ts uses it for `orch materialize`.
+import { threadId } from "node:worker_threads";
 import { asset, output } from "@orch/core";
 
 export interface Order {
@@ -25,6 +26,7 @@ export const orderSummary = asset({
   compute: ({ ins }) => {
     const kept = ins.orders.filter((order) => order.status !== "returned");
     const revenue = kept.reduce((sum, order) => sum + order.amount, 0);
-    return output({ orders: kept.length, revenue }, { metadata: { revenue } });
+    // threadId tells the threads check that the step ran on a worker (0 is the main thread).
+    return output({ orders: kept.length, revenue }, { metadata: { revenue, threadId } });
   },
 });

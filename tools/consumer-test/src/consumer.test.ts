@@ -72,7 +72,7 @@ describe("a project outside the repository, installed from the tarballs", () => 
     expect(result.dbtKeys).toEqual(dbtNodes.map((n) => n.name).sort());
     expect(result.dbtKeys).toContain("customers");
     expect(result.graphKeys).toBe(dbtNodes.length + 2);
-    expect(result).toMatchObject({ status: "SUCCESS", steps: ["raw/orders", "order_summary"], metadata: { revenue: 42.5 } });
+    expect(result).toMatchObject({ status: "SUCCESS", steps: ["raw/orders", "order_summary"], metadata: { revenue: 42.5, threadId: 0 } });
   });
 
   it("npx orch -m defs.ts materialize runs the published CLI on a TypeScript module, with the instance in the project", async () => {
@@ -81,7 +81,7 @@ describe("a project outside the repository, installed from the tarballs", () => 
     const ran = await run("npx", ["orch", "-m", "defs.ts", "materialize"], app);
     expect(ran.code, ran.stderr).toBe(0);
     expect(ran.stdout.trim()).toMatch(/^[0-9a-f-]{36} SUCCESS$/);
-    expect(ran.stderr).toMatch(/materialized order_summary \(bytes=\d+, revenue=42\.5\)/);
+    expect(ran.stderr).toMatch(/materialized order_summary \(bytes=\d+, revenue=42\.5, threadId=0\)/);
     expect(existsSync(join(app, ".orch", "orch.db"))).toBe(true);
     // The installed CLI runs its dist/ build, not the TypeScript sources shipped beside it.
     const stack = await run("npx", ["orch", "-m", "missing.ts", "materialize", "--verbose"], app);
@@ -112,6 +112,20 @@ describe("a project outside the repository, installed from the tarballs", () => 
     expect(nativePackages(app)).toContain("better-sqlite3");
     const ran = await run(process.execPath, ["--input-type=module", "-e", 'import { CORE_VERSION } from "@orch/core"; console.log(CORE_VERSION)'], coreOnly);
     expect(ran.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it("the published @orch/threads runs steps on worker threads that load a TypeScript definitions module", async () => {
+    const threads = join(root, "threads");
+    mkdirSync(threads);
+    for (const file of ["threads-run.js", "defs.ts", "order-summary.ts"]) copyFileSync(join(PROJECT_FILES, file), join(threads, file));
+    const pkg = { name: "threads-user", version: "1.0.0", private: true, type: "module", dependencies: { "@orch/core": "*", "@orch/threads": "*" } };
+    writeJson(join(threads, "package.json"), useTarballs(pkg, packed.tarballs));
+    await npmInstall(threads);
+    const ran = await run(process.execPath, ["threads-run.js"], threads);
+    expect(ran.code, ran.stderr).toBe(0);
+    const result = JSON.parse(ran.stdout.trim().split("\n").at(-1)!);
+    expect(result).toMatchObject({ status: "SUCCESS", metadata: { revenue: 42.5 } });
+    expect(result.metadata.threadId).toBeGreaterThan(0);
   });
 
   it("orch init from the installed CLI scaffolds a project that installs, materializes and passes its test", async () => {
