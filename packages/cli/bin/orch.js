@@ -4,7 +4,7 @@
 const [major, minor] = process.versions.node.split(".").map(Number);
 if (major < 22 || (major === 22 && minor < 12)) {
   process.stderr.write(
-    `[orch] orch needs Node.js >= 22.12 (this is ${process.version}). Install Node 24 LTS: \`nvm install 24\` (the repository's .nvmrc), or https://nodejs.org/en/download\n`,
+    `[orch] orch needs Node.js >= 22.12 (this is ${process.version}). Install Node 24 LTS: \`nvm install 24\`, or https://nodejs.org/en/download\n`,
   );
   process.exit(2);
 }
