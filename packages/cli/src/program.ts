@@ -13,7 +13,7 @@ export function createProgram(): Command {
   const program = new Command("orch")
     .description("orch: software-defined assets for TypeScript")
     .version(CORE_VERSION)
-    .option("-m, --module <path>", "definitions module (default: module: in ./orch.yaml)")
+    .option("-m, --module <path>", "definitions module (default: module: in the nearest orch.yaml, here or in a parent folder)")
     .option("--verbose", "print stack traces for errors")
     .addOption(new Option("--log-format <format>", "run progress: pretty (TTY), plain (CI) or json lines").choices(["pretty", "plain", "json"]))
     .showHelpAfterError("(run orch --help for usage)")
