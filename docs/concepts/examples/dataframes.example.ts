@@ -1,5 +1,5 @@
 // A frame schema used on its own: validate a polars DataFrame, read the report, coerce, and infer a schema.
-// Run: node docs/concepts/examples/dataframes.example.ts   (tested by packages/dataframe/src/docs-example.test.ts)
+// Run: node --conditions=@orch/source docs/concepts/examples/dataframes.example.ts   (tested by packages/dataframe/src/docs-example.test.ts)
 import pl from "nodejs-polars";
 import { col, formatReport, frame, inferSchema, type Infer } from "@orch/dataframe";
 

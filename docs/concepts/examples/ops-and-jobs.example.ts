@@ -1,6 +1,6 @@
 /**
  * The example from docs/concepts/ops-and-jobs.md. Run it with
- * `node docs/concepts/examples/ops-and-jobs.example.ts`; packages/core/src/ops/docs-example.test.ts runs it in CI
+ * `node --conditions=@orch/source docs/concepts/examples/ops-and-jobs.example.ts`; packages/core/src/ops/docs-example.test.ts runs it in CI
  * and checks what it returns.
  */
 import { z } from "zod";

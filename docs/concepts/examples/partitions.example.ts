@@ -1,6 +1,6 @@
 /**
  * The example from docs/concepts/partitions.md. Run it with
- * `node docs/concepts/examples/partitions.example.ts`; packages/core/src/partitions/docs-example.test.ts
+ * `node --conditions=@orch/source docs/concepts/examples/partitions.example.ts`; packages/core/src/partitions/docs-example.test.ts
  * runs it in CI and checks what it prints.
  */
 import {

@@ -96,9 +96,10 @@ describe("jaffle shop", () => {
     expect(of("STEP_SKIPPED").map((e) => e.stepKey)).toEqual(["analytics/customer_lifetime_value"]);
   });
 
-  it("is listed by the orch CLI, with upstream keys in asset show", () => {
-    const orch = (...args: string[]) => spawnSync(process.execPath, ["--conditions=@orch/source", join(exampleDir, "../../packages/cli/bin/orch.js"), "-m", join(exampleDir, "src/definitions.ts"), ...args], {
+  it("is listed by the orch CLI (orch.yaml found from a subfolder), with upstream keys in asset show", () => {
+    const orch = (...args: string[]) => spawnSync(process.execPath, [join(exampleDir, "../../packages/cli/bin/orch.js"), ...args], {
       encoding: "utf8",
+      cwd: join(exampleDir, "src"),
       env: { ...process.env, ORCH_HOME: mkdtempSync(join(tmpdir(), "jaffle-orch-")) },
     });
     const list = orch("asset", "list");

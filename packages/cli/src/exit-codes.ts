@@ -25,6 +25,9 @@ export function reportError(error: unknown, verbose: boolean, write: (text: stri
   write(`${prefix}${message.startsWith("[orch]") || user ? message : `[orch] ${message}`}\n`);
   if (verbose || !user) {
     if (error instanceof Error && error.stack) write(`${error.stack}\n`);
+    // A wrapped failure (e.g. a definitions module that threw while loading): its own stack is the useful one.
+    const cause = error instanceof Error ? error.cause : undefined;
+    if (user && cause instanceof Error && cause.stack) write(`Caused by: ${cause.stack}\n`);
   } else {
     write("(run with --verbose for the stack trace)\n");
   }

@@ -2,6 +2,7 @@ import { Command, Option } from "commander";
 import { CORE_VERSION } from "@orch/core";
 import { registerAsset } from "./commands/asset.ts";
 import { registerDefinitions } from "./commands/definitions.ts";
+import { registerInit } from "./commands/init.ts";
 import { registerInstance } from "./commands/instance.ts";
 import { registerMaterialize } from "./commands/materialize.ts";
 import { registerReexecute } from "./commands/reexecute.ts";
@@ -12,11 +13,12 @@ export function createProgram(): Command {
   const program = new Command("orch")
     .description("orch: software-defined assets for TypeScript")
     .version(CORE_VERSION)
-    .option("-m, --module <path>", "definitions module (default: module: in ./orch.yaml)")
+    .option("-m, --module <path>", "definitions module (default: module: in the nearest orch.yaml, here or in a parent folder)")
     .option("--verbose", "print stack traces for errors")
     .addOption(new Option("--log-format <format>", "run progress: pretty (TTY), plain (CI) or json lines").choices(["pretty", "plain", "json"]))
     .showHelpAfterError("(run orch --help for usage)")
     .exitOverride();
+  registerInit(program);
   registerMaterialize(program);
   registerReexecute(program);
   registerRuns(program);

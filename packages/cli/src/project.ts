@@ -1,4 +1,3 @@
-import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import {
   builtinInstancePlugin,
@@ -21,6 +20,7 @@ import {
 } from "@orch/core";
 import { defaultInstanceDir, sqlitePlugin } from "@orch/sqlite";
 import { UsageError } from "./exit-codes.ts";
+import { CONFIG_FILE, findProjectDir } from "./find-project.ts";
 import { loadDefinitions } from "./load-definitions.ts";
 import { loadPlugins } from "./load-plugins.ts";
 
@@ -34,9 +34,9 @@ export interface ProjectOptions {
 }
 
 /**
- * Everything a command works on: the instance config (orch.yaml in the working directory, or defaults), the
- * plugin registry, the instance storage (opened once; crash detection runs first), and, on demand, the
- * definitions, the default IO manager and the executor.
+ * Everything a command works on: the instance config (the nearest orch.yaml, in the working directory or a
+ * parent, or defaults), the plugin registry, the instance storage (opened once; crash detection runs first),
+ * and, on demand, the definitions, the default IO manager and the executor.
  */
 export class Project {
   readonly dir: string;
@@ -44,34 +44,38 @@ export class Project {
   readonly hasConfigFile: boolean;
   readonly instanceDir: string;
   readonly registry: PluginRegistry;
+  /** `-m`, resolved against the directory the command runs in. */
   readonly #moduleOverride: string | undefined;
   #storage: InstanceStorage | undefined;
   #definitions: Definitions | undefined;
   readonly #onCrashedRun: ((run: CrashedRun) => void) | undefined;
 
-  private constructor(dir: string, config: InstanceConfig, hasConfigFile: boolean, registry: PluginRegistry, options: ProjectOptions) {
+  private constructor(dir: string, instanceDir: string, config: InstanceConfig, hasConfigFile: boolean, registry: PluginRegistry, options: ProjectOptions) {
     this.dir = dir;
     this.config = config;
     this.hasConfigFile = hasConfigFile;
     this.registry = registry;
-    this.instanceDir = defaultInstanceDir(options.env ?? process.env, dir);
-    this.#moduleOverride = options.module;
+    this.instanceDir = instanceDir;
+    this.#moduleOverride = options.module ? resolve(options.cwd ?? process.cwd(), options.module) : undefined;
     this.#onCrashedRun = options.onCrashedRun;
   }
 
   static async open(options: ProjectOptions = {}): Promise<Project> {
-    const dir = resolve(options.cwd ?? process.cwd());
-    const path = join(dir, "orch.yaml");
-    const hasConfigFile = existsSync(path);
-    const config = hasConfigFile ? await loadInstanceConfig(path) : parseInstanceConfig("", path);
+    const cwd = resolve(options.cwd ?? process.cwd());
+    const found = findProjectDir(cwd);
+    const dir = found ?? cwd;
+    const path = join(dir, CONFIG_FILE);
+    const config = found ? await loadInstanceConfig(path) : parseInstanceConfig("", path);
     const plugins = await loadPlugins(config.plugins, dir, config.source.path);
     const registry = new PluginRegistry([builtinInstancePlugin, sqlitePlugin, ...plugins]);
-    return new Project(dir, config, hasConfigFile, registry, options);
+    // `.orch/` beside orch.yaml (or ORCH_HOME, relative to that folder), whatever directory the command runs in.
+    const home = defaultInstanceDir(options.env ?? process.env, dir);
+    return new Project(dir, home, config, found !== undefined, registry, options);
   }
 
   /** The definitions module path: `-m`, else `module:` in orch.yaml (relative to it). */
   get modulePath(): string | undefined {
-    if (this.#moduleOverride) return resolve(this.#moduleOverride);
+    if (this.#moduleOverride) return this.#moduleOverride;
     return this.config.module ? resolve(this.config.source.dir, this.config.module) : undefined;
   }
 

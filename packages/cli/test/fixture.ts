@@ -52,8 +52,9 @@ export default defineDefinitions({
 
 export interface TempProject {
   readonly dir: string;
-  run(args: readonly string[], env?: Record<string, string>): Promise<CliResult>;
-  spawn(args: readonly string[], env?: Record<string, string>): ChildProcess;
+  /** `cwd` is relative to the project folder (default: the folder itself). */
+  run(args: readonly string[], env?: Record<string, string>, cwd?: string): Promise<CliResult>;
+  spawn(args: readonly string[], env?: Record<string, string>, cwd?: string): ChildProcess;
   /** Opens the project's SQLite instance (close it when done). */
   instance(): SqliteStorage;
 }
@@ -71,14 +72,14 @@ export async function tempProject(orchYaml = "module: ./defs.ts\n", defs = DEFS)
   await symlink(REPO_NODE_MODULES, join(dir, "node_modules"), "dir");
   await writeFile(join(dir, "defs.ts"), defs);
   if (orchYaml) await writeFile(join(dir, "orch.yaml"), orchYaml);
-  const spawnCli = (args: readonly string[], env: Record<string, string> = {}) => {
+  const spawnCli = (args: readonly string[], env: Record<string, string> = {}, cwd = ".") => {
     const { ORCH_HOME: _home, ...parentEnv } = process.env;
-    return spawn(process.execPath, [ORCH_BIN, ...args], { cwd: dir, env: { ...parentEnv, CI: "1", NO_COLOR: "1", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    return spawn(process.execPath, [ORCH_BIN, ...args], { cwd: join(dir, cwd), env: { ...parentEnv, CI: "1", NO_COLOR: "1", ...env }, stdio: ["ignore", "pipe", "pipe"] });
   };
   return {
     dir,
     spawn: spawnCli,
-    run: (args, env) => collect(spawnCli(args, env)),
+    run: (args, env, cwd) => collect(spawnCli(args, env, cwd)),
     instance: () => sqliteStorage({ path: join(dir, ".orch", "orch.db") }),
   };
 }

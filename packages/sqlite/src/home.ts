@@ -1,7 +1,7 @@
 import { join, resolve } from "node:path";
 import { sqliteStorage, type SqliteStorage, type SqliteStorageOptions } from "./sqlite-storage.ts";
 
-/** The instance home: `ORCH_HOME` when set, else `.orch/` in the working directory. */
+/** The instance home: `ORCH_HOME` when set (relative to `cwd`), else `.orch/` in `cwd` (the CLI passes its project folder). */
 export function defaultInstanceDir(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
   return env.ORCH_HOME ? resolve(cwd, env.ORCH_HOME) : join(cwd, ".orch");
 }

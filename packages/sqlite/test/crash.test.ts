@@ -13,7 +13,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs the appending child until it has acknowledged `acks` events, then SIGKILLs it mid-write. */
 async function appendUntilKilled(path: string, acks: number): Promise<number[]> {
-  const proc = spawn(process.execPath, [child, path], { stdio: ["ignore", "pipe", "inherit"] });
+  const proc = spawn(process.execPath, ["--conditions=@orch/source", child, path], { stdio: ["ignore", "pipe", "inherit"] });
   const acknowledged: number[] = [];
   const exited = new Promise<NodeJS.Signals | null>((resolve) => proc.on("exit", (_code, signal) => resolve(signal)));
   for await (const line of createInterface({ input: proc.stdout })) {

@@ -1,7 +1,7 @@
 /**
  * Writes test/fixtures/v1.db: an instance as schema version 1 left it, for the migration test. Rows are
  * written with plain SQL in the v1 layout, as the @orch/sqlite of that version wrote them. Run it only to
- * recreate the committed fixture: `node test/make-fixture.ts`.
+ * recreate the committed fixture: `node --conditions=@orch/source test/make-fixture.ts`.
  */
 import { rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";

@@ -4,7 +4,8 @@ import type { TaskRequest, TaskResult } from "./protocol.ts";
 import { StepChannel, type ChannelHost } from "./step-channel.ts";
 
 // Source runs as .ts (type stripping), the published package as .js: the worker file sits beside this one.
-const WORKER_FILE = new URL(`./worker/entry${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url).href;
+const FROM_SOURCES = import.meta.url.endsWith(".ts");
+const WORKER_FILE = new URL(`./worker/entry${FROM_SOURCES ? ".ts" : ".js"}`, import.meta.url).href;
 
 export type StepPool = Piscina<TaskRequest, TaskResult>;
 
@@ -22,12 +23,23 @@ export function createPool(config: ThreadsExecutorConfig, onError: (error: Error
     idleTimeout: config.idleTimeoutMs,
     ...(config.resourceLimits ? { resourceLimits: config.resourceLimits } : {}),
     env,
+    ...workerExecArgv(),
     // Each step is one task on one worker; queued tasks wait for a free worker.
     concurrentTasksPerWorker: 1,
   });
   // Without a listener, such an 'error' event would crash the main process.
   pool.on("error", onError);
   return pool;
+}
+
+/**
+ * From sources (the monorepo), workers must resolve @orch/* to src/ as well. A parent started with
+ * `--conditions=@orch/source` passes it on by itself; vitest and the CLI's resolve hook do not, so name it.
+ * Only the flag is given: inherited V8 flags (e.g. --expose-gc) are refused in a worker's explicit execArgv.
+ */
+function workerExecArgv(): { execArgv?: string[] } {
+  const inherited = `${process.execArgv.join(" ")} ${process.env["NODE_OPTIONS"] ?? ""}`.includes("@orch/source");
+  return FROM_SOURCES && !inherited ? { execArgv: ["--conditions=@orch/source"] } : {};
 }
 
 /**

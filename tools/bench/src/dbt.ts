@@ -25,7 +25,7 @@ if (process.argv[2] === "--measure") {
 }
 
 function measure(path: string): { ms: number; loadMs: number; mapMs: number; peakMb: number; nodes: number; specs: number; checks: number } {
-  const run = spawnSync(process.execPath, [here, "--measure", path], { encoding: "utf8" });
+  const run = spawnSync(process.execPath, ["--conditions=@orch/source", here, "--measure", path], { encoding: "utf8" });
   if (run.status !== 0) throw new Error(`measuring ${path} failed: ${run.stderr}`);
   return JSON.parse(run.stdout.trim().split("\n").pop() as string);
 }
