@@ -11,6 +11,7 @@ export * from "./events.ts";
 export * from "./logger.ts";
 export * from "./run-record.ts";
 export * from "./storage.ts";
+export * from "./automation-storage.ts";
 export * from "./retry.ts";
 export * from "./output.ts";
 export * from "./hooks.ts";

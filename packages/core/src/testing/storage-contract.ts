@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe } from "vitest";
 import type { InstanceStorage } from "../storage.ts";
+import { describeAutomationContract } from "./storage-contract-automation.ts";
 import { describeEventLogContract } from "./storage-contract-events.ts";
 import { describeRunsContract } from "./storage-contract-runs.ts";
 import { describeStateContract } from "./storage-contract-state.ts";
@@ -38,5 +39,6 @@ export function describeStorageContract(
     describeRunsContract(handle);
     describeEventLogContract(handle);
     describeStateContract(handle, options);
+    describeAutomationContract(handle);
   });
 }
