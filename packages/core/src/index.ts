@@ -12,6 +12,7 @@ export * from "./logger.ts";
 export * from "./run-record.ts";
 export * from "./storage.ts";
 export * from "./automation-storage.ts";
+export * from "./queue/index.ts";
 export * from "./retry.ts";
 export * from "./output.ts";
 export * from "./hooks.ts";
@@ -49,3 +50,4 @@ export { reexecute, ReexecuteErrorCode, type ReexecuteOptions } from "./executio
 export { CRASHED_RUN_REASON, RUN_WORKER_CRASHED, detectCrashedRuns, type DetectCrashedRunsOptions } from "./execution/crash-detection.ts";
 export * from "./instance-config.ts";
 export * from "./ops/index.ts";
+export * from "./automation/index.ts";

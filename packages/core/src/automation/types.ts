@@ -2,7 +2,7 @@ import type { AssetEventQuery, AssetIndexEntry, EventQuery, RunFilter } from "..
 import type { OrchEventType, StoredEvent } from "../events.ts";
 import type { StepLogger } from "../logger.ts";
 import type { PartitionRange, RunRecord } from "../run-record.ts";
-import type { JobDefinition } from "../definitions.ts";
+import type { Definitions, JobDefinition } from "../definitions.ts";
 
 /** `running` ticks are evaluated by the daemon; `stopped` ones only on `preview`. Overridden per instance by `orch schedule start|stop`. */
 export type AutomationStatus = "running" | "stopped";
@@ -45,7 +45,18 @@ export interface SkipReason {
   readonly message: string;
 }
 
-/** The outcome of one evaluation. A failed tick (`error` set) keeps the previous cursor (`cursor` is undefined). */
+/** A line logged through the evaluation context's `log`, kept with the tick. */
+export interface TickLogLine {
+  readonly level: "debug" | "info" | "warn" | "error";
+  readonly message: string;
+}
+
+/**
+ * The outcome of one evaluation. Apply all of it: commit `cursor` when defined, enqueue `runRequests`, apply
+ * `dynamicPartitions`; `error` marks the tick failed. A failed plain sensor or schedule tick has no requests and
+ * no cursor (the previous cursor is kept); a run-status sensor whose handler failed on one run returns the cursor
+ * and requests of the runs it handled before it, so none of them is handled twice.
+ */
 export interface TickResult {
   readonly runRequests: readonly ResolvedRunRequest[];
   readonly skipReason?: string;
@@ -53,6 +64,7 @@ export interface TickResult {
   readonly cursor?: string;
   readonly dynamicPartitions?: { readonly add?: Readonly<Record<string, readonly string[]>>; readonly delete?: Readonly<Record<string, readonly string[]>> };
   readonly error?: { readonly message: string; readonly name?: string; readonly stack?: string; readonly timedOut?: boolean };
+  readonly logs: readonly TickLogLine[];
 }
 
 /** Materializations of some assets after an event id, across runs (ascending id); for asset sensors. */
@@ -83,10 +95,13 @@ export interface InstanceReader {
   getDynamicPartitions(name: string): Promise<string[]>;
   getMaterializationsAfter(query: MaterializationsAfterQuery): Promise<StoredEvent[]>;
   getEventsAfter(query: EventsAfterQuery): Promise<StoredEvent[]>;
+  /** The id of the newest event in the log (0 when empty): where a run-status sensor's first tick starts. */
+  getLatestEventId(): Promise<number>;
 }
 
 interface EvaluationContextBase {
   readonly instance: InstanceReader;
+  readonly definitions: Definitions;
   readonly resources: Readonly<Record<string, unknown>>;
   readonly log: StepLogger;
   /** Aborted when the evaluation times out or the daemon stops. */
@@ -116,6 +131,11 @@ export interface SensorResult {
   readonly cursor?: string;
   readonly skipReason?: string | SkipReason;
   readonly dynamicPartitions?: TickResult["dynamicPartitions"];
+  /**
+   * A failure after partial progress: the tick is failed, yet its cursor and requests are applied (run-status
+   * sensors use it so the runs handled before a failing one are not handled again).
+   */
+  readonly error?: unknown;
 }
 
 export type ScheduleFunction = (context: ScheduleEvaluationContext) => readonly RunRequest[] | RunRequest | SkipReason | Promise<readonly RunRequest[] | RunRequest | SkipReason>;
@@ -165,10 +185,12 @@ export interface EvaluateScheduleTickOptions {
   readonly scheduledTime: number;
   readonly instance: InstanceReader;
   /** Needed to resolve partitioned targets and job names. */
-  readonly definitions: import("../definitions.ts").Definitions;
+  readonly definitions: Definitions;
   readonly resources?: Readonly<Record<string, unknown>>;
   readonly log?: StepLogger;
+  /** Default 60 s, as for sensors. */
   readonly timeoutMs?: number;
+  readonly signal?: AbortSignal;
 }
 
 export interface EvaluateSensorTickOptions {
@@ -176,7 +198,7 @@ export interface EvaluateSensorTickOptions {
   readonly lastTickAt: number | undefined;
   readonly now: number;
   readonly instance: InstanceReader;
-  readonly definitions?: import("../definitions.ts").Definitions;
+  readonly definitions: Definitions;
   readonly resources?: Readonly<Record<string, unknown>>;
   readonly log?: StepLogger;
   /** Default 60 s; a throw or timeout gives a TickResult with `error` and no cursor. */
