@@ -35,6 +35,8 @@ export interface TickRecord {
   readonly cursorBefore?: string;
   readonly cursorAfter?: string;
   readonly durationMs: number;
+  /** Lines the evaluation logged. */
+  readonly logs?: readonly { readonly level: string; readonly message: string }[];
 }
 
 export type StoredTick = TickRecord & { readonly id: number };

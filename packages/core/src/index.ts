@@ -13,6 +13,7 @@ export * from "./run-record.ts";
 export * from "./storage.ts";
 export * from "./automation-storage.ts";
 export * from "./queue/index.ts";
+export * from "./daemon/index.ts";
 export * from "./retry.ts";
 export * from "./output.ts";
 export * from "./hooks.ts";
