@@ -43,8 +43,12 @@ export async function evaluateScheduleTick(schedule: ScheduleDefinition, options
       const partitions = schedulePartitions(schedule, options.definitions);
       const request = resolveRunRequest(owner, {}, 0, defaults, options.definitions);
       if (!partitions) return { runRequests: [{ ...request, runKey }], logs: evaluation.logs };
-      const index = partitions.lastIndex({ now: new Date(options.scheduledTime), dynamicPartitions: async () => [] }) - targetOffset(schedule.target!);
+      // The window that ends at (or last before) the tick, shifted by the partitions' endOffset and the target's offset.
+      const index = partitions.indexAt(scheduledTimeIso) - 1 + partitions.endOffset - targetOffset(schedule.target!);
       if (index < 0) return { runRequests: [], skipReason: `no partition of ${partitions.description} has closed by ${scheduledTimeIso}`, logs: evaluation.logs };
+      if (index > partitions.lastIndex({ now: new Date(options.scheduledTime), dynamicPartitions: async () => [] })) {
+        return { runRequests: [], skipReason: `the partitions (${partitions.description}) end before the window this tick closes`, logs: evaluation.logs };
+      }
       return { runRequests: [{ ...request, runKey, partitionKey: partitions.keyAt(index) }], logs: evaluation.logs };
     }
     const evaluate = schedule.evaluate;

@@ -1,4 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { asset } from "../asset.ts";
+import { defineDefinitions } from "../definitions.ts";
+import { dailyPartitions } from "../partitions/index.ts";
 import { refusal } from "../refusal.test-support.ts";
 import { memoryStorage } from "../storage/index.ts";
 import { project } from "./automation.test-support.ts";
@@ -52,6 +55,15 @@ describe("schedule ticks", () => {
     const tick = await evaluateScheduleTick(marts, { scheduledTime: at("2024-01-01T00:00:00Z"), instance, definitions: project({ schedules: [marts] }) });
     expect(tick.runRequests).toEqual([]);
     expect(tick.skipReason).toContain("no partition of daily from 2024-01-01");
+  });
+
+  it("skips ticks past the partitions' end instead of requesting the last partition again", async () => {
+    const definitions = defineDefinitions({ assets: [asset({ key: "march", partitions: dailyPartitions({ start: "2024-03-01", end: "2024-03-08" }), compute: () => 1 })] });
+    const daily = schedule({ name: "march_daily", cron: "0 0 * * *", target: "march" });
+    const last = await evaluateScheduleTick(daily, { scheduledTime: at("2024-03-08T00:00:00Z"), instance, definitions });
+    expect(last.runRequests[0]!.partitionKey).toBe("2024-03-07");
+    const after = await evaluateScheduleTick(daily, { scheduledTime: at("2024-03-09T00:00:00Z"), instance, definitions });
+    expect(after).toMatchObject({ runRequests: [], skipReason: expect.stringContaining("end before the window this tick closes") });
   });
 
   it("function form: requests, skips, per-request keys derived from the tick", async () => {
