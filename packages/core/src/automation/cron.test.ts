@@ -52,6 +52,8 @@ describe("daylight saving time (America/New_York)", () => {
     expect(fall).toHaveLength(25);
     // Consecutive ticks are one real hour apart throughout.
     expect(new Set(fall.slice(1).map((t, i) => t - fall[i]!))).toEqual(new Set([3_600_000]));
+    // Walking back with a limit (catch-up) sees the repeated hour too.
+    expect(scheduleTicksBetween(hourly, at("2024-11-03T04:00:00Z") - 1, at("2024-11-04T05:00:00Z") - 1, 24)).toEqual(fall.slice(1));
   });
 });
 

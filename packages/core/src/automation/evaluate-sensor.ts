@@ -1,6 +1,6 @@
 import { startEvaluation } from "./evaluation.ts";
 import { AUTOMATION_TAGS } from "./names.ts";
-import { resolveRunRequest } from "./run-requests.ts";
+import { checkDynamicPartitions, resolveRunRequest } from "./run-requests.ts";
 import { isSkipReason } from "./skip.ts";
 import type { EvaluateSensorTickOptions, RunRequest, SensorDefinition, SensorResult, TickResult } from "./types.ts";
 
@@ -31,6 +31,7 @@ export async function evaluateSensorTick(sensor: SensorDefinition, options: Eval
     );
     const result: SensorResult = returned === undefined ? {} : isSkipReason(returned) ? { skipReason: returned } : Array.isArray(returned) ? { runRequests: returned as readonly RunRequest[] } : (returned as SensorResult);
     const partialError = result.error;
+    checkDynamicPartitions(owner, result.dynamicPartitions);
     const runRequests = (result.runRequests ?? []).map((request, i) => resolveRunRequest(owner, request, i, defaults, options.definitions));
     const skipReason = isSkipReason(result.skipReason) ? result.skipReason.message : result.skipReason;
     const tick: TickResult = {

@@ -33,19 +33,23 @@ export function startEvaluation(owner: string, options: { readonly log?: StepLog
     signal: controller.signal,
     async run<T>(work: () => T | Promise<T>): Promise<T> {
       let timer: NodeJS.Timeout | undefined;
+      let onOuterAbort: (() => void) | undefined;
       const stopped = new Promise<never>((_, reject) => {
         const abort = (reason: unknown) => {
           controller.abort(reason);
           reject(reason);
         };
         timer = setTimeout(() => abort(new EvaluationTimeout(owner, timeoutMs)), timeoutMs);
-        if (options.signal?.aborted) abort(options.signal.reason);
-        options.signal?.addEventListener("abort", () => abort(options.signal!.reason), { once: true });
+        onOuterAbort = () => abort(options.signal!.reason);
+        if (options.signal?.aborted) onOuterAbort();
+        else options.signal?.addEventListener("abort", onOuterAbort, { once: true });
       });
       try {
         return await Promise.race([Promise.resolve().then(work), stopped]);
       } finally {
         clearTimeout(timer);
+        // The daemon's signal lives for the whole process: one listener per evaluation would pile up.
+        if (onOuterAbort) options.signal?.removeEventListener("abort", onOuterAbort);
       }
     },
     failed(error, partial = {}) {

@@ -2,10 +2,38 @@ import { ErrorCode, OrchError } from "../errors.ts";
 import { checkTarget, targetRef, type TargetScope } from "./targets.ts";
 import type { AutomationTarget, ResolvedRunRequest, RunRequest } from "./types.ts";
 
+const checkedTargets = new WeakMap<TargetScope, Set<string>>();
+
+/** A sensor returning a thousand requests for one target resolves that selection once per definitions. */
+function checkRequestTarget(where: string, target: string | { readonly job: string }, scope: TargetScope): void {
+  const id = typeof target === "string" ? `selection:${target}` : `job:${target.job}`;
+  let checked = checkedTargets.get(scope);
+  if (!checked) checkedTargets.set(scope, (checked = new Set()));
+  if (checked.has(id)) return;
+  checkTarget(where, target, scope);
+  checked.add(id);
+}
+
 export interface RequestDefaults {
   readonly target?: AutomationTarget;
   readonly tags: Readonly<Record<string, string>>;
   readonly config?: unknown;
+}
+
+/** Dynamic partitions to add or delete must be `{ partitionsName: ["key", ...] }`. */
+export function checkDynamicPartitions(owner: string, value: unknown): void {
+  if (value === undefined) return;
+  const fail = (what: string) => {
+    throw new OrchError(ErrorCode.INVALID_RUN_REQUEST, `${owner} returned dynamicPartitions${what}; expected { add?: { <partitions name>: ["key", ...] }, delete?: { ... } }.`);
+  };
+  if (typeof value !== "object" || value === null) fail(` that is not an object`);
+  for (const [field, byName] of Object.entries(value as Record<string, unknown>)) {
+    if (field !== "add" && field !== "delete") fail(` with an unknown field "${field}"`);
+    if (typeof byName !== "object" || byName === null || Array.isArray(byName)) fail(`.${field} that is not an object of partitions names`);
+    for (const [name, keys] of Object.entries(byName as Record<string, unknown>)) {
+      if (!Array.isArray(keys) || keys.some((key) => typeof key !== "string")) fail(`.${field}.${name} that is not a list of strings`);
+    }
+  }
 }
 
 /**
@@ -24,6 +52,9 @@ export function resolveRunRequest(owner: string, request: unknown, index: number
   if (r.partitionKey !== undefined && r.partitionRange !== undefined) {
     throw new OrchError(ErrorCode.INVALID_RUN_REQUEST, `${where} with both partitionKey and partitionRange; give one.`);
   }
+  if (r.target !== undefined && typeof r.target !== "string" && typeof (r.target as { job?: unknown }).job !== "string") {
+    throw new OrchError(ErrorCode.INVALID_RUN_REQUEST, `${where} whose target is neither a selection string nor { job: "name" }.`);
+  }
   for (const [key, value] of Object.entries(r.tags ?? {})) {
     if (typeof value !== "string") throw new OrchError(ErrorCode.INVALID_RUN_REQUEST, `${where} whose tag "${key}" is not a string.`);
   }
@@ -31,7 +62,7 @@ export function resolveRunRequest(owner: string, request: unknown, index: number
   if (target === undefined) {
     throw new OrchError(ErrorCode.INVALID_RUN_REQUEST, `${where} without a target, and ${owner.charAt(0).toLowerCase()}${owner.slice(1)} has no default target.`);
   }
-  if (r.target !== undefined) checkTarget(`${where}`, r.target, scope);
+  if (r.target !== undefined) checkRequestTarget(where, r.target, scope);
   const config = r.config ?? defaults.config;
   return {
     ...(r.runKey !== undefined ? { runKey: r.runKey } : {}),

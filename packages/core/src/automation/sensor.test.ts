@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events";
 import { describe, expect, it } from "vitest";
 import type { OrchEvent } from "../events.ts";
 import { refusal } from "../refusal.test-support.ts";
@@ -72,6 +73,26 @@ describe("sensor", () => {
     const stop = new AbortController();
     stop.abort(new Error("daemon stopping"));
     expect((await evaluateSensorTick(hanging, { ...tickOptions(definitions), signal: stop.signal })).error?.message).toBe("daemon stopping");
+  });
+
+  it("leaves no listener on the daemon's signal after its evaluations", async () => {
+    const definitions = project();
+    const quick = sensor({ name: "quick", target: "report", evaluate: () => [{ runKey: "k" }] });
+    const daemonSignal = new AbortController().signal;
+    for (let i = 0; i < 3; i++) await evaluateSensorTick(quick, { ...tickOptions(definitions), signal: daemonSignal });
+    expect(getEventListeners(daemonSignal, "abort")).toHaveLength(0);
+  });
+
+  it("refuses malformed dynamic partitions and request targets as a failed tick", async () => {
+    const definitions = project();
+    const listNotRecord = sensor({ name: "list", evaluate: () => ({ dynamicPartitions: { add: ["f1"] as never } }) });
+    expect((await evaluateSensorTick(listNotRecord, tickOptions(definitions))).error?.message).toContain(
+      'Sensor "list" returned dynamicPartitions.add that is not an object of partitions names',
+    );
+    const badKeys = sensor({ name: "keys", evaluate: () => ({ dynamicPartitions: { delete: { files: [1] as never } } }) });
+    expect((await evaluateSensorTick(badKeys, tickOptions(definitions))).error?.message).toContain("dynamicPartitions.delete.files that is not a list of strings");
+    const badTarget = sensor({ name: "target", evaluate: () => [{ target: { selection: "report" } as never }] });
+    expect((await evaluateSensorTick(badTarget, tickOptions(definitions))).error?.message).toContain("whose target is neither a selection string nor { job");
   });
 
   it("refuses bad definitions", () => {
