@@ -181,30 +181,28 @@ export interface SensorDefinition {
 /** Default sensor evaluation timeout. */
 export const DEFAULT_SENSOR_TIMEOUT_MS = 60_000;
 
-export interface EvaluateScheduleTickOptions {
-  readonly scheduledTime: number;
+/** What both evaluation functions take besides their tick's own facts. */
+export interface EvaluateTickOptions {
   readonly instance: InstanceReader;
-  /** Needed to resolve partitioned targets and job names. */
+  /** Request targets, partitioned targets and job names are resolved against it. */
   readonly definitions: Definitions;
   readonly resources?: Readonly<Record<string, unknown>>;
-  readonly log?: StepLogger;
-  /** Default 60 s, as for sensors. */
-  readonly timeoutMs?: number;
-  readonly signal?: AbortSignal;
-}
-
-export interface EvaluateSensorTickOptions {
-  readonly cursor: string | undefined;
-  readonly lastTickAt: number | undefined;
-  readonly now: number;
-  readonly instance: InstanceReader;
-  readonly definitions: Definitions;
-  readonly resources?: Readonly<Record<string, unknown>>;
+  /** Also receives the lines logged through the context's `log` (always kept in `TickResult.logs`). */
   readonly log?: StepLogger;
   /** Default 60 s; a throw or timeout gives a TickResult with `error` and no cursor. */
   readonly timeoutMs?: number;
   /** Aborts the evaluation from outside (daemon shutdown). */
   readonly signal?: AbortSignal;
+}
+
+export interface EvaluateScheduleTickOptions extends EvaluateTickOptions {
+  readonly scheduledTime: number;
+}
+
+export interface EvaluateSensorTickOptions extends EvaluateTickOptions {
+  readonly cursor: string | undefined;
+  readonly lastTickAt: number | undefined;
+  readonly now: number;
 }
 
 /** Signatures of the evaluation functions (implemented in this folder, exported from `@orch/core`). */
