@@ -1,6 +1,7 @@
 import type { Definitions } from "../definitions.ts";
 import type { TimeWindowPartitionsDefinition } from "../partitions/time-window-partitions.ts";
 import { startEvaluation } from "./evaluation.ts";
+import { readOnlyInstance } from "./instance-reader.ts";
 import { AUTOMATION_TAGS } from "./names.ts";
 import { resolveRunRequest } from "./run-requests.ts";
 import { isSkipReason } from "./skip.ts";
@@ -57,7 +58,7 @@ export async function evaluateScheduleTick(schedule: ScheduleDefinition, options
         scheduleName: schedule.name,
         scheduledTime: options.scheduledTime,
         scheduledTimeIso,
-        instance: options.instance,
+        instance: readOnlyInstance(options.instance),
         definitions: options.definitions,
         resources: options.resources ?? {},
         log: evaluation.log,

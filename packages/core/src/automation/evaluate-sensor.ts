@@ -1,4 +1,5 @@
 import { startEvaluation } from "./evaluation.ts";
+import { readOnlyInstance } from "./instance-reader.ts";
 import { AUTOMATION_TAGS } from "./names.ts";
 import { checkDynamicPartitions, resolveRunRequest } from "./run-requests.ts";
 import { isSkipReason } from "./skip.ts";
@@ -22,7 +23,7 @@ export async function evaluateSensorTick(sensor: SensorDefinition, options: Eval
         cursor: options.cursor,
         lastTickAt: options.lastTickAt,
         now: options.now,
-        instance: options.instance,
+        instance: readOnlyInstance(options.instance),
         definitions: options.definitions,
         resources: options.resources ?? {},
         log: evaluation.log,

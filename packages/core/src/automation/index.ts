@@ -10,5 +10,6 @@ export { partitionedTarget, targetRef, type TargetRef } from "./targets.ts";
 export { evaluateScheduleTick, scheduleRunKey, schedulePartitions } from "./evaluate-schedule.ts";
 export { evaluateSensorTick } from "./evaluate-sensor.ts";
 export { EvaluationTimeout } from "./evaluation.ts";
+export { readOnlyInstance } from "./instance-reader.ts";
 export { validateAutomation, type Automation, type AutomationInput } from "./validate.ts";
 export { previewSchedule, previewSensor, type PreviewOptions } from "./preview.ts";

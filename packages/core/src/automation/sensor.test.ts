@@ -95,6 +95,21 @@ describe("sensor", () => {
     expect((await evaluateSensorTick(badTarget, tickOptions(definitions))).error?.message).toContain("whose target is neither a selection string nor { job");
   });
 
+  it("reads the instance through a read-only view", async () => {
+    const definitions = project();
+    const instance = memoryStorage();
+    await instance.createRun(run("r1"));
+    let seen: unknown;
+    const reader = sensor({
+      name: "reader",
+      evaluate: async (ctx) => {
+        seen = { run: (await ctx.instance.getRun("r1"))?.runId, canWrite: "createRun" in ctx.instance || "setState" in ctx.instance };
+      },
+    });
+    await evaluateSensorTick(reader, tickOptions(definitions, instance));
+    expect(seen).toEqual({ run: "r1", canWrite: false });
+  });
+
   it("refuses bad definitions", () => {
     expect(refusal(() => sensor({ name: "bad name!", evaluate: () => undefined })).code).toBe("INVALID_DEFINITION");
     expect(refusal(() => sensor({ name: "s", minimumIntervalSeconds: 0, evaluate: () => undefined })).message).toContain("minimumIntervalSeconds must be a positive number");
