@@ -6,6 +6,11 @@ import { registerInstance } from "./commands/instance.ts";
 import { registerMaterialize } from "./commands/materialize.ts";
 import { registerReexecute } from "./commands/reexecute.ts";
 import { registerRuns } from "./commands/runs.ts";
+import { registerRunQueue } from "./commands/run-queue.ts";
+import { registerDaemon } from "./commands/daemon.ts";
+import { registerSchedule } from "./commands/schedule.ts";
+import { registerSensor } from "./commands/sensor.ts";
+import { registerTicks } from "./commands/ticks.ts";
 
 /** The `orch` command tree. Usage errors throw (exitOverride) so main() decides the exit code. */
 export function createProgram(): Command {
@@ -20,6 +25,11 @@ export function createProgram(): Command {
   registerMaterialize(program);
   registerReexecute(program);
   registerRuns(program);
+  registerRunQueue(program);
+  registerSchedule(program);
+  registerSensor(program);
+  registerTicks(program);
+  registerDaemon(program);
   registerAsset(program);
   registerDefinitions(program);
   registerInstance(program);

@@ -120,4 +120,13 @@ describe("the daemon", () => {
     const second = new Daemon({ definitions, instance, launcher, clock, identity: { pid: 2, host: "other" } });
     await expect(second.acquire()).rejects.toMatchObject({ code: "DAEMON_ALREADY_RUNNING", message: expect.stringMatching(/pid 1 on test, last heartbeat 0\.0 s ago/) });
   });
+
+  it("takes over the lock of a daemon on this host whose process is gone", async () => {
+    const { definitions, instance, launcher, clock } = setup({});
+    const dead = new Daemon({ definitions, instance, launcher, clock, identity: { pid: 2 ** 22 + 12345, host: "box" } });
+    await dead.acquire();
+    const next = new Daemon({ definitions, instance, launcher, clock, identity: { pid: process.pid, host: "box" } });
+    await next.acquire();
+    expect((await instance.getDaemonLock())?.daemonId).toBe(next.daemonId);
+  });
 });

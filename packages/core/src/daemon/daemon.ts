@@ -14,6 +14,15 @@ import { tickSchedules } from "./schedule-loop.ts";
 import { tickSensors } from "./sensor-loop.ts";
 import type { TickContext } from "./tick-context.ts";
 
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 export const DAEMON_LOOPS = ["monitor", "scheduler", "sensors", "backfills", "queue"] as const;
 export type DaemonLoop = (typeof DAEMON_LOOPS)[number];
 
@@ -66,7 +75,13 @@ export class Daemon {
 
   /** Takes the instance's daemon lock, refusing with the live holder's pid, host and heartbeat age. */
   async acquire(): Promise<void> {
-    const result = await this.#options.instance.acquireDaemonLock(this.#holder(), this.#options.staleAfterMs ?? 30_000);
+    const mine = this.#holder();
+    let result = await this.#options.instance.acquireDaemonLock(mine, this.#options.staleAfterMs ?? 30_000);
+    // A holder on this host whose process is gone (killed with SIGKILL) is taken over at once, not after staleAfterMs.
+    if (!result.acquired && result.holder.host === mine.host && !processAlive(result.holder.pid)) {
+      this.#options.log?.(`taking over the daemon lock of pid ${result.holder.pid}, which is no longer running`);
+      result = await this.#options.instance.acquireDaemonLock(mine, -1);
+    }
     if (result.acquired) return;
     const { holder } = result;
     const age = Math.max(0, this.#clock.now() - holder.heartbeatAt);

@@ -1,10 +1,8 @@
 import { serializeError } from "../errors.ts";
-import type { RunStatus } from "../run-record.ts";
 import type { InstanceStorage } from "../storage.ts";
+import { FOREGROUND_TAG } from "./foreground-slot.ts";
 import type { RunLauncher } from "./launcher.ts";
-import { planDequeue, type QueueLimits } from "./queue-limits.ts";
-
-export const IN_PROGRESS_STATUSES: readonly RunStatus[] = ["STARTING", "STARTED", "CANCELING"];
+import { IN_PROGRESS_STATUSES, planDequeue, type QueueLimits } from "./queue-limits.ts";
 
 /** The queued runs and why each waits, for `orch runs list|show`. */
 export async function explainQueue(instance: InstanceStorage, limits: QueueLimits): Promise<ReadonlyMap<string, string>> {
@@ -34,7 +32,8 @@ export class RunCoordinator {
 
   /** Starts what can start now; returns the ids it launched. */
   async dequeue(): Promise<string[]> {
-    const queued = await this.#instance.getQueuedRuns();
+    // Foreground runs (`orch materialize` under queue limits) wait in the same queue but start themselves.
+    const queued = (await this.#instance.getQueuedRuns()).filter((run) => run.tags[FOREGROUND_TAG] === undefined);
     if (queued.length === 0) return [];
     const inProgress = await this.#instance.listRuns({ statuses: IN_PROGRESS_STATUSES, limit: Number.MAX_SAFE_INTEGER });
     const { launch } = planDequeue(queued, inProgress, this.#limits);

@@ -62,7 +62,7 @@ export async function executeQueuedRun(
       ? await runJob(definitions, run.jobName, common)
       : await materialize(definitions, { ...common, ...(run.selection !== undefined ? { selection: run.selection } : {}) });
   } catch (error) {
-    await failUnstarted(instance, runId, error);
+    await failRunIfUnfinished(instance, runId, error);
     throw error;
   } finally {
     clearInterval(watcher);
@@ -70,8 +70,11 @@ export async function executeQueuedRun(
   }
 }
 
-/** A run refused before it began (planning, config) is closed as FAILURE with the refusal as its reason. */
-async function failUnstarted(instance: InstanceStorage, runId: string, error: unknown): Promise<void> {
+/**
+ * Closes a run that cannot finish on its own as FAILURE with the reason: refused before it began (planning,
+ * config), or its process exited without ending it. A run that already ended is left alone.
+ */
+export async function failRunIfUnfinished(instance: InstanceStorage, runId: string, error: unknown): Promise<void> {
   const current = await instance.getRun(runId);
   if (current === undefined || FINISHED_STATUSES.has(current.status)) return;
   const now = Date.now();

@@ -6,3 +6,4 @@ export * from "./execute-queued-run.ts";
 export * from "./cancel-run.ts";
 export * from "./coordinator.ts";
 export * from "./in-process-launcher.ts";
+export * from "./foreground-slot.ts";

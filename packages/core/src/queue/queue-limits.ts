@@ -1,5 +1,8 @@
-import type { RunRecord } from "../run-record.ts";
+import type { RunRecord, RunStatus } from "../run-record.ts";
 import { PRIORITY_TAG } from "./queue-errors.ts";
+
+/** Runs that hold a slot. */
+export const IN_PROGRESS_STATUSES: readonly RunStatus[] = ["STARTING", "STARTED", "CANCELING"];
 
 /** A cap on in-progress runs carrying a tag: `{ key: "database", value: "snowflake", limit: 3 }`. */
 export interface TagConcurrencyLimit {

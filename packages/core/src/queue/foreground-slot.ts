@@ -1,0 +1,47 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import type { RunRecord } from "../run-record.ts";
+import type { InstanceStorage } from "../storage.ts";
+import { IN_PROGRESS_STATUSES, planDequeue, type QueueLimits } from "./queue-limits.ts";
+
+/** Marks a queued run that a foreground command (`orch materialize`) runs itself: the daemon never launches it. */
+export const FOREGROUND_TAG = "orch/foreground";
+
+export function hasQueueLimits(limits: QueueLimits): boolean {
+  return limits.maxConcurrentRuns !== undefined || (limits.tagConcurrencyLimits?.length ?? 0) > 0;
+}
+
+/**
+ * A foreground run under the instance's queue limits: enqueues the run, waits its turn among the queued runs
+ * (priority, FIFO, tag limits, exactly as the daemon decides) and claims it. Resolves once the run is STARTED,
+ * or undefined if it was canceled while waiting. `onWait` hears why it waits, each time the reason changes.
+ */
+export async function waitForQueueSlot(
+  instance: InstanceStorage,
+  run: RunRecord,
+  limits: QueueLimits,
+  signal: AbortSignal,
+  onWait: (reason: string) => void,
+  pollMs = 500,
+): Promise<string | undefined> {
+  const record = { ...run, tags: { ...run.tags, [FOREGROUND_TAG]: String(process.pid) } };
+  await instance.enqueueRuns([{ run: record }]);
+  let told: string | undefined;
+  for (;;) {
+    const current = await instance.getRun(run.runId);
+    if (current?.status !== "QUEUED") return undefined;
+    if (signal.aborted) {
+      await instance.transitionRun(run.runId, ["QUEUED"], { status: "CANCELED", endedAt: Date.now(), statusReason: "canceled while queued" });
+      return undefined;
+    }
+    const inProgress = await instance.listRuns({ statuses: IN_PROGRESS_STATUSES, limit: Number.MAX_SAFE_INTEGER });
+    const plan = planDequeue(await instance.getQueuedRuns(), inProgress, limits);
+    if (plan.launch.some((r) => r.runId === run.runId)) {
+      if (await instance.transitionRun(run.runId, ["QUEUED"], { status: "STARTED" })) return run.runId;
+      continue;
+    }
+    const reason = plan.waiting.get(run.runId) ?? "waiting for its turn in the queue";
+    if (reason !== told) onWait(reason);
+    told = reason;
+    await sleep(pollMs, undefined, { signal }).catch(() => undefined);
+  }
+}
