@@ -75,7 +75,8 @@ function cronError(cron: string, owner: string, cause: unknown): OrchError {
   });
 }
 
-function cronOf(schedule: ScheduleDefinition): Cron {
+/** The schedule's parsed cron, parsed once per schedule (validation and every tick share it). */
+export function cronOf(schedule: ScheduleDefinition): Cron {
   let cron = compiled.get(schedule);
   if (!cron) {
     cron = parseCron(schedule.cron, schedule.timezone, `Schedule "${schedule.name}"`);
