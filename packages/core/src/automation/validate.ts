@@ -1,7 +1,7 @@
 import type { Definitions } from "../definitions.ts";
 import { ErrorCode, OrchError } from "../errors.ts";
 import { didYouMean } from "../suggest.ts";
-import { checkTimezone, cronOf } from "./cron.ts";
+import { cronOf } from "./cron.ts";
 import { checkTarget, targetTimePartitions } from "./targets.ts";
 import type { ScheduleDefinition, SensorDefinition } from "./types.ts";
 import { isScheduleDefinition } from "./schedule.ts";
@@ -43,8 +43,7 @@ export function validateAutomation(input: AutomationInput, scope: Pick<Definitio
     if (!isScheduleDefinition(item)) throw new OrchError(ErrorCode.INVALID_DEFINITION, `schedules[${i}] is not a schedule (use schedule()).`);
     const owner = `Schedule "${item.name}"`;
     claim("Schedule", item.name);
-    checkTimezone(item.timezone, owner);
-    cronOf(item);
+    cronOf(item); // timezone and cron, for hand-built definitions that skipped schedule()
     if (item.target !== undefined) targetTimePartitions(owner, item.target, scope);
     requireResources(owner, item.resources);
     schedules.set(item.name, item);
