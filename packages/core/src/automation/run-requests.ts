@@ -1,3 +1,4 @@
+import type { JobDefinition } from "../definitions.ts";
 import { ErrorCode, OrchError } from "../errors.ts";
 import { checkTarget, targetRef, type TargetScope } from "./targets.ts";
 import type { AutomationTarget, ResolvedRunRequest, RunRequest } from "./types.ts";
@@ -5,13 +6,18 @@ import type { AutomationTarget, ResolvedRunRequest, RunRequest } from "./types.t
 const checkedTargets = new WeakMap<TargetScope, Set<string>>();
 
 /** A sensor returning a thousand requests for one target resolves that selection once per definitions. */
-function checkRequestTarget(where: string, target: string | { readonly job: string }, scope: TargetScope): void {
-  const id = typeof target === "string" ? `selection:${target}` : `job:${target.job}`;
+function checkRequestTarget(where: string, target: NonNullable<RunRequest["target"]>, scope: TargetScope): void {
+  const ref = targetRef(target);
+  const id = "job" in ref ? `job:${ref.job}` : `selection:${ref.selection}`;
   let checked = checkedTargets.get(scope);
   if (!checked) checkedTargets.set(scope, (checked = new Set()));
   if (checked.has(id)) return;
   checkTarget(where, target, scope);
   checked.add(id);
+}
+
+function isJobTarget(target: object): boolean {
+  return (target as JobDefinition).kind === "orch.job" || typeof (target as { job?: unknown }).job === "string";
 }
 
 export interface RequestDefaults {
@@ -52,8 +58,8 @@ export function resolveRunRequest(owner: string, request: unknown, index: number
   if (r.partitionKey !== undefined && r.partitionRange !== undefined) {
     throw new OrchError(ErrorCode.INVALID_RUN_REQUEST, `${where} with both partitionKey and partitionRange; give one.`);
   }
-  if (r.target !== undefined && typeof r.target !== "string" && typeof (r.target as { job?: unknown }).job !== "string") {
-    throw new OrchError(ErrorCode.INVALID_RUN_REQUEST, `${where} whose target is neither a selection string nor { job: "name" }.`);
+  if (r.target !== undefined && typeof r.target !== "string" && !isJobTarget(r.target)) {
+    throw new OrchError(ErrorCode.INVALID_RUN_REQUEST, `${where} whose target is neither a selection string, a job nor { job: "name" }.`);
   }
   for (const [key, value] of Object.entries(r.tags ?? {})) {
     if (typeof value !== "string") throw new OrchError(ErrorCode.INVALID_RUN_REQUEST, `${where} whose tag "${key}" is not a string.`);

@@ -67,6 +67,7 @@ describe("schedule ticks", () => {
   });
 
   it("function form: requests, skips, per-request keys derived from the tick", async () => {
+    const nightlyJob = project().jobs.get("nightly")!;
     const fanout = schedule({
       name: "fanout",
       cron: "0 * * * *",
@@ -74,7 +75,7 @@ describe("schedule ticks", () => {
       evaluate: (ctx) => {
         ctx.log.info(`tick ${ctx.scheduledTimeIso}`);
         if (new Date(ctx.scheduledTime).getUTCHours() === 0) return skip("midnight: warehouse maintenance");
-        return [{ partitionKey: "eu", runKey: "eu" }, { partitionKey: "us" }, { target: "report" }];
+        return [{ partitionKey: "eu", runKey: "eu" }, { partitionKey: "us" }, { target: "report" }, { target: nightlyJob }];
       },
     });
     const definitions = project({ schedules: [fanout] });
@@ -85,6 +86,7 @@ describe("schedule ticks", () => {
       [{ selection: "regions" }, "eu", "schedule:fanout:2024-05-02T05:00:00.000Z:eu"],
       [{ selection: "regions" }, "us", "schedule:fanout:2024-05-02T05:00:00.000Z:1"],
       [{ selection: "report" }, undefined, "schedule:fanout:2024-05-02T05:00:00.000Z:2"],
+      [{ job: "nightly" }, undefined, "schedule:fanout:2024-05-02T05:00:00.000Z:3"],
     ]);
   });
 

@@ -92,7 +92,7 @@ describe("sensor", () => {
     const badKeys = sensor({ name: "keys", evaluate: () => ({ dynamicPartitions: { delete: { files: [1] as never } } }) });
     expect((await evaluateSensorTick(badKeys, tickOptions(definitions))).error?.message).toContain("dynamicPartitions.delete.files that is not a list of strings");
     const badTarget = sensor({ name: "target", evaluate: () => [{ target: { selection: "report" } as never }] });
-    expect((await evaluateSensorTick(badTarget, tickOptions(definitions))).error?.message).toContain("whose target is neither a selection string nor { job");
+    expect((await evaluateSensorTick(badTarget, tickOptions(definitions))).error?.message).toContain("whose target is neither a selection string, a job nor { job");
   });
 
   it("reads the instance through a read-only view", async () => {

@@ -25,8 +25,8 @@ export interface PartitionedTarget {
 export interface RunRequest {
   /** Idempotency key; schedules use `schedule:<name>:<scheduled time ISO>`. */
   readonly runKey?: string;
-  /** Overrides the owner's target (selection string or job name via `{ job }`). */
-  readonly target?: string | { readonly job: string };
+  /** Overrides the owner's target: a selection string, a job, or `{ job: "name" }`. */
+  readonly target?: string | JobDefinition | { readonly job: string };
   readonly partitionKey?: string;
   readonly partitionRange?: PartitionRange;
   readonly tags?: Readonly<Record<string, string>>;
