@@ -69,11 +69,13 @@ export interface BackfillRecord {
   readonly runConfig: unknown;
   readonly createdAt: number;
   readonly endedAt?: number;
+  /** How many times it was resumed (resumed units get new run keys). */
+  readonly attempt?: number;
 }
 
 export type BackfillUnit = { readonly partitionKey: string } | { readonly partitionRange: { readonly start: string; readonly end: string } };
 
-export type BackfillUpdate = Partial<Pick<BackfillRecord, "status" | "submitted" | "endedAt">>;
+export type BackfillUpdate = Partial<Pick<BackfillRecord, "status" | "submitted" | "endedAt" | "attempt">>;
 
 /** The instance-wide lock that keeps one daemon per instance. */
 export interface DaemonLockHolder {

@@ -14,6 +14,7 @@ export * from "./storage.ts";
 export * from "./automation-storage.ts";
 export * from "./queue/index.ts";
 export * from "./daemon/index.ts";
+export * from "./backfill/index.ts";
 export * from "./retry.ts";
 export * from "./output.ts";
 export * from "./hooks.ts";

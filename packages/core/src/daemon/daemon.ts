@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { DaemonLockHolder } from "../automation-storage.ts";
+import { tickBackfills } from "../backfill/backfill.ts";
 import type { Definitions } from "../definitions.ts";
 import { OrchError } from "../errors.ts";
 import { detectCrashedRuns } from "../execution/crash-detection.ts";
@@ -26,9 +27,6 @@ function processAlive(pid: number): boolean {
 export const DAEMON_LOOPS = ["monitor", "scheduler", "sensors", "backfills", "queue"] as const;
 export type DaemonLoop = (typeof DAEMON_LOOPS)[number];
 
-/** An extra loop pass (the backfill daemon plugs in here). */
-export type DaemonLoopPass = (context: TickContext) => Promise<void>;
-
 export interface DaemonOptions {
   readonly definitions: Definitions;
   readonly instance: InstanceStorage;
@@ -43,7 +41,6 @@ export interface DaemonOptions {
   readonly runStaleAfterMs?: number;
   /** Which loops run; default all. */
   readonly loops?: readonly DaemonLoop[];
-  readonly backfills?: DaemonLoopPass;
   readonly log?: (message: string) => void;
   readonly identity?: { readonly pid: number; readonly host: string };
 }
@@ -133,7 +130,7 @@ export class Daemon {
         await tickSensors(context);
         return;
       case "backfills":
-        await this.#options.backfills?.(context);
+        await tickBackfills(this.#options.definitions, instance);
         return;
       case "queue":
         await this.#coordinator.dequeue();
