@@ -5,6 +5,7 @@ import { dailyPartitions } from "../partitions/index.ts";
 import { refusal } from "../refusal.test-support.ts";
 import { memoryStorage } from "../storage/index.ts";
 import { project } from "./automation.test-support.ts";
+import { scheduleTicksBetween } from "./cron.ts";
 import { evaluateScheduleTick, schedulePartitions } from "./evaluate-schedule.ts";
 import { schedule } from "./schedule.ts";
 import { skip } from "./skip.ts";
@@ -55,6 +56,16 @@ describe("schedule ticks", () => {
     const tick = await evaluateScheduleTick(marts, { scheduledTime: at("2024-01-01T00:00:00Z"), instance, definitions: project({ schedules: [marts] }) });
     expect(tick.runRequests).toEqual([]);
     expect(tick.skipReason).toContain("no partition of daily from 2024-01-01");
+  });
+
+  it("on the spring-forward night, the 02:30 tick runs at 03:00 and still requests the day before", async () => {
+    const ny = dailyPartitions({ start: "2024-03-01", timezone: "America/New_York" });
+    const definitions = defineDefinitions({ assets: [asset({ key: "ny_orders", partitions: ny, compute: () => 1 })] });
+    const nightly = schedule({ name: "ny_nightly", cron: "30 2 * * *", timezone: "America/New_York", target: "ny_orders" });
+    const [tick] = scheduleTicksBetween(nightly, at("2024-03-10T00:00:00-05:00"), at("2024-03-10T12:00:00-04:00"));
+    expect(new Date(tick!).toISOString()).toBe("2024-03-10T07:00:00.000Z");
+    const result = await evaluateScheduleTick(nightly, { scheduledTime: tick!, instance, definitions });
+    expect(result.runRequests.map((r) => [r.partitionKey, r.runKey])).toEqual([["2024-03-09", "schedule:ny_nightly:2024-03-10T07:00:00.000Z"]]);
   });
 
   it("skips ticks past the partitions' end instead of requesting the last partition again", async () => {
