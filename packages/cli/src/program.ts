@@ -11,6 +11,7 @@ import { registerDaemon } from "./commands/daemon.ts";
 import { registerSchedule } from "./commands/schedule.ts";
 import { registerSensor } from "./commands/sensor.ts";
 import { registerTicks } from "./commands/ticks.ts";
+import { registerBackfill } from "./commands/backfill.ts";
 
 /** The `orch` command tree. Usage errors throw (exitOverride) so main() decides the exit code. */
 export function createProgram(): Command {
@@ -29,6 +30,7 @@ export function createProgram(): Command {
   registerSchedule(program);
   registerSensor(program);
   registerTicks(program);
+  registerBackfill(program);
   registerDaemon(program);
   registerAsset(program);
   registerDefinitions(program);

@@ -95,7 +95,7 @@ async function runOptions(flags: RunFlags): Promise<{ partitionKey?: string; par
   };
 }
 
-function parseRange(text: string): PartitionRange {
+export function parseRange(text: string): PartitionRange {
   const parts = text.split("..");
   if (parts.length !== 2 || !parts[0] || !parts[1]) {
     throw new UsageError(`[orch] [cli] --partition-range "${text}" must be <start>..<end>, e.g. 2024-01-01..2024-01-31.`);
@@ -103,7 +103,7 @@ function parseRange(text: string): PartitionRange {
   return { start: parts[0], end: parts[1] };
 }
 
-function parseTags(tags: readonly string[]): Record<string, string> {
+export function parseTags(tags: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const tag of tags) {
     const eq = tag.indexOf("=");
@@ -113,7 +113,7 @@ function parseTags(tags: readonly string[]): Record<string, string> {
   return out;
 }
 
-async function readRunConfig(path: string): Promise<unknown> {
+export async function readRunConfig(path: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
