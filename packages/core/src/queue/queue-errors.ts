@@ -7,8 +7,6 @@ export const QueueErrorCode = {
   UNKNOWN_BACKFILL: "UNKNOWN_BACKFILL",
   /** A backfill with no partitions, or over unpartitioned assets. */
   INVALID_BACKFILL: "INVALID_BACKFILL",
-  /** A queue setting (tag limits, priority tag) that cannot be applied. */
-  INVALID_QUEUE_CONFIG: "INVALID_QUEUE_CONFIG",
 } as const;
 
 /** The tag that orders the queue: an integer, higher first (default 0). */
