@@ -22,6 +22,7 @@ export interface ProcessLauncherOptions {
  */
 export function processLauncher(options: ProcessLauncherOptions): RunLauncher {
   const children = new Map<string, ChildProcess>();
+  const listeners: (() => void)[] = [];
   mkdirSync(options.logDir, { recursive: true });
   return {
     name: "process",
@@ -44,6 +45,7 @@ export function processLauncher(options: ProcessLauncherOptions): RunLauncher {
       });
       child.once("exit", (code, signal) => {
         children.delete(run.runId);
+        for (const listener of listeners) listener();
         if (code === 0) return;
         const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
         const reason = new OrchError("RUN_WORKER_CRASHED", `run worker (pid ${child.pid}) ${how}; its output is in ${join(options.logDir, `${run.runId}.log`)}`);
@@ -55,6 +57,7 @@ export function processLauncher(options: ProcessLauncherOptions): RunLauncher {
       return child?.kill("SIGTERM") ?? false;
     },
     running: () => [...children.keys()],
+    onRunEnded: (listener) => void listeners.push(listener),
     async drain() {
       await Promise.all([...children.values()].map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(undefined) : child.once("exit", resolve)))));
     },

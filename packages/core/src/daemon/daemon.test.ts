@@ -5,6 +5,7 @@ import { sensor } from "../automation/sensor.ts";
 import { partitionedTarget } from "../automation/targets.ts";
 import { defineDefinitions } from "../definitions.ts";
 import { dailyPartitions } from "../partitions/index.ts";
+import { enqueueRun } from "../queue/enqueue.ts";
 import { inProcessLauncher } from "../queue/in-process-launcher.ts";
 import { memoryStorage } from "../storage/index.ts";
 import { manualClock } from "./clock.ts";
@@ -128,5 +129,24 @@ describe("the daemon", () => {
     const next = new Daemon({ definitions, instance, launcher, clock, identity: { pid: process.pid, host: "box" } });
     await next.acquire();
     expect((await instance.getDaemonLock())?.daemonId).toBe(next.daemonId);
+  });
+
+  it("runs until stopped: the queue fills each freed slot, the pass in progress finishes, the lock is released", async () => {
+    const definitions = defineDefinitions({ assets: [report] });
+    const instance = memoryStorage();
+    const launcher = inProcessLauncher(definitions, instance);
+    const daemon = new Daemon({ definitions, instance, launcher, limits: { maxConcurrentRuns: 1 }, intervalMs: 20 });
+    const ids = [];
+    for (let i = 0; i < 5; i++) ids.push((await enqueueRun(definitions, instance, { selection: "report" })).runId);
+    const controller = new AbortController();
+    const running = daemon.run(controller.signal);
+    for (;;) {
+      const statuses = await Promise.all(ids.map(async (id) => (await instance.getRun(id))?.status));
+      if (statuses.every((status) => status === "SUCCESS")) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    controller.abort();
+    await running;
+    expect(await instance.getDaemonLock()).toBeUndefined();
   });
 });

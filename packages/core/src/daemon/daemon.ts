@@ -91,7 +91,10 @@ export class Daemon {
 
   /** One pass of every loop, in order; each writes its heartbeat (with the error, if it failed). */
   async runOnce(): Promise<void> {
-    const loops = this.#options.loops ?? DAEMON_LOOPS;
+    await this.#passes(this.#options.loops ?? DAEMON_LOOPS);
+  }
+
+  async #passes(loops: readonly DaemonLoop[]): Promise<void> {
     const context: TickContext = {
       definitions: this.#options.definitions,
       instance: this.#options.instance,
@@ -138,21 +141,40 @@ export class Daemon {
     }
   }
 
-  /** Runs passes until `signal` aborts (SIGTERM), refreshing the lock; then releases it. */
+  /**
+   * Runs until `signal` aborts (SIGTERM): the loops' passes every `intervalMs`, refreshing the lock, and the run
+   * queue in its own loop, woken early whenever a run ends so a freed slot is filled at once. Then releases the lock.
+   */
   async run(signal: AbortSignal): Promise<void> {
     await this.acquire();
     const stop = () => this.#controller.abort(signal.reason);
     signal.addEventListener("abort", stop, { once: true });
+    const loops = this.#options.loops ?? DAEMON_LOOPS;
     try {
-      while (!signal.aborted) {
-        await this.runOnce();
-        if (signal.aborted) break;
-        await this.acquire();
-        await this.#clock.sleep(this.#options.intervalMs ?? 1_000, signal);
-      }
+      await Promise.all([this.#mainLoop(signal, loops.filter((loop) => loop !== "queue")), loops.includes("queue") ? this.#queueLoop(signal) : undefined]);
     } finally {
       signal.removeEventListener("abort", stop);
       await this.#options.instance.releaseDaemonLock(this.daemonId);
+    }
+  }
+
+  async #mainLoop(signal: AbortSignal, loops: readonly DaemonLoop[]): Promise<void> {
+    while (!signal.aborted) {
+      await this.#passes(loops);
+      if (signal.aborted) break;
+      await this.acquire();
+      await this.#clock.sleep(this.#options.intervalMs ?? 1_000, signal);
+    }
+  }
+
+  async #queueLoop(signal: AbortSignal): Promise<void> {
+    let wake: () => void = () => undefined;
+    this.#options.launcher.onRunEnded?.(() => wake());
+    while (!signal.aborted) {
+      const woken = new Promise<void>((resolve) => (wake = resolve));
+      await this.#passes(["queue"]);
+      if (signal.aborted) break;
+      await Promise.race([this.#clock.sleep(this.#options.intervalMs ?? 1_000, signal), woken]);
     }
   }
 }

@@ -9,6 +9,7 @@ import type { RunLauncher } from "./launcher.ts";
  */
 export function inProcessLauncher(definitions: Definitions, instance: InstanceStorage, options: ExecuteQueuedRunOptions = {}): RunLauncher {
   const running = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  const listeners: (() => void)[] = [];
   return {
     name: "in-process",
     async launch(run) {
@@ -18,7 +19,10 @@ export function inProcessLauncher(definitions: Definitions, instance: InstanceSt
         () => undefined, // executeQueuedRun has already recorded the failure on the run.
       );
       running.set(run.runId, { controller, done });
-      void done.finally(() => running.delete(run.runId));
+      void done.finally(() => {
+        running.delete(run.runId);
+        for (const listener of listeners) listener();
+      });
     },
     cancel(runId) {
       const entry = running.get(runId);
@@ -26,6 +30,7 @@ export function inProcessLauncher(definitions: Definitions, instance: InstanceSt
       return entry !== undefined;
     },
     running: () => [...running.keys()],
+    onRunEnded: (listener) => void listeners.push(listener),
     async drain() {
       while (running.size > 0) await Promise.all([...running.values()].map((entry) => entry.done));
     },

@@ -13,4 +13,6 @@ export interface RunLauncher {
   running(): string[];
   /** Waits for every started run to end (SIGTERM of the daemon leaves process runs going; tests drain). */
   drain?(): Promise<void>;
+  /** Calls `listener` each time a run it started ends: the daemon's queue then fills the freed slot at once. */
+  onRunEnded?(listener: () => void): void;
 }
