@@ -4,13 +4,16 @@
  * packages/core/src/automation/docs-example.test.ts runs it in CI and checks what it returns.
  */
 import {
+  Daemon,
   asset,
   assetSensor,
   dailyPartitions,
   defineDefinitions,
   evaluateSensorTick,
+  inProcessLauncher,
   isOrchError,
   job,
+  manualClock,
   memoryStorage,
   previewSchedule,
   previewSensor,
@@ -18,6 +21,7 @@ import {
   schedule,
   scheduleTicksBetween,
   sensor,
+  setInstigatorStatus,
   skip,
 } from "@orch/core";
 
@@ -101,4 +105,25 @@ export async function runAutomationExample() {
   };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) console.log(JSON.stringify(await runAutomationExample(), null, 2));
+/** The daemon with a clock that moves only when told to: a day of ticks in milliseconds. */
+export async function runDaemonExample() {
+  const instance = memoryStorage();
+  const clock = manualClock(Date.parse("2024-03-04T12:00:00-05:00"));
+  const launcher = inProcessLauncher(definitions, instance);
+  const daemon = new Daemon({ definitions, instance, launcher, clock, limits: { maxConcurrentRuns: 2 } });
+  await setInstigatorStatus(definitions, instance, "schedule", "marts_daily", "running", clock.now()); // orch schedule start
+
+  clock.advance(24 * 3_600_000); // past 02:30 on March 5th
+  await daemon.runOnce(); // scheduler: the tick enqueues its run; queue: the run starts
+  await daemon.runOnce(); // nothing new is due: the same tick never runs twice
+  await launcher.drain!();
+
+  const ticks = await instance.getTicks("marts_daily");
+  const run = await instance.getRun(ticks[0]!.runIds[0]!);
+  return {
+    ticks: ticks.map((t) => ({ status: t.status, at: new Date(t.timestamp).toISOString() })),
+    run: { status: run?.status, partitionKey: run?.partitionKey, schedule: run?.tags["orch/schedule"] },
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) console.log(JSON.stringify({ ...(await runAutomationExample()), daemon: await runDaemonExample() }, null, 2));

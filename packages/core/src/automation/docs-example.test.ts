@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runAutomationExample } from "../../../../docs/concepts/examples/automation.example.ts";
+import { runAutomationExample, runDaemonExample } from "../../../../docs/concepts/examples/automation.example.ts";
 
 // docs/concepts/automation.md shows this file; running it keeps the page honest.
 describe("docs/concepts/examples/automation.example.ts", () => {
@@ -11,6 +11,10 @@ describe("docs/concepts/examples/automation.example.ts", () => {
     expect(result.firstFiles).toEqual([["orders-0301.csv", "2024-03-01"], ["orders-0302.csv", "2024-03-02"]]);
     expect(result.laterFiles).toBe("no new file");
     expect(result.onOrders).toEqual([{ selection: "report" }]);
+    expect(await runDaemonExample()).toEqual({
+      ticks: [{ status: "success", at: "2024-03-05T07:30:00.000Z" }],
+      run: { status: "SUCCESS", partitionKey: "2024-03-04", schedule: "marts_daily" },
+    });
     expect(result.badCron).toMatch(/^INVALID_CRON: \[orch\] Schedule "typo" has cron "0 25 \* \* \*", which is invalid at column 3: hour "25" \(allowed: 0-23/);
   });
 });

@@ -23,6 +23,6 @@ describe("preview", () => {
     const instance = memoryStorage();
     const preview = await previewSensor(definitions, "counter", { instance, cursor: "9" });
     expect(preview).toMatchObject({ cursor: "10", runRequests: [{ runKey: "n9" }] });
-    await expect(previewSensor(definitions, "countr", { instance })).rejects.toThrow('No sensor named "countr". Defined sensors: counter. Did you mean "counter"?');
+    await expect(previewSensor(definitions, "countr", { instance })).rejects.toThrow('Unknown sensor "countr". Sensors: counter. Did you mean "counter"?');
   });
 });
