@@ -94,7 +94,7 @@ describe("orch daemon", () => {
     const marker = join(project.dir, "tick.txt");
     // The schedule has been running for 90 s: a tick is due the moment the daemon starts.
     await withInstance(project, (i) =>
-      i.setInstigatorState({ name: "every_minute", kind: "schedule", status: "running", lastTickAt: Date.now() - 90_000, updatedAt: Date.now() }),
+      i.setInstigatorStates([{ name: "every_minute", kind: "schedule", status: "running", lastTickAt: Date.now() - 90_000, updatedAt: Date.now() }]),
     );
 
     const first = project.spawn(["daemon"], { TICK_MARKER: marker, TICK_SLEEP_MS: "5000" });

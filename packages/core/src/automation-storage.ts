@@ -129,7 +129,8 @@ export interface AutomationStorage {
    */
   transitionRun(runId: string, from: readonly RunStatus[], update: RunUpdate): Promise<boolean>;
 
-  addTick(tick: TickRecord): Promise<number>;
+  /** Records ticks in one write (a daemon pass records all of its ticks together); returns their ids. */
+  addTicks(ticks: readonly TickRecord[]): Promise<number[]>;
   /** Newest first. */
   getTicks(instigator: string, options?: { readonly limit?: number; readonly before?: number }): Promise<StoredTick[]>;
   /** Deletes ticks older than `timestamp`; returns how many. */
@@ -137,7 +138,8 @@ export interface AutomationStorage {
 
   getInstigatorState(name: string): Promise<InstigatorState | undefined>;
   listInstigatorStates(): Promise<InstigatorState[]>;
-  setInstigatorState(state: InstigatorState): Promise<void>;
+  /** Replaces the state of each named schedule or sensor, in one write. */
+  setInstigatorStates(states: readonly InstigatorState[]): Promise<void>;
 
   createBackfill(backfill: BackfillRecord): Promise<void>;
   updateBackfill(backfillId: string, update: BackfillUpdate): Promise<void>;

@@ -84,10 +84,11 @@ export function createAutomationQueries(conn: Connection): SyncAutomationQueries
       return result.changes === 1;
     },
 
-    addTick(tick) {
-      const { instigator, timestamp } = tick;
-      return Number(conn.stmt("INSERT INTO ticks (instigator, timestamp, body) VALUES (?, ?, ?)").run(instigator, timestamp, JSON.stringify(tick)).lastInsertRowid);
-    },
+    addTicks: (ticks) =>
+      db.transaction(() => {
+        const insert = conn.stmt("INSERT INTO ticks (instigator, timestamp, body) VALUES (?, ?, ?)");
+        return ticks.map((tick) => Number(insert.run(tick.instigator, tick.timestamp, JSON.stringify(tick)).lastInsertRowid));
+      })(),
     getTicks(instigator, options = {}) {
       const rows = conn
         .stmt("SELECT id, body FROM ticks WHERE instigator = ? AND timestamp < ? ORDER BY timestamp DESC, id DESC LIMIT ?")
@@ -102,10 +103,11 @@ export function createAutomationQueries(conn: Connection): SyncAutomationQueries
     },
     listInstigatorStates: () =>
       (conn.stmt("SELECT body FROM instigators ORDER BY name").pluck().all() as string[]).map((body) => JSON.parse(body) as InstigatorState),
-    setInstigatorState(state) {
-      conn
-        .stmt("INSERT INTO instigators (name, body) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET body = excluded.body")
-        .run(state.name, JSON.stringify(state));
+    setInstigatorStates(states) {
+      const upsert = conn.stmt("INSERT INTO instigators (name, body) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET body = excluded.body");
+      db.transaction(() => {
+        for (const state of states) upsert.run(state.name, JSON.stringify(state));
+      })();
     },
 
     createBackfill(backfill) {

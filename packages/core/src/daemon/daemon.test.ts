@@ -68,7 +68,7 @@ describe("the daemon", () => {
     await daemon.runOnce();
     // Simulate a crash between enqueueing and committing the tick: roll the schedule's state back.
     const state = (await instance.getInstigatorState("hourly"))!;
-    await instance.setInstigatorState({ ...state, lastTickAt: start });
+    await instance.setInstigatorStates([{ ...state, lastTickAt: start }]);
     await daemon.runOnce();
     const ticks = await instance.getTicks("hourly");
     expect(ticks[0]).toMatchObject({ status: "skipped", skippedRunKeys: ["schedule:hourly:2024-03-10T01:00:00.000Z"] });

@@ -44,7 +44,7 @@ export async function setInstigatorStatus(
     ...(status === "running" && !wasRunning && kind === "schedule" ? { lastTickAt: now } : {}),
     updatedAt: now,
   };
-  await instance.setInstigatorState(next);
+  await instance.setInstigatorStates([next]);
   return next;
 }
 
@@ -53,5 +53,5 @@ export async function setSensorCursor(definitions: Definitions, instance: Instan
   findInstigator(definitions, "sensor", name);
   const state = await instance.getInstigatorState(name);
   const { cursor: _old, ...rest } = state ?? { name, kind: "sensor" as const, updatedAt: now };
-  await instance.setInstigatorState({ ...rest, ...(cursor !== undefined ? { cursor } : {}), updatedAt: now });
+  await instance.setInstigatorStates([{ ...rest, ...(cursor !== undefined ? { cursor } : {}), updatedAt: now }]);
 }

@@ -1,12 +1,12 @@
-import type { TickRecord } from "../automation-storage.ts";
+import type { EnqueueRequest, InstigatorState, TickRecord } from "../automation-storage.ts";
 import type { TickResult } from "../automation/types.ts";
 import type { Definitions } from "../definitions.ts";
-import { serializeError } from "../errors.ts";
+import { serializeError, type SerializedError } from "../errors.ts";
 import { ResourceScope } from "../execution/resource-scope.ts";
 import { makeStepLogger } from "../logger.ts";
+import { buildQueuedRun } from "../queue/enqueue.ts";
 import type { InstanceStorage } from "../storage.ts";
 import type { Clock } from "./clock.ts";
-import { submitRunRequests } from "./submit-requests.ts";
 
 /** What the scheduler and sensor loops share. */
 export interface TickContext {
@@ -16,6 +16,23 @@ export interface TickContext {
   readonly signal: AbortSignal;
   /** Daemon log lines (not run events). */
   readonly log: (message: string) => void;
+}
+
+/** Evaluations in flight at once in one pass: slow sensors overlap, without a thousand at a time. */
+export const EVALUATION_CONCURRENCY = 16;
+
+/** Maps `items` through `work` with at most `limit` in flight, keeping order. */
+export async function mapConcurrent<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await work(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
 }
 
 /** Sets up the resources an evaluation needs (with default config), and tears them down after. */
@@ -35,42 +52,98 @@ export async function withEvaluationResources<T>(
   }
 }
 
+/** One evaluated tick, waiting to be committed with the others of its pass. */
+export interface EvaluatedTick {
+  readonly base: Pick<TickRecord, "instigator" | "kind" | "timestamp" | "cursorBefore">;
+  readonly result: TickResult;
+  readonly durationMs: number;
+  /** The schedule's or sensor's state once this tick is recorded (given the recorded tick). */
+  readonly nextState: (tick: TickRecord) => InstigatorState;
+}
+
+interface Pending {
+  tick: EvaluatedTick;
+  error?: SerializedError;
+  requests: { request: EnqueueRequest; runKey?: string }[];
+  skippedRunKeys: string[];
+}
+
 /**
- * Applies a tick's result: dynamic partitions, then its run requests (each run key at most once), then the tick
- * record. The caller commits the cursor or the schedule's last tick only after this returns, so a daemon killed
- * mid-tick re-evaluates the tick and its run keys stop a second launch.
+ * Commits a pass's ticks in three writes: every run requested (each run key at most once per instigator), then the
+ * tick records, then the cursors and last-tick times. A daemon killed between them re-evaluates those ticks on
+ * restart and the run keys stop a second launch. A tick whose dynamic partitions or requests are refused fails
+ * alone, keeping its cursor.
  */
-export async function applyTickResult(
-  context: TickContext,
-  base: Pick<TickRecord, "instigator" | "kind" | "timestamp" | "cursorBefore">,
-  result: TickResult,
-  startedAt: number,
-): Promise<TickRecord> {
-  let tick: Omit<TickRecord, "durationMs">;
-  if (result.error !== undefined) {
-    tick = { ...base, status: "failure", runIds: [], error: { name: result.error.name ?? "Error", message: result.error.message, ...(result.error.stack ? { stack: result.error.stack } : {}) } };
-  } else {
+export async function commitTicks(context: TickContext, ticks: readonly EvaluatedTick[]): Promise<TickRecord[]> {
+  if (ticks.length === 0) return [];
+  const { instance } = context;
+  const now = context.clock.now();
+  const pending: Pending[] = [];
+  for (const tick of ticks) {
+    const entry: Pending = { tick, requests: [], skippedRunKeys: [] };
+    pending.push(entry);
+    const { result } = tick;
+    if (result.error !== undefined) {
+      entry.error = { name: result.error.name ?? "Error", message: result.error.message, ...(result.error.stack ? { stack: result.error.stack } : {}) };
+      continue;
+    }
     try {
-      for (const [name, keys] of Object.entries(result.dynamicPartitions?.add ?? {})) await context.instance.addDynamicPartitions(name, keys);
+      for (const [name, keys] of Object.entries(result.dynamicPartitions?.add ?? {})) await instance.addDynamicPartitions(name, keys);
       for (const [name, keys] of Object.entries(result.dynamicPartitions?.delete ?? {})) {
-        for (const key of keys) await context.instance.deleteDynamicPartition(name, key);
+        for (const key of keys) await instance.deleteDynamicPartition(name, key);
       }
-      const submitted = await submitRunRequests(context.definitions, context.instance, base.instigator, result.runRequests, context.clock.now());
-      const skipReason = result.skipReason ?? (result.runRequests.length > 0 && submitted.runIds.length === 0 ? "every requested run key has launched already" : undefined);
-      tick = {
-        ...base,
-        status: submitted.runIds.length > 0 ? "success" : "skipped",
-        runIds: submitted.runIds,
-        ...(submitted.skippedRunKeys.length ? { skippedRunKeys: submitted.skippedRunKeys } : {}),
-        ...(skipReason !== undefined ? { skipReason } : submitted.runIds.length === 0 ? { skipReason: "no run requested" } : {}),
-        ...(result.cursor !== undefined || base.cursorBefore !== undefined ? { cursorAfter: result.cursor ?? base.cursorBefore } : {}),
-      };
+      for (const request of result.runRequests) {
+        if (request.runKey !== undefined && (await instance.getRunIdForKey(tick.base.instigator, request.runKey)) !== undefined) {
+          entry.skippedRunKeys.push(request.runKey);
+          continue;
+        }
+        const run = await buildQueuedRun(
+          context.definitions,
+          instance,
+          {
+            ...("job" in request.target ? { jobName: request.target.job } : { selection: request.target.selection }),
+            ...(request.partitionKey !== undefined ? { partitionKey: request.partitionKey } : {}),
+            ...(request.partitionRange !== undefined ? { partitionRange: request.partitionRange } : {}),
+            ...(request.config !== undefined ? { runConfig: request.config } : {}),
+            tags: request.tags,
+          },
+          now,
+        );
+        const runKey = request.runKey === undefined ? undefined : { instigator: tick.base.instigator, key: request.runKey };
+        entry.requests.push({ request: { run, ...(runKey ? { runKey } : {}) }, ...(request.runKey !== undefined ? { runKey: request.runKey } : {}) });
+      }
     } catch (error) {
-      tick = { ...base, status: "failure", runIds: [], error: serializeError(error) };
+      entry.error = serializeError(error);
+      entry.requests = [];
     }
   }
-  const full: TickRecord = { ...tick, durationMs: Math.round(performance.now() - startedAt), ...(result.logs.length ? { logs: result.logs } : {}) };
-  await context.instance.addTick(full);
-  if (full.status === "failure") context.log(`${base.kind} ${base.instigator}: tick failed: ${full.error?.message}`);
-  return full;
+
+  const outcomes = await instance.enqueueRuns(pending.flatMap((entry) => entry.requests.map((r) => r.request)));
+  let at = 0;
+  const records: TickRecord[] = pending.map((entry) => {
+    const { tick } = entry;
+    const base = { ...tick.base, durationMs: tick.durationMs, ...(tick.result.logs.length ? { logs: tick.result.logs } : {}) };
+    if (entry.error !== undefined) return { ...base, status: "failure" as const, runIds: [], error: entry.error };
+    const runIds: string[] = [];
+    for (const { runKey } of entry.requests) {
+      const outcome = outcomes[at++]!;
+      if (outcome.created) runIds.push(outcome.runId);
+      else entry.skippedRunKeys.push(runKey!);
+    }
+    const skipReason =
+      tick.result.skipReason ?? (runIds.length > 0 ? undefined : entry.skippedRunKeys.length > 0 ? "every requested run key has launched already" : "no run requested");
+    const cursorAfter = tick.result.cursor ?? tick.base.cursorBefore;
+    return {
+      ...base,
+      status: runIds.length > 0 ? ("success" as const) : ("skipped" as const),
+      runIds,
+      ...(entry.skippedRunKeys.length ? { skippedRunKeys: entry.skippedRunKeys } : {}),
+      ...(skipReason !== undefined ? { skipReason } : {}),
+      ...(cursorAfter !== undefined ? { cursorAfter } : {}),
+    };
+  });
+  await instance.addTicks(records);
+  await instance.setInstigatorStates(records.map((record, i) => pending[i]!.tick.nextState(record)));
+  for (const record of records) if (record.status === "failure") context.log(`${record.kind} ${record.instigator}: tick failed: ${record.error?.message}`);
+  return records;
 }

@@ -41,6 +41,8 @@ export class RunCoordinator {
     for (const run of launch) {
       // Lost the claim: another coordinator took it, or it was canceled since we read the queue.
       if (!(await this.#instance.transitionRun(run.runId, ["QUEUED"], { status: "STARTING" }))) continue;
+      // The claim is the run's first sign of life: crash detection measures from here, not from the enqueue time.
+      await this.#instance.setHeartbeat(run.runId, Date.now());
       launched.push(run.runId);
       try {
         await this.#launcher.launch({ ...run, status: "STARTING" });

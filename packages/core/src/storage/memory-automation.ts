@@ -91,11 +91,13 @@ export function memoryAutomation(internals: MemoryInternals): AutomationStorage 
       return true;
     },
 
-    async addTick(tick) {
+    async addTicks(records) {
       open();
-      const stored = { ...tick, id: nextTickId++ };
-      ticks.push(stored);
-      return stored.id;
+      return records.map((tick) => {
+        const stored = { ...tick, id: nextTickId++ };
+        ticks.push(stored);
+        return stored.id;
+      });
     },
 
     async getTicks(instigator, options = {}) {
@@ -129,9 +131,9 @@ export function memoryAutomation(internals: MemoryInternals): AutomationStorage 
       return [...instigators.values()].sort((a, b) => a.name.localeCompare(b.name));
     },
 
-    async setInstigatorState(state) {
+    async setInstigatorStates(states) {
       open();
-      instigators.set(state.name, { ...state });
+      for (const state of states) instigators.set(state.name, { ...state });
     },
 
     async createBackfill(backfill) {

@@ -67,9 +67,10 @@ export function describeAutomationContract(handle: StorageHandle): void {
   describe("ticks", () => {
     it("keeps ticks per instigator, newest first, with everything recorded", async () => {
       const failed = tick("daily", 300, { status: "failure", error: { name: "Error", message: "boom" }, cursorBefore: "1", cursorAfter: "1" });
-      await handle.storage.addTick(tick("daily", 100, { runIds: ["r1"] }));
-      await handle.storage.addTick(tick("files", 200, { kind: "sensor", status: "skipped", skipReason: "no new files" }));
-      await handle.storage.addTick(failed);
+      const ids = await handle.storage.addTicks([tick("daily", 100, { runIds: ["r1"] }), tick("files", 200, { kind: "sensor", status: "skipped", skipReason: "no new files" })]);
+      expect(ids).toHaveLength(2);
+      expect(ids[1]).toBeGreaterThan(ids[0]!);
+      await handle.storage.addTicks([failed]);
       const ticks = await handle.storage.getTicks("daily");
       expect(ticks.map(({ id: _id, ...rest }) => rest)).toEqual([failed, tick("daily", 100, { runIds: ["r1"] })]);
       expect(await handle.storage.getTicks("daily", { limit: 1 })).toHaveLength(1);
@@ -83,9 +84,11 @@ export function describeAutomationContract(handle: StorageHandle): void {
   describe("schedule and sensor state", () => {
     it("sets, overwrites and lists instigator state by name", async () => {
       expect(await handle.storage.getInstigatorState("daily")).toBeUndefined();
-      await handle.storage.setInstigatorState({ name: "daily", kind: "schedule", status: "running", updatedAt: 1 });
-      await handle.storage.setInstigatorState({ name: "daily", kind: "schedule", status: "stopped", lastTickAt: 5, updatedAt: 2 });
-      await handle.storage.setInstigatorState({ name: "files", kind: "sensor", cursor: "c1", updatedAt: 3 });
+      await handle.storage.setInstigatorStates([{ name: "daily", kind: "schedule", status: "running", updatedAt: 1 }]);
+      await handle.storage.setInstigatorStates([
+        { name: "daily", kind: "schedule", status: "stopped", lastTickAt: 5, updatedAt: 2 },
+        { name: "files", kind: "sensor", cursor: "c1", updatedAt: 3 },
+      ]);
       expect(await handle.storage.getInstigatorState("daily")).toEqual({ name: "daily", kind: "schedule", status: "stopped", lastTickAt: 5, updatedAt: 2 });
       expect((await handle.storage.listInstigatorStates()).map((s) => s.name)).toEqual(["daily", "files"]);
     });
