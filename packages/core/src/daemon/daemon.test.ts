@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import { describe, expect, it } from "vitest";
 import { asset } from "../asset.ts";
 import { schedule } from "../automation/schedule.ts";
@@ -6,6 +7,7 @@ import { partitionedTarget } from "../automation/targets.ts";
 import { defineDefinitions } from "../definitions.ts";
 import { dailyPartitions } from "../partitions/index.ts";
 import { enqueueRun } from "../queue/enqueue.ts";
+import { FOREGROUND_TAG } from "../queue/foreground-slot.ts";
 import { inProcessLauncher } from "../queue/in-process-launcher.ts";
 import { memoryStorage } from "../storage/index.ts";
 import { manualClock } from "./clock.ts";
@@ -148,5 +150,15 @@ describe("the daemon", () => {
     controller.abort();
     await running;
     expect(await instance.getDaemonLock()).toBeUndefined();
+  });
+
+  it("cancels a queued foreground run whose command is gone", async () => {
+    const { definitions, instance, daemon } = setup({});
+    const gone = `${2 ** 22 + 12345}@${hostname()}`;
+    const { runId } = await enqueueRun(definitions, instance, { selection: "report", tags: { [FOREGROUND_TAG]: gone } });
+    const { runId: live } = await enqueueRun(definitions, instance, { selection: "report", tags: { [FOREGROUND_TAG]: `${process.pid}@${hostname()}` } });
+    await daemon.runOnce();
+    expect(await instance.getRun(runId)).toMatchObject({ status: "CANCELED", statusReason: expect.stringContaining("is gone") });
+    expect((await instance.getRun(live))?.status).toBe("QUEUED");
   });
 });

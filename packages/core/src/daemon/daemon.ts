@@ -8,6 +8,8 @@ import { detectCrashedRuns } from "../execution/crash-detection.ts";
 import { RunCoordinator } from "../queue/coordinator.ts";
 import type { RunLauncher } from "../queue/launcher.ts";
 import { QueueErrorCode } from "../queue/queue-errors.ts";
+import { finishCanceled } from "../queue/execute-queued-run.ts";
+import { FOREGROUND_TAG, processGone } from "../queue/foreground-slot.ts";
 import type { QueueLimits } from "../queue/queue-limits.ts";
 import type { InstanceStorage } from "../storage.ts";
 import { systemClock, type Clock } from "./clock.ts";
@@ -15,14 +17,6 @@ import { tickSchedules } from "./schedule-loop.ts";
 import { tickSensors } from "./sensor-loop.ts";
 import type { TickContext } from "./tick-context.ts";
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 export const DAEMON_LOOPS = ["monitor", "scheduler", "sensors", "backfills", "queue"] as const;
 export type DaemonLoop = (typeof DAEMON_LOOPS)[number];
@@ -75,7 +69,7 @@ export class Daemon {
     const mine = this.#holder();
     let result = await this.#options.instance.acquireDaemonLock(mine, this.#options.staleAfterMs ?? 30_000);
     // A holder on this host whose process is gone (killed with SIGKILL) is taken over at once, not after staleAfterMs.
-    if (!result.acquired && result.holder.host === mine.host && !processAlive(result.holder.pid)) {
+    if (!result.acquired && processGone(`${result.holder.pid}@${result.holder.host}`, mine.host)) {
       this.#options.log?.(`taking over the daemon lock of pid ${result.holder.pid}, which is no longer running`);
       result = await this.#options.instance.acquireDaemonLock(mine, -1);
     }
@@ -120,6 +114,13 @@ export class Daemon {
     switch (loop) {
       case "monitor": {
         await detectCrashedRuns(instance, { staleAfterMs: this.#options.runStaleAfterMs ?? 30_000, now: this.#clock.now() });
+        // A foreground command that died while its run waited in the queue leaves the run behind: close it.
+        for (const run of await instance.getQueuedRuns()) {
+          const owner = run.tags[FOREGROUND_TAG];
+          if (owner !== undefined && processGone(owner) && (await instance.transitionRun(run.runId, ["QUEUED"], { status: "CANCELING" }))) {
+            await finishCanceled(instance, run.runId, run.createdAt, `the command that queued it (pid ${owner}) is gone`);
+          }
+        }
         // Runs asked to cancel that this daemon started: signal them (they also notice on their own).
         for (const runId of launcher.running()) {
           if ((await instance.getRun(runId))?.status === "CANCELING") launcher.cancel(runId);

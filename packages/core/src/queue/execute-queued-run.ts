@@ -86,8 +86,8 @@ export async function failRunIfUnfinished(instance: InstanceStorage, runId: stri
 }
 
 /** Ends a run that was canceled before it ran: a RUN_CANCELED event, then the CANCELED status. */
-export async function finishCanceled(instance: InstanceStorage, runId: string, since: number): Promise<void> {
+export async function finishCanceled(instance: InstanceStorage, runId: string, since: number, reason = CANCELED_BY_REQUEST): Promise<void> {
   const now = Date.now();
-  await instance.appendEvents([{ runId, timestamp: now, type: "RUN_CANCELED", durationMs: Math.max(0, now - since), reason: CANCELED_BY_REQUEST }]);
-  await instance.transitionRun(runId, ["QUEUED", "STARTING", "CANCELING"], { status: "CANCELED", endedAt: now, statusReason: CANCELED_BY_REQUEST });
+  await instance.appendEvents([{ runId, timestamp: now, type: "RUN_CANCELED", durationMs: Math.max(0, now - since), reason }]);
+  await instance.transitionRun(runId, ["QUEUED", "STARTING", "CANCELING"], { status: "CANCELED", endedAt: now, statusReason: reason });
 }

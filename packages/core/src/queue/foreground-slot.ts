@@ -1,10 +1,27 @@
+import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { RunRecord } from "../run-record.ts";
 import type { InstanceStorage } from "../storage.ts";
 import { IN_PROGRESS_STATUSES, planDequeue, type QueueLimits } from "./queue-limits.ts";
 
-/** Marks a queued run that a foreground command (`orch materialize`) runs itself: the daemon never launches it. */
+/**
+ * Marks a queued run that a foreground command (`orch materialize`) runs itself, with that command's `pid@host`:
+ * the daemon never launches it, and cancels it if that process is gone.
+ */
 export const FOREGROUND_TAG = "orch/foreground";
+
+/** Whether the process `pid@host` names is gone (only decidable on its own host; elsewhere: not gone). */
+export function processGone(tag: string, host = hostname()): boolean {
+  const at = tag.lastIndexOf("@");
+  const pid = Number(tag.slice(0, at));
+  if (at <= 0 || tag.slice(at + 1) !== host || !Number.isInteger(pid)) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== "EPERM";
+  }
+}
 
 export function hasQueueLimits(limits: QueueLimits): boolean {
   return limits.maxConcurrentRuns !== undefined || (limits.tagConcurrencyLimits?.length ?? 0) > 0;
@@ -23,7 +40,7 @@ export async function waitForQueueSlot(
   onWait: (reason: string) => void,
   pollMs = 500,
 ): Promise<string | undefined> {
-  const record = { ...run, tags: { ...run.tags, [FOREGROUND_TAG]: String(process.pid) } };
+  const record = { ...run, tags: { ...run.tags, [FOREGROUND_TAG]: `${process.pid}@${hostname()}` } };
   await instance.enqueueRuns([{ run: record }]);
   let told: string | undefined;
   for (;;) {

@@ -1,0 +1,21 @@
+import { describe, expect, it } from "vitest";
+import { collect, tempProject, waitForOutput } from "./fixture.ts";
+
+describe("foreground runs under orch.yaml's runs limits", () => {
+  it("waits its turn in the run queue, saying why, and starts once the slot frees", async () => {
+    const project = await tempProject("module: ./defs.ts\nruns:\n  maxConcurrent: 1\n");
+    const first = project.spawn(["materialize", "--select", "raw/orders"], { SLOW: "raw/orders" });
+    const firstDone = collect(first);
+    await waitForOutput(first, "raw/orders  started");
+    const second = project.spawn(["materialize", "--select", "raw/orders"]);
+    const secondDone = collect(second);
+    await waitForOutput(second, "Waiting in the run queue: maxConcurrentRuns: 1 of 1 runs in progress");
+    const listed = await project.run(["runs", "list"]);
+    expect(listed.stdout).toContain("QUEUED (maxConcurrentRuns: 1 of 1 runs in progress)");
+    first.kill("SIGINT");
+    expect((await firstDone).code).toBe(130);
+    const result = await secondDone;
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/ SUCCESS\n$/);
+  });
+});
