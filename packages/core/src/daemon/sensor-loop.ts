@@ -25,10 +25,10 @@ export async function tickSensors(context: TickContext): Promise<TickRecord[]> {
       base: { instigator: sensor.name, kind: "sensor", timestamp: now, ...(state?.cursor !== undefined ? { cursorBefore: state.cursor } : {}) },
       result,
       durationMs: Math.round(performance.now() - started),
-      // A failed tick keeps the cursor; a good one commits the new cursor after its runs were enqueued.
+      // The cursor the tick recorded: the new one once its runs were enqueued, the old one when it failed outright.
       nextState: (tick) => {
         const { cursor: _old, ...rest } = state ?? { name: sensor.name, kind: "sensor" as const, updatedAt: now };
-        const cursor = tick.status === "failure" ? state?.cursor : (tick.cursorAfter ?? state?.cursor);
+        const cursor = tick.cursorAfter ?? state?.cursor;
         return { ...rest, name: sensor.name, kind: "sensor", lastTickAt: now, updatedAt: clock.now(), ...(cursor !== undefined ? { cursor } : {}) };
       },
     };

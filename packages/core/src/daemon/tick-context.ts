@@ -63,7 +63,10 @@ export interface EvaluatedTick {
 
 interface Pending {
   tick: EvaluatedTick;
-  error?: SerializedError;
+  /** The evaluation's own error (a run-status sensor may still return the cursor and requests before it). */
+  evaluationError?: SerializedError;
+  /** The daemon refused the tick's dynamic partitions or requests: nothing of it is applied, the cursor stays. */
+  refused?: SerializedError;
   requests: { request: EnqueueRequest; runKey?: string }[];
   skippedRunKeys: string[];
 }
@@ -71,8 +74,9 @@ interface Pending {
 /**
  * Commits a pass's ticks in three writes: every run requested (each run key at most once per instigator), then the
  * tick records, then the cursors and last-tick times. A daemon killed between them re-evaluates those ticks on
- * restart and the run keys stop a second launch. A tick whose dynamic partitions or requests are refused fails
- * alone, keeping its cursor.
+ * restart and the run keys stop a second launch. A result is applied whole, even with an error (its cursor and
+ * requests are those of the work done before the error); a tick whose dynamic partitions or requests are refused
+ * fails alone and keeps its cursor.
  */
 export async function commitTicks(context: TickContext, ticks: readonly EvaluatedTick[]): Promise<TickRecord[]> {
   if (ticks.length === 0) return [];
@@ -84,8 +88,7 @@ export async function commitTicks(context: TickContext, ticks: readonly Evaluate
     pending.push(entry);
     const { result } = tick;
     if (result.error !== undefined) {
-      entry.error = { name: result.error.name ?? "Error", message: result.error.message, ...(result.error.stack ? { stack: result.error.stack } : {}) };
-      continue;
+      entry.evaluationError = { name: result.error.name ?? "Error", message: result.error.message, ...(result.error.stack ? { stack: result.error.stack } : {}) };
     }
     try {
       for (const [name, keys] of Object.entries(result.dynamicPartitions?.add ?? {})) await instance.addDynamicPartitions(name, keys);
@@ -113,8 +116,9 @@ export async function commitTicks(context: TickContext, ticks: readonly Evaluate
         entry.requests.push({ request: { run, ...(runKey ? { runKey } : {}) }, ...(request.runKey !== undefined ? { runKey: request.runKey } : {}) });
       }
     } catch (error) {
-      entry.error = serializeError(error);
+      entry.refused = serializeError(error);
       entry.requests = [];
+      entry.skippedRunKeys = [];
     }
   }
 
@@ -122,21 +126,25 @@ export async function commitTicks(context: TickContext, ticks: readonly Evaluate
   let at = 0;
   const records: TickRecord[] = pending.map((entry) => {
     const { tick } = entry;
-    const base = { ...tick.base, durationMs: tick.durationMs, ...(tick.result.logs.length ? { logs: tick.result.logs } : {}) };
-    if (entry.error !== undefined) return { ...base, status: "failure" as const, runIds: [], error: entry.error };
     const runIds: string[] = [];
     for (const { runKey } of entry.requests) {
       const outcome = outcomes[at++]!;
       if (outcome.created) runIds.push(outcome.runId);
       else entry.skippedRunKeys.push(runKey!);
     }
+    const error = entry.refused ?? entry.evaluationError;
+    const cursorAfter = entry.refused ? tick.base.cursorBefore : (tick.result.cursor ?? tick.base.cursorBefore);
     const skipReason =
-      tick.result.skipReason ?? (runIds.length > 0 ? undefined : entry.skippedRunKeys.length > 0 ? "every requested run key has launched already" : "no run requested");
-    const cursorAfter = tick.result.cursor ?? tick.base.cursorBefore;
+      error !== undefined || runIds.length > 0
+        ? undefined
+        : (tick.result.skipReason ?? (entry.skippedRunKeys.length > 0 ? "every requested run key has launched already" : "no run requested"));
     return {
-      ...base,
-      status: runIds.length > 0 ? ("success" as const) : ("skipped" as const),
+      ...tick.base,
+      durationMs: tick.durationMs,
+      ...(tick.result.logs.length ? { logs: tick.result.logs } : {}),
+      status: error !== undefined ? ("failure" as const) : runIds.length > 0 ? ("success" as const) : ("skipped" as const),
       runIds,
+      ...(error !== undefined ? { error } : {}),
       ...(entry.skippedRunKeys.length ? { skippedRunKeys: entry.skippedRunKeys } : {}),
       ...(skipReason !== undefined ? { skipReason } : {}),
       ...(cursorAfter !== undefined ? { cursorAfter } : {}),
