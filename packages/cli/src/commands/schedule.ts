@@ -1,9 +1,10 @@
-import { effectiveStatus, nextScheduleTick, previewSchedule, setInstigatorStatus } from "@orch/core";
+import { effectiveStatus, nextScheduleTick, previewSchedule } from "@orch/core";
 import type { Command } from "commander";
 import { withProject } from "../cli-context.ts";
 import { UsageError } from "../exit-codes.ts";
 import { formatTime, table } from "../format.ts";
 import { describeTickResult, tickSummary } from "./automation-format.ts";
+import { registerStartStop } from "./start-stop.ts";
 
 export function registerSchedule(program: Command): void {
   const schedules = program.command("schedule").description("list, start, stop and preview schedules");
@@ -26,17 +27,7 @@ export function registerSchedule(program: Command): void {
         process.stdout.write(table(["name", "cron", "status", "last tick", "next tick"], rows));
       }),
     );
-  for (const status of ["running", "stopped"] as const) {
-    schedules
-      .command(`${status === "running" ? "start" : "stop"} <name>`)
-      .description(status === "running" ? "start a schedule (ticks count from now)" : "stop a schedule")
-      .action((name: string, _flags: unknown, command: Command) =>
-        withProject(command, async (project) => {
-          await setInstigatorStatus(await project.definitions(), await project.storage(), "schedule", name, status);
-          process.stdout.write(`Schedule ${name} is ${status}.${status === "running" ? " The daemon (orch daemon) runs its ticks." : ""}\n`);
-        }),
-      );
-  }
+  registerStartStop(schedules, "schedule");
   schedules
     .command("preview <name>")
     .description("evaluate the schedule's next tick (after --at, default now) without launching anything")

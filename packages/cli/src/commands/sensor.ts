@@ -1,9 +1,10 @@
-import { effectiveStatus, previewSensor, setInstigatorStatus, setSensorCursor } from "@orch/core";
+import { effectiveStatus, previewSensor, setSensorCursor } from "@orch/core";
 import type { Command } from "commander";
 import { withProject } from "../cli-context.ts";
 import { UsageError } from "../exit-codes.ts";
 import { table } from "../format.ts";
 import { describeTickResult, tickSummary } from "./automation-format.ts";
+import { registerStartStop } from "./start-stop.ts";
 
 export function registerSensor(program: Command): void {
   const sensors = program.command("sensor").description("list, start, stop and preview sensors; read or set their cursors");
@@ -24,17 +25,7 @@ export function registerSensor(program: Command): void {
         process.stdout.write(table(["name", "kind", "status", "interval", "cursor", "last tick"], rows));
       }),
     );
-  for (const status of ["running", "stopped"] as const) {
-    sensors
-      .command(`${status === "running" ? "start" : "stop"} <name>`)
-      .description(status === "running" ? "start a sensor" : "stop a sensor")
-      .action((name: string, _flags: unknown, command: Command) =>
-        withProject(command, async (project) => {
-          await setInstigatorStatus(await project.definitions(), await project.storage(), "sensor", name, status);
-          process.stdout.write(`Sensor ${name} is ${status}.${status === "running" ? " The daemon (orch daemon) evaluates it." : ""}\n`);
-        }),
-      );
-  }
+  registerStartStop(sensors, "sensor");
   sensors
     .command("preview <name>")
     .description("evaluate the sensor once without launching anything or committing its cursor")
