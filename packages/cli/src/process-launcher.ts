@@ -17,8 +17,8 @@ export interface ProcessLauncherOptions {
 
 /**
  * Starts each run in its own `orch runs execute <id>` child process, so a run that crashes or leaks memory cannot
- * take the daemon down. A child that exits without ending its run gets it closed as FAILURE. Children are not
- * stopped when the daemon stops: they finish their runs.
+ * take the daemon down. A child that exits without ending its run gets it closed as FAILURE (while the daemon
+ * lives; after, crash detection does). Children are not stopped when the daemon stops: they finish their runs.
  */
 export function processLauncher(options: ProcessLauncherOptions): RunLauncher {
   const children = new Map<string, ChildProcess>();
@@ -34,7 +34,11 @@ export function processLauncher(options: ProcessLauncherOptions): RunLauncher {
           cwd: options.cwd,
           env: options.env ?? process.env,
           stdio: ["ignore", log, log],
+          // Its own process group: Ctrl-C in the daemon's terminal does not cancel the runs, and the daemon can exit
+          // (unref) while they finish.
+          detached: true,
         });
+        child.unref();
       } finally {
         closeSync(log);
       }
