@@ -1,4 +1,5 @@
-import { consoleLogger, type ConsoleLoggerMode, type Executor, type InstanceStorage, type IOManagerDefinition, type Logger, type RunResult } from "@orch/core";
+import { randomUUID } from "node:crypto";
+import { consoleLogger, watchForCancel, type ConsoleLoggerMode, type Executor, type InstanceStorage, type IOManagerDefinition, type Logger, type RunResult } from "@orch/core";
 import { EXIT } from "./exit-codes.ts";
 import type { Project } from "./project.ts";
 
@@ -12,8 +13,8 @@ export interface CliRunOptions {
   heartbeatMs: number;
   baseDir: string;
   definitionsModule?: string;
-  /** Set when the run went through the queue: the record exists (STARTED) under this id. */
-  runId?: string;
+  /** The run's id; with `queued`, the record exists already (STARTED, through the queue). */
+  runId: string;
   queued?: boolean;
 }
 
@@ -23,7 +24,8 @@ export type QueueSlot = (instance: InstanceStorage, signal: AbortSignal) => Prom
 /**
  * Runs one materialization with console progress and Ctrl-C handling: the first SIGINT cancels the run (it ends
  * CANCELED after resources are torn down), a second one exits at once with 130; SIGTERM cancels like the first
- * SIGINT (that is how the daemon cancels a run it started in a child process). Returns the exit code.
+ * SIGINT (that is how the daemon cancels a run it started in a child process), and so does `orch runs cancel` from
+ * another terminal (the run's status turns CANCELING). Returns the exit code.
  */
 export async function runSession(
   project: Project,
@@ -43,9 +45,12 @@ export async function runSession(
   const onSigterm = () => controller.abort(new Error("Canceled: the run's process received SIGTERM."));
   process.on("SIGINT", onSigint);
   process.on("SIGTERM", onSigterm);
+  let stopWatching = () => undefined as void;
   try {
     const instance = await project.storage();
     const queuedRunId = await queueSlot?.(instance, controller.signal);
+    const runId = queuedRunId ?? randomUUID();
+    stopWatching = watchForCancel(instance, runId, controller);
     const result = await start({
       instance,
       defaultIOManager: project.defaultIOManager(),
@@ -55,7 +60,8 @@ export async function runSession(
       heartbeatMs: project.config.runs.heartbeatMs,
       baseDir: project.dir,
       ...(project.modulePath ? { definitionsModule: project.modulePath } : {}),
-      ...(queuedRunId !== undefined ? { runId: queuedRunId, queued: true } : {}),
+      runId,
+      ...(queuedRunId !== undefined ? { queued: true } : {}),
     });
     if (result === undefined) {
       process.stderr.write("The run was canceled before it started.\n");
@@ -66,6 +72,7 @@ export async function runSession(
   } finally {
     process.off("SIGINT", onSigint);
     process.off("SIGTERM", onSigterm);
+    stopWatching();
     await executor.teardown?.();
   }
 }

@@ -18,4 +18,19 @@ describe("foreground runs under orch.yaml's runs limits", () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/ SUCCESS\n$/);
   });
+
+  it("orch runs cancel stops a foreground run started in another terminal", async () => {
+    const project = await tempProject();
+    const child = project.spawn(["materialize", "--select", "raw/orders"], { SLOW: "raw/orders" });
+    const done = collect(child);
+    await waitForOutput(child, "raw/orders  started");
+    const instance = project.instance();
+    const [running] = await instance.listRuns({ statuses: ["STARTED"] });
+    await instance.close();
+    const cancel = await project.run(["runs", "cancel", running!.runId]);
+    expect(cancel.stdout).toContain(`${running!.runId} CANCELING`);
+    const result = await done;
+    expect(result.code, result.stderr).toBe(130);
+    expect(result.stdout.trim()).toBe(`${running!.runId} CANCELED`);
+  });
 });

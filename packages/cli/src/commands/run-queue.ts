@@ -28,7 +28,13 @@ export function registerRunQueue(program: Command): void {
         const run = await instance.getRun(runId);
         if (!run) throw new OrchError(ErrorCode.UNKNOWN_RUN, `Run "${runId}" does not exist in this instance.`, { pkg: "cli" });
         const executor = await project.executor(definitions, run.jobName !== undefined ? definitions.jobs.get(run.jobName)?.executor : undefined);
-        return runSession(project, executor, globals.logFormat ?? "plain", (common) => executeQueuedRun(definitions, instance, runId, common));
+        return runSession(
+          project,
+          executor,
+          globals.logFormat ?? "plain",
+          (common) => executeQueuedRun(definitions, instance, runId, common),
+          async () => runId,
+        );
       }),
     );
 }

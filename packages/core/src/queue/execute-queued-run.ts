@@ -37,15 +37,7 @@ export async function executeQueuedRun(
   const controller = new AbortController();
   const onAbort = () => controller.abort(options.signal?.reason);
   options.signal?.addEventListener("abort", onAbort, { once: true });
-  const watcher = setInterval(() => {
-    void instance.getRun(runId).then(
-      (current) => {
-        if (current?.status === "CANCELING") controller.abort(new Error(`Run ${runId} was ${CANCELED_BY_REQUEST}.`));
-      },
-      () => undefined,
-    );
-  }, options.cancelPollMs ?? 1_000);
-  watcher.unref();
+  const stopWatching = watchForCancel(instance, runId, controller, options.cancelPollMs);
   const common = {
     ...options,
     instance,
@@ -65,9 +57,26 @@ export async function executeQueuedRun(
     await failRunIfUnfinished(instance, runId, error);
     throw error;
   } finally {
-    clearInterval(watcher);
+    stopWatching();
     options.signal?.removeEventListener("abort", onAbort);
   }
+}
+
+/**
+ * Aborts `controller` once `orch runs cancel` moved the run to CANCELING (checked every `pollMs`, default 1 s), so a
+ * run cancels through its AbortSignal in whatever process runs it. Returns the function that stops watching.
+ */
+export function watchForCancel(instance: InstanceStorage, runId: string, controller: AbortController, pollMs = 1_000): () => void {
+  const watcher = setInterval(() => {
+    void instance.getRun(runId).then(
+      (current) => {
+        if (current?.status === "CANCELING") controller.abort(new Error(`Run ${runId} was ${CANCELED_BY_REQUEST}.`));
+      },
+      () => undefined,
+    );
+  }, pollMs);
+  watcher.unref();
+  return () => clearInterval(watcher);
 }
 
 /**
