@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ChildProcess } from "node:child_process";
@@ -7,12 +7,17 @@ import { collect, tempProject, waitForOutput, type TempProject } from "./fixture
 
 /** A schedule whose evaluation can be slowed down (TICK_SLEEP_MS) and announces itself (TICK_MARKER). */
 const DAEMON_DEFS = `
-import { writeFileSync } from "node:fs";
+import { existsSync, unlinkSync, writeFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { asset, defineDefinitions, schedule } from "@orch/core";
 
 const report = asset({ key: "report", compute: async ({ signal }) => {
   if (process.env.SLOW_RUN) await sleep(60_000, undefined, { signal });
+  // CRASH_ONCE=<path>: the first run to find the file removes it and kills its own process.
+  if (process.env.CRASH_ONCE && existsSync(process.env.CRASH_ONCE)) {
+    unlinkSync(process.env.CRASH_ONCE);
+    process.kill(process.pid, "SIGKILL");
+  }
   return 1;
 } });
 
@@ -139,5 +144,29 @@ describe("orch daemon", () => {
     await until("the run to be canceled", () => withInstance(project, async (i) => ((await i.getRun(runId))?.status === "CANCELED" ? true : undefined)));
     daemon.kill("SIGTERM");
     await done;
+  });
+
+  it("survives a run whose process dies: that run ends FAILURE naming the signal, the next one runs", async () => {
+    const project = await tempProject(YAML, DAEMON_DEFS);
+    const marker = join(project.dir, "crash-once");
+    writeFileSync(marker, "");
+    const first = (await project.run(["materialize", "--select", "report", "--queue"])).stdout.split(" ")[0]!;
+    const second = (await project.run(["materialize", "--select", "report", "--queue"])).stdout.split(" ")[0]!;
+    const daemon = project.spawn(["daemon"], { CRASH_ONCE: marker });
+    const done = collect(daemon);
+    await until("both runs to end", () =>
+      withInstance(project, async (i) => {
+        const statuses = await Promise.all([first, second].map(async (id) => (await i.getRun(id))?.status));
+        return statuses.every((s) => s === "SUCCESS" || s === "FAILURE") ? statuses : undefined;
+      }),
+    );
+    await withInstance(project, async (i) => {
+      const crashed = [await i.getRun(first), await i.getRun(second)].find((r) => r?.status === "FAILURE");
+      const ok = [await i.getRun(first), await i.getRun(second)].find((r) => r?.status === "SUCCESS");
+      expect(crashed?.statusReason).toMatch(/run worker \(pid \d+\) was killed by SIGKILL/);
+      expect(ok).toBeDefined();
+    });
+    daemon.kill("SIGTERM");
+    expect((await done).code).toBe(0);
   });
 });
