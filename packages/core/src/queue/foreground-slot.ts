@@ -2,6 +2,7 @@ import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { RunRecord } from "../run-record.ts";
 import type { InstanceStorage } from "../storage.ts";
+import { finishCanceled } from "./execute-queued-run.ts";
 import { IN_PROGRESS_STATUSES, planDequeue, type QueueLimits } from "./queue-limits.ts";
 
 /**
@@ -47,7 +48,7 @@ export async function waitForQueueSlot(
     const current = await instance.getRun(run.runId);
     if (current?.status !== "QUEUED") return undefined;
     if (signal.aborted) {
-      await instance.transitionRun(run.runId, ["QUEUED"], { status: "CANCELED", endedAt: Date.now(), statusReason: "canceled while queued" });
+      if (await instance.transitionRun(run.runId, ["QUEUED"], { status: "CANCELING" })) await finishCanceled(instance, run.runId, run.createdAt, "canceled while waiting in the queue");
       return undefined;
     }
     const inProgress = await instance.listRuns({ statuses: IN_PROGRESS_STATUSES, limit: Number.MAX_SAFE_INTEGER });
