@@ -11,7 +11,10 @@ export async function explainQueue(instance: InstanceStorage, limits: QueueLimit
   const inProgress = await instance.listRuns({ statuses: IN_PROGRESS_STATUSES, limit: Number.MAX_SAFE_INTEGER });
   const plan = planDequeue(queued, inProgress, limits);
   const waiting = new Map(plan.waiting);
-  for (const run of plan.launch) waiting.set(run.runId, "ready: waiting for the daemon's run queue (is `orch daemon` running?)");
+  for (const run of plan.launch) {
+    const owner = run.tags[FOREGROUND_TAG];
+    waiting.set(run.runId, owner !== undefined ? `ready: its command (pid ${owner}) starts it` : "ready: waiting for the daemon's run queue (is `orch daemon` running?)");
+  }
   return waiting;
 }
 
