@@ -3,6 +3,7 @@ import { defineDefinitions } from "@orch/core";
 import { dataframePlugin } from "@orch/dataframe";
 import { cleanedEvents, dailyActiveUsers, dailyRevenue, funnel, rawEvents, uniqueEventIds, weeklyReport } from "./assets.ts";
 import { optionalAlerts } from "./alerts.ts";
+import { dailyMarts, inboxSensor } from "./automation.ts";
 import { eventFeed, reportsDir } from "./resources.ts";
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
@@ -16,6 +17,9 @@ export default defineDefinitions({
   listeners,
   hooks,
   checks: [uniqueEventIds],
+  // Run by `orch daemon` once started (`orch schedule start daily_marts`, `orch sensor start inbox_files`).
+  schedules: [dailyMarts],
+  sensors: [inboxSensor(process.env.QUICKSTART_INBOX_DIR ?? here("../inbox"))],
   // Arrow IPC and Parquet serializers for frames, and the "frame without a schema" guard.
   plugins: [dataframePlugin],
   resources: {

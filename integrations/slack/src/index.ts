@@ -3,6 +3,7 @@ export { loadWebClient, type SlackClientConstructor } from "./load-slack-client.
 export type { SlackAlertOptions, SlackPoster } from "./alert-options.ts";
 export { slackOnFailure, type SlackOnFailureOptions } from "./slack-on-failure.ts";
 export { slackOnRunFailure, slackOnRunSuccess, type SlackOnRunFailureOptions, type SlackRunAlertOptions } from "./slack-run-listeners.ts";
+export { slackOnRunFailureSensor, slackOnRunSuccessSensor, type SlackRunSensorOptions } from "./slack-run-sensors.ts";
 export { slackOnAssetCheckFailure, type SlackOnAssetCheckFailureOptions } from "./slack-on-asset-check-failure.ts";
 export {
   buildRunFailureMessage,

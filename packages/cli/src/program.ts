@@ -7,6 +7,12 @@ import { registerInstance } from "./commands/instance.ts";
 import { registerMaterialize } from "./commands/materialize.ts";
 import { registerReexecute } from "./commands/reexecute.ts";
 import { registerRuns } from "./commands/runs.ts";
+import { registerRunQueue } from "./commands/run-queue.ts";
+import { registerDaemon } from "./commands/daemon.ts";
+import { registerSchedule } from "./commands/schedule.ts";
+import { registerSensor } from "./commands/sensor.ts";
+import { registerTicks } from "./commands/ticks.ts";
+import { registerBackfill } from "./commands/backfill.ts";
 
 /** The `orch` command tree. Usage errors throw (exitOverride) so main() decides the exit code. */
 export function createProgram(): Command {
@@ -22,6 +28,12 @@ export function createProgram(): Command {
   registerMaterialize(program);
   registerReexecute(program);
   registerRuns(program);
+  registerRunQueue(program);
+  registerSchedule(program);
+  registerSensor(program);
+  registerTicks(program);
+  registerBackfill(program);
+  registerDaemon(program);
   registerAsset(program);
   registerDefinitions(program);
   registerInstance(program);

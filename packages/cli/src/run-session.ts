@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from "node:timers/promises";
-import { consoleLogger, type ConsoleLoggerMode, type Executor, type InstanceStorage, type IOManagerDefinition, type Logger, type RunResult } from "@orch/core";
+import { randomUUID } from "node:crypto";
+import { consoleLogger, watchForCancel, type ConsoleLoggerMode, type Executor, type InstanceStorage, type IOManagerDefinition, type Logger, type RunResult } from "@orch/core";
 import { EXIT } from "./exit-codes.ts";
 import type { Project } from "./project.ts";
 
@@ -13,17 +13,26 @@ export interface CliRunOptions {
   heartbeatMs: number;
   baseDir: string;
   definitionsModule?: string;
+  /** The run's id; with `queued`, the record exists already (STARTED, through the queue). */
+  runId: string;
+  queued?: boolean;
 }
+
+/** Waits in the run queue for a slot (orch.yaml's runs limits); resolves the queued run's id, undefined without limits. */
+export type QueueSlot = (instance: InstanceStorage, signal: AbortSignal) => Promise<string | undefined>;
 
 /**
  * Runs one materialization with console progress and Ctrl-C handling: the first SIGINT cancels the run (it ends
- * CANCELED after resources are torn down), a second one exits at once with 130. Returns the exit code.
+ * CANCELED after resources are torn down), a second one exits at once with 130; SIGTERM cancels like the first
+ * SIGINT (that is how the daemon cancels a run it started in a child process), and so does `orch runs cancel` from
+ * another terminal (the run's status turns CANCELING). Returns the exit code.
  */
 export async function runSession(
   project: Project,
   executor: Executor,
   logFormat: ConsoleLoggerMode | undefined,
-  start: (options: CliRunOptions) => Promise<RunResult>,
+  start: (options: CliRunOptions) => Promise<RunResult | undefined>,
+  queueSlot?: QueueSlot,
 ): Promise<number> {
   const controller = new AbortController();
   let interrupts = 0;
@@ -33,10 +42,15 @@ export async function runSession(
     process.stderr.write("\nCanceling the run (press Ctrl-C again to exit immediately)...\n");
     controller.abort(new Error("Canceled with Ctrl-C (SIGINT)."));
   };
+  const onSigterm = () => controller.abort(new Error("Canceled: the run's process received SIGTERM."));
   process.on("SIGINT", onSigint);
+  process.on("SIGTERM", onSigterm);
+  let stopWatching = () => undefined as void;
   try {
     const instance = await project.storage();
-    await waitForRunSlot(project, instance, controller.signal);
+    const queuedRunId = await queueSlot?.(instance, controller.signal);
+    const runId = queuedRunId ?? randomUUID();
+    stopWatching = watchForCancel(instance, runId, controller);
     const result = await start({
       instance,
       defaultIOManager: project.defaultIOManager(),
@@ -46,25 +60,19 @@ export async function runSession(
       heartbeatMs: project.config.runs.heartbeatMs,
       baseDir: project.dir,
       ...(project.modulePath ? { definitionsModule: project.modulePath } : {}),
+      runId,
+      ...(queuedRunId !== undefined ? { queued: true } : {}),
     });
+    if (result === undefined) {
+      process.stderr.write("The run was canceled before it started.\n");
+      return EXIT.interrupted;
+    }
     process.stdout.write(`${result.runId} ${result.status}\n`);
     return result.status === "SUCCESS" ? EXIT.success : result.status === "CANCELED" ? EXIT.interrupted : EXIT.runFailed;
   } finally {
     process.off("SIGINT", onSigint);
+    process.off("SIGTERM", onSigterm);
+    stopWatching();
     await executor.teardown?.();
-  }
-}
-
-/** `runs.maxConcurrent` in orch.yaml: wait (polling the instance) until fewer runs than that are going. */
-async function waitForRunSlot(project: Project, instance: InstanceStorage, signal: AbortSignal): Promise<void> {
-  const max = project.config.runs.maxConcurrent;
-  if (max === undefined) return;
-  let told = false;
-  for (;;) {
-    const running = await instance.listRuns({ statuses: ["STARTING", "STARTED", "CANCELING"], limit: max });
-    if (running.length < max || signal.aborted) return;
-    if (!told) process.stderr.write(`Waiting for a run slot: ${running.length} of ${max} allowed runs are going (runs.maxConcurrent in orch.yaml).\n`);
-    told = true;
-    await sleep(1000, undefined, { signal }).catch(() => undefined);
   }
 }

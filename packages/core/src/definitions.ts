@@ -15,6 +15,8 @@ import { PluginRegistry, type Plugin } from "./plugin.ts";
 import { isResourceDefinition, resourceFromValue, type ResourceDefinition } from "./resource.ts";
 import { resolveSelection } from "./selection/index.ts";
 import { didYouMean } from "./suggest.ts";
+import type { ScheduleDefinition, SensorDefinition } from "./automation/types.ts";
+import { validateAutomation } from "./automation/validate.ts";
 
 /** An IO manager that needs the serializer registry or project dir to be built. */
 export interface IOManagerDefinition {
@@ -58,6 +60,10 @@ export interface DefinitionsInput {
   hooks?: readonly StepHook[];
   listeners?: readonly RunListener[];
   loggers?: readonly Logger[];
+  /** Cron schedules (see `schedule`), evaluated by `orch daemon`. */
+  schedules?: readonly ScheduleDefinition[];
+  /** Sensors (see `sensor`, `assetSensor`, `runStatusSensor`), evaluated by `orch daemon`. */
+  sensors?: readonly SensorDefinition[];
 }
 
 export interface Definitions {
@@ -71,6 +77,8 @@ export interface Definitions {
   readonly hooks: readonly StepHook[];
   readonly listeners: readonly RunListener[];
   readonly loggers: readonly Logger[];
+  readonly schedules: ReadonlyMap<string, ScheduleDefinition>;
+  readonly sensors: ReadonlyMap<string, SensorDefinition>;
 }
 
 /**
@@ -170,6 +178,7 @@ export function defineDefinitions(input: DefinitionsInput): Definitions {
   for (const listener of listeners) for (const key of listener.resources ?? []) requireResource(`Listener "${listener.name}"`, key);
   for (const [key, resource] of resources) for (const dep of resource.requires ?? []) requireResource(`Resource "${key}"`, dep);
   problems.throwIfAny();
+  const automation = validateAutomation(input, { graph, jobs, resources });
 
   return Object.freeze({
     kind: "orch.definitions",
@@ -182,6 +191,7 @@ export function defineDefinitions(input: DefinitionsInput): Definitions {
     hooks,
     listeners,
     loggers: [...(input.loggers ?? [])],
+    ...automation,
   });
 }
 

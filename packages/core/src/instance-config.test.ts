@@ -34,7 +34,7 @@ describe("instance config", () => {
     const config = await loadInstanceConfig(path);
     expect(config).toMatchObject({ module: "./defs.ts", plugins: ["@orch/threads"], storage: { type: "memory" }, executor: { type: "threads", config: { maxThreads: 2 } } });
     expect(config.retention).toEqual({ maxAgeDays: 7, maxEventRows: 1000 });
-    expect(config.runs).toEqual({ maxConcurrent: 2, heartbeatMs: 5000, staleAfterMs: 30000 });
+    expect(config.runs).toEqual({ maxConcurrent: 2, heartbeatMs: 5000, staleAfterMs: 30000, tagConcurrencyLimits: [] });
     expect(config.source.dir).toBe(dir);
   });
 

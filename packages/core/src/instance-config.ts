@@ -52,14 +52,38 @@ export const instanceConfigSchema = z
       .default({}),
     runs: z
       .object({
-        /** Most runs in STARTED at once on this instance; a new run waits for a slot. */
+        /** Most runs in progress at once on this instance: the run queue's `maxConcurrentRuns`. */
         maxConcurrent: z.number().int().positive().optional(),
+        /** Queue limits per run tag: `{ key, value?, limit, perUniqueValue? }`. */
+        tagConcurrencyLimits: z
+          .array(
+            z
+              .object({
+                key: z.string().min(1),
+                value: z.string().optional(),
+                limit: z.number().int().nonnegative(),
+                perUniqueValue: z.boolean().optional(),
+              })
+              .strict(),
+          )
+          .default([]),
         heartbeatMs: z.number().int().positive().default(5_000),
         /** A running run of another host whose heartbeat is older than this is marked failed (on this host the pid decides). */
         staleAfterMs: z.number().int().positive().default(30_000),
       })
       .strict()
-      .default({ heartbeatMs: 5_000, staleAfterMs: 30_000 }),
+      .default({ heartbeatMs: 5_000, staleAfterMs: 30_000, tagConcurrencyLimits: [] }),
+    daemon: z
+      .object({
+        /** How often each daemon loop (schedules, sensors, queue, backfills, monitor) wakes up. */
+        intervalMs: z.number().int().positive().default(1_000),
+        /** A daemon lock whose heartbeat is older than this is taken over by a new daemon. */
+        staleAfterMs: z.number().int().positive().default(30_000),
+        /** Runs the queue starts in one child process each (`process`) or inside the daemon (`in_process`). */
+        launcher: z.enum(["process", "in_process"]).default("process"),
+      })
+      .strict()
+      .default({ intervalMs: 1_000, staleAfterMs: 30_000, launcher: "process" }),
   })
   .strict();
 

@@ -1,3 +1,4 @@
+import type { AutomationStorage } from "./automation-storage.ts";
 import type { OrchEvent, OrchEventType, StoredEvent } from "./events.ts";
 import type { RunRecord, RunStatus, RunUpdate } from "./run-record.ts";
 
@@ -41,9 +42,9 @@ export interface HeartbeatHandle {
 /**
  * The instance storage contract: runs, the event log, the asset index derived from it, and the small state
  * tables schedules, sensors and dynamic partitions need. `@orch/core/testing` exports a contract suite every
- * implementation runs.
+ * implementation runs. The automation half (ticks, run keys, the queue, backfills, daemons) is in AutomationStorage.
  */
-export interface InstanceStorage {
+export interface InstanceStorage extends AutomationStorage {
   readonly name: string;
 
   createRun(run: RunRecord): Promise<void>;

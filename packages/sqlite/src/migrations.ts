@@ -75,6 +75,42 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TABLE asset_wipes (asset_key TEXT PRIMARY KEY, wiped_through_id INTEGER NOT NULL) WITHOUT ROWID;
     `,
   },
+  {
+    version: 3,
+    description: "automation: run keys, the run queue, ticks, schedule/sensor state, backfills, the daemon lock and heartbeats",
+    sql: `
+      CREATE INDEX runs_by_status ON runs (status, created_at);
+      CREATE TABLE run_keys (
+        instigator TEXT NOT NULL,
+        run_key TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        PRIMARY KEY (instigator, run_key)
+      ) WITHOUT ROWID;
+      CREATE INDEX event_logs_by_type ON event_logs (type, id);
+      CREATE TABLE ticks (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        instigator TEXT NOT NULL,
+        timestamp INTEGER NOT NULL,
+        body TEXT NOT NULL
+      );
+      CREATE INDEX ticks_by_instigator ON ticks (instigator, timestamp);
+      CREATE INDEX ticks_by_timestamp ON ticks (timestamp);
+      CREATE TABLE instigators (name TEXT PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID;
+      CREATE TABLE backfills (
+        backfill_id TEXT PRIMARY KEY,
+        status TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        body TEXT NOT NULL
+      );
+      CREATE TABLE daemon_lock (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        daemon_id TEXT NOT NULL,
+        heartbeat_at INTEGER NOT NULL,
+        body TEXT NOT NULL
+      );
+      CREATE TABLE daemon_heartbeats (loop TEXT PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

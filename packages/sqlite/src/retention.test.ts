@@ -65,4 +65,16 @@ describe("retention", () => {
     expect(await storage.getEvents("live")).toHaveLength(2);
     await storage.close();
   });
+
+  it("deletes schedule and sensor ticks older than maxAgeDays", async () => {
+    const path = freshPath();
+    const now = Date.now();
+    const writer = sqliteStorage({ path });
+    const tick = (timestamp: number) => ({ instigator: "nightly", kind: "schedule" as const, timestamp, status: "success" as const, runIds: [], durationMs: 1 });
+    await writer.addTicks([tick(now - 40 * DAY), tick(now - DAY)]);
+    await writer.close();
+    const storage = sqliteStorage({ path, retention: { maxAgeDays: 30 } });
+    expect((await storage.getTicks("nightly")).map((t) => t.timestamp)).toEqual([now - DAY]);
+    await storage.close();
+  });
 });

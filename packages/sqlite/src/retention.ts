@@ -4,7 +4,8 @@ import { countEvents } from "./event-queries.ts";
 
 /**
  * Keeps the instance bounded. Only finished runs (SUCCESS, FAILURE, CANCELED) are ever removed, oldest first,
- * with their events; the asset index then points at the latest remaining events. Applied when the storage
+ * with their events; the asset index then points at the latest remaining events. Schedule and sensor ticks older
+ * than `maxAgeDays` go too. Applied when the storage
  * opens and again every `checkEveryEvents` appended events.
  */
 export interface RetentionOptions {
@@ -26,6 +27,8 @@ export function applyRetention(conn: Connection, options: RetentionOptions, now 
     const cutoff = now - options.maxAgeDays * 86_400_000;
     const old = conn.stmt(`SELECT run_id FROM runs WHERE ${FINISHED} AND created_at < ?`).pluck().all(cutoff) as string[];
     for (let i = 0; i < old.length; i += CHUNK) deleted += deleteRunsAndEvents(conn, old.slice(i, i + CHUNK));
+    // Tick history of schedules and sensors ages out with the runs.
+    conn.stmt("DELETE FROM ticks WHERE timestamp < ?").run(cutoff);
   }
   if (options.maxEventRows !== undefined) {
     const excess = countEvents(conn) - options.maxEventRows;

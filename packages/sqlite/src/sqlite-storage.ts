@@ -1,4 +1,4 @@
-import { assertValidPartitionKey, ErrorCode, OrchError, timerHeartbeat, type InstanceStorage, type OrchEvent } from "@orch/core";
+import { assertValidPartitionKey, ErrorCode, OrchError, timerHeartbeat, type AutomationStorage, type InstanceStorage, type OrchEvent } from "@orch/core";
 import { openConnection, type Connection, type Durability } from "./connection.ts";
 import { getAssetEvents, getAssetIndex, wipeAsset } from "./asset-queries.ts";
 import { deleteRunsAndEvents } from "./delete-runs.ts";
@@ -7,6 +7,7 @@ import { applyRetention, type RetentionOptions } from "./retention.ts";
 import { schemaVersion } from "./migrations.ts";
 import { getRun, insertRun, listRuns, updateRun } from "./run-queries.ts";
 import { createStateQueries } from "./state-queries.ts";
+import { createAutomationQueries } from "./automation-queries.ts";
 import { WriteBatcher } from "./write-batcher.ts";
 import { threadHeartbeat } from "./heartbeat-thread.ts";
 
@@ -73,8 +74,15 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
     if (retention.maxAgeDays !== undefined || retention.maxEventRows !== undefined) applyRetention(conn, retention);
   }
 
+  const queries = createAutomationQueries(conn);
+  // Each automation call flushes queued events first, like every other call, and reports errors as rejections.
+  const automation = Object.fromEntries(
+    Object.entries(queries).map(([name, query]) => [name, async (...args: unknown[]) => (ready(), (query as (...a: unknown[]) => unknown)(...args))]),
+  ) as unknown as AutomationStorage;
+
   return {
     name: "sqlite",
+    ...automation,
     path: options.path,
     stats: () => ({ eventTransactions: batcher.transactions, eventsWritten }),
     applyRetention: () => applyRetention(ready(), retention),

@@ -1,10 +1,12 @@
 import { readFile } from "node:fs/promises";
-import { materialize, runJob, type PartitionRange } from "@orch/core";
+import { enqueueRun, materialize, runJob, type PartitionRange, type QueuedRunSpec } from "@orch/core";
 import type { Command } from "commander";
 import { parse as parseYaml } from "yaml";
 import { collect, withProject } from "../cli-context.ts";
 import { UsageError } from "../exit-codes.ts";
+import { foregroundQueueSlot } from "../queue-config.ts";
 import { runSession } from "../run-session.ts";
+import type { Project } from "../project.ts";
 
 interface RunFlags {
   select?: string;
@@ -12,6 +14,7 @@ interface RunFlags {
   partitionRange?: string;
   config?: string;
   tag: string[];
+  queue?: boolean;
 }
 
 export function registerMaterialize(program: Command): void {
@@ -20,7 +23,8 @@ export function registerMaterialize(program: Command): void {
       .option("--partition <key>", "materialize one partition")
       .option("--partition-range <start..end>", "materialize a range of partitions in one run")
       .option("--config <file>", "run config file (YAML or JSON)")
-      .option("--tag <key=value>", "tag the run (repeatable)", collect, []);
+      .option("--tag <key=value>", "tag the run (repeatable)", collect, [])
+      .option("--queue", "enqueue the run for the daemon (orch daemon) instead of running it here");
 
   addRunFlags(
     program
@@ -31,9 +35,15 @@ export function registerMaterialize(program: Command): void {
     withProject(command, async (project, globals) => {
       const definitions = await project.definitions();
       const options = await runOptions(flags);
+      const spec: QueuedRunSpec = { ...specOf(options), ...(flags.select !== undefined ? { selection: flags.select } : {}) };
+      if (flags.queue) return enqueueAndReport(project, spec);
       const executor = await project.executor(definitions);
-      return runSession(project, executor, globals.logFormat, (common) =>
-        materialize(definitions, { ...common, ...options, ...(flags.select !== undefined ? { selection: flags.select } : {}) }),
+      return runSession(
+        project,
+        executor,
+        globals.logFormat,
+        (common) => materialize(definitions, { ...common, ...options, ...(flags.select !== undefined ? { selection: flags.select } : {}) }),
+        foregroundQueueSlot(project.config, definitions, spec),
       );
     }),
   );
@@ -44,11 +54,35 @@ export function registerMaterialize(program: Command): void {
       withProject(command, async (project, globals) => {
         const definitions = await project.definitions();
         const options = await runOptions(flags);
+        const spec: QueuedRunSpec = { ...specOf(options), jobName: name };
+        if (flags.queue) return enqueueAndReport(project, spec);
         // An unknown job is refused by runJob (naming the jobs); asset jobs materialize their selection, op jobs their graph.
         const executor = await project.executor(definitions, definitions.jobs.get(name)?.executor);
-        return runSession(project, executor, globals.logFormat, (common) => runJob(definitions, name, { ...common, ...options }));
+        return runSession(
+          project,
+          executor,
+          globals.logFormat,
+          (common) => runJob(definitions, name, { ...common, ...options }),
+          definitions.jobs.has(name) ? foregroundQueueSlot(project.config, definitions, spec) : undefined,
+        );
       }),
   );
+}
+
+function specOf(options: Awaited<ReturnType<typeof runOptions>>): QueuedRunSpec {
+  return {
+    ...(options.partitionKey !== undefined ? { partitionKey: options.partitionKey } : {}),
+    ...(options.partitionRange !== undefined ? { partitionRange: options.partitionRange } : {}),
+    ...(options.runConfig !== undefined ? { runConfig: options.runConfig } : {}),
+    tags: options.tags,
+  };
+}
+
+/** `--queue`: the run is planned (and refused) now, created QUEUED, and started by the daemon's run queue. */
+async function enqueueAndReport(project: Project, spec: QueuedRunSpec): Promise<number> {
+  const { runId } = await enqueueRun(await project.definitions(), await project.storage(), spec);
+  process.stdout.write(`${runId} QUEUED\n`);
+  return 0;
 }
 
 async function runOptions(flags: RunFlags): Promise<{ partitionKey?: string; partitionRange?: PartitionRange; runConfig?: unknown; tags: Record<string, string> }> {
@@ -61,7 +95,7 @@ async function runOptions(flags: RunFlags): Promise<{ partitionKey?: string; par
   };
 }
 
-function parseRange(text: string): PartitionRange {
+export function parseRange(text: string): PartitionRange {
   const parts = text.split("..");
   if (parts.length !== 2 || !parts[0] || !parts[1]) {
     throw new UsageError(`[orch] [cli] --partition-range "${text}" must be <start>..<end>, e.g. 2024-01-01..2024-01-31.`);
@@ -69,7 +103,7 @@ function parseRange(text: string): PartitionRange {
   return { start: parts[0], end: parts[1] };
 }
 
-function parseTags(tags: readonly string[]): Record<string, string> {
+export function parseTags(tags: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const tag of tags) {
     const eq = tag.indexOf("=");
@@ -79,7 +113,7 @@ function parseTags(tags: readonly string[]): Record<string, string> {
   return out;
 }
 
-async function readRunConfig(path: string): Promise<unknown> {
+export async function readRunConfig(path: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(path, "utf8");

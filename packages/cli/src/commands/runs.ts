@@ -1,6 +1,8 @@
 import { describeEvent, ErrorCode, formatDuration, OrchError, RUN_STATUSES, type RunStatus, type SerializedError, type StoredEvent } from "@orch/core";
 import { Option, type Command } from "commander";
+import { explainQueue } from "@orch/core";
 import { withProject } from "../cli-context.ts";
+import { queueLimits } from "../queue-config.ts";
 import { formatTime, table } from "../format.ts";
 
 export function registerRuns(program: Command): void {
@@ -18,9 +20,10 @@ export function registerRuns(program: Command): void {
           process.stdout.write("No runs.\n");
           return;
         }
+        const waiting = list.some((r) => r.status === "QUEUED") ? await explainQueue(storage, queueLimits(project.config)) : new Map<string, string>();
         const rows = list.map((r) => [
           r.runId,
-          r.status,
+          waiting.has(r.runId) ? `QUEUED (${waiting.get(r.runId)})` : r.status,
           formatTime(r.createdAt),
           r.startedAt !== undefined && r.endedAt !== undefined ? formatDuration(r.endedAt - r.startedAt) : "-",
           r.jobName ?? r.selection ?? `${r.assetKeys.length} asset${r.assetKeys.length === 1 ? "" : "s"}`,
@@ -42,6 +45,7 @@ export function registerRuns(program: Command): void {
         const out: string[] = [
           `Run ${run.runId}  ${run.status}${run.statusReason ? ` (${run.statusReason})` : ""}`,
           `  created   ${formatTime(run.createdAt)}`,
+          ...(run.status === "QUEUED" ? [`  waiting   ${(await explainQueue(storage, queueLimits(project.config))).get(run.runId) ?? "-"}`] : []),
           `  ended     ${formatTime(run.endedAt)}${run.startedAt !== undefined && run.endedAt !== undefined ? `  (${formatDuration(run.endedAt - run.startedAt)})` : ""}`,
           `  assets    ${run.assetKeys.join(", ")}`,
           `  steps     ${run.stepKeys.join(", ")}`,

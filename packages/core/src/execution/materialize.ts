@@ -55,6 +55,11 @@ export interface MaterializeOptions {
   checks?: "include" | "exclude" | "only";
   /** A ready plan (advanced: `observe()` and `runJob()` build their own). Skips selection and planning. */
   plan?: ExecutionPlan;
+  /**
+   * The run queue already created the run record `runId` and moved it to STARTED (`executeQueuedRun`): record
+   * the start time instead of creating it.
+   */
+  queued?: boolean;
 }
 
 export interface RunResult {
@@ -98,7 +103,8 @@ export async function materialize(definitions: Definitions, options: Materialize
     startedAt: now,
     worker: currentProcess(),
   };
-  await instance.createRun(run);
+  if (options.queued) await instance.updateRun(runId, { startedAt: now });
+  else await instance.createRun(run);
 
   const listeners = [...definitions.listeners, ...(options.listeners ?? [])];
   const bus = new RunEventBus(instance, [...definitions.loggers, ...(options.loggers ?? [])], listeners, config.secrets);

@@ -8,7 +8,7 @@ import { didYouMean } from "../suggest.ts";
  * The asset ids a run targets. A selection string may reach external (source) assets through `+`; those are
  * left out since orch never materializes them. Keys named one by one must exist and be materializable.
  */
-export function selectAssetKeys(definitions: Definitions, selection: string | readonly AssetKeyInput[] | undefined): Set<string> {
+export function selectAssetKeys(definitions: Pick<Definitions, "graph">, selection: string | readonly AssetKeyInput[] | undefined): Set<string> {
   const graph = definitions.graph;
   const materializable = (id: string) => !graph.spec(id).external && graph.producer(id) !== undefined;
   let selected: Set<string>;

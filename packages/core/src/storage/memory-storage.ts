@@ -6,19 +6,8 @@ import type { RunRecord, RunUpdate } from "../run-record.ts";
 import type { AssetEventQuery, EventQuery, InstanceStorage, RunFilter } from "../storage.ts";
 import { ASSET_EVENT_TYPES, MemoryAssetIndex } from "./memory-asset-index.ts";
 import { DEFAULT_RUN_LIMIT, runMatchesFilter } from "./run-filter.ts";
+import { firstAfter, memoryAutomation } from "./memory-automation.ts";
 import { assertRunTakesEvents, timerHeartbeat } from "./run-fence.ts";
-
-/** First index in an id-ordered array whose id is greater than `afterId` (binary search: tailing stays cheap). */
-function firstAfter(events: readonly StoredEvent[], afterId: number): number {
-  let low = 0;
-  let high = events.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (events[mid]!.id <= afterId) low = mid + 1;
-    else high = mid;
-  }
-  return low;
-}
 
 /**
  * An instance storage that lives in process memory: for tests, benchmarks and one-off runs. Every write is
@@ -34,14 +23,35 @@ export function memoryStorage(): InstanceStorage {
   const state = new Map<string, string>();
   let nextEventId = 1;
   let runOrder = 0;
+  /** Every event in id order, for reads across runs (sensors). */
+  let log: StoredEvent[] = [];
   let closed = false;
 
   function open(): void {
     if (closed) throw new OrchError(ErrorCode.STORAGE_ERROR, "The in-memory instance storage is closed.");
   }
 
+  function append(events: readonly OrchEvent[]): void {
+    for (const event of events) {
+      const stored = { ...event, id: nextEventId++ } as StoredEvent;
+      let runEvents = eventsByRun.get(event.runId);
+      if (runEvents === undefined) {
+        runEvents = [];
+        eventsByRun.set(event.runId, runEvents);
+      }
+      runEvents.push(stored);
+      log.push(stored);
+      if (ASSET_EVENT_TYPES.has(stored.type) && "assetKey" in stored) {
+        assetIndex.add(assetKeyToString(stored.assetKey), stored);
+      }
+    }
+  }
+
+  const automation = memoryAutomation({ runs, nextRunOrder: () => runOrder++, append, log: () => log, open });
+
   return {
     name: "memory",
+    ...automation,
 
     async createRun(run: RunRecord): Promise<void> {
       open();
@@ -82,24 +92,14 @@ export function memoryStorage(): InstanceStorage {
         gone.add(runId);
       }
       assetIndex.forgetRuns(gone);
+      log = log.filter((event) => !gone.has(event.runId));
       return removed;
     },
 
     async appendEvents(events: readonly OrchEvent[]): Promise<void> {
       open();
       for (const runId of new Set(events.map((e) => e.runId))) assertRunTakesEvents(runId, runs.get(runId)?.record.status);
-      for (const event of events) {
-        const stored = { ...event, id: nextEventId++ } as StoredEvent;
-        let runEvents = eventsByRun.get(event.runId);
-        if (runEvents === undefined) {
-          runEvents = [];
-          eventsByRun.set(event.runId, runEvents);
-        }
-        runEvents.push(stored);
-        if (ASSET_EVENT_TYPES.has(stored.type) && "assetKey" in stored) {
-          assetIndex.add(assetKeyToString(stored.assetKey), stored);
-        }
-      }
+      append(events);
     },
 
     async getEvents(runId: string, query: EventQuery = {}): Promise<StoredEvent[]> {

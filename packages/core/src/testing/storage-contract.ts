@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe } from "vitest";
 import type { InstanceStorage } from "../storage.ts";
+import { describeAutomationContract } from "./storage-contract-automation.ts";
 import { describeEventLogContract } from "./storage-contract-events.ts";
 import { describeLivenessContract } from "./storage-contract-liveness.ts";
 import { describeRunsContract } from "./storage-contract-runs.ts";
@@ -40,5 +41,6 @@ export function describeStorageContract(
     describeEventLogContract(handle);
     describeLivenessContract(handle);
     describeStateContract(handle, options);
+    describeAutomationContract(handle);
   });
 }

@@ -1,0 +1,83 @@
+import { join } from "node:path";
+import { Daemon, inProcessLauncher, type RunLauncher } from "@orch/core";
+import { Option, type Command } from "commander";
+import { withProject } from "../cli-context.ts";
+import { processLauncher } from "../process-launcher.ts";
+import { queueLimits } from "../queue-config.ts";
+import type { Project } from "../project.ts";
+import { positiveInt } from "./runs.ts";
+
+interface DaemonFlags {
+  intervalMs?: number;
+  launcher?: "process" | "in_process";
+}
+
+/** `orch daemon`: schedules, sensors, backfills, the run queue and run monitoring over this instance. */
+export function registerDaemon(program: Command): void {
+  program
+    .command("daemon")
+    .description("run schedules, sensors, backfills and the run queue until stopped (SIGTERM/Ctrl-C finish the tick in progress)")
+    .option("--interval-ms <ms>", "how often each loop wakes (default daemon.intervalMs in orch.yaml, 1000)", (v) => positiveInt(v, "--interval-ms"))
+    .addOption(new Option("--launcher <launcher>", "start runs in child processes or inside the daemon").choices(["process", "in_process"]))
+    .action((flags: DaemonFlags, command: Command) =>
+      withProject(command, async (project, globals) => {
+        const definitions = await project.definitions();
+        const instance = await project.storage();
+        const launcher = await createLauncher(project, flags.launcher ?? project.config.daemon.launcher, globals.module);
+        const controller = new AbortController();
+        const stop = (signal: string) => {
+          process.stderr.write(`orch daemon: ${signal} received, finishing the tick in progress; queued runs stay queued.\n`);
+          controller.abort(new Error(signal));
+        };
+        const onTerm = () => stop("SIGTERM");
+        const onInt = () => stop("SIGINT");
+        process.on("SIGTERM", onTerm);
+        process.on("SIGINT", onInt);
+        const daemon = new Daemon({
+          definitions,
+          instance,
+          launcher,
+          limits: queueLimits(project.config),
+          intervalMs: flags.intervalMs ?? project.config.daemon.intervalMs,
+          staleAfterMs: project.config.daemon.staleAfterMs,
+          runStaleAfterMs: project.config.runs.staleAfterMs,
+          log: (line) => process.stderr.write(`orch daemon: ${line}\n`),
+        });
+        try {
+          await daemon.acquire();
+          process.stderr.write(
+            `orch daemon: started (pid ${process.pid}, ${definitions.schedules.size} schedule(s), ${definitions.sensors.size} sensor(s), ${launcher.name} launcher)\n`,
+          );
+          await daemon.run(controller.signal);
+          if (launcher.name === "in-process") await launcher.drain?.();
+          process.stderr.write("orch daemon: stopped\n");
+        } finally {
+          process.off("SIGTERM", onTerm);
+          process.off("SIGINT", onInt);
+        }
+      }),
+    );
+}
+
+async function createLauncher(project: Project, kind: "process" | "in_process", module: string | undefined): Promise<RunLauncher> {
+  const instance = await project.storage();
+  if (kind === "in_process") {
+    const definitions = await project.definitions();
+    return inProcessLauncher(definitions, instance, {
+      defaultIOManager: project.defaultIOManager(),
+      executor: await project.executor(definitions),
+      loggers: await project.loggers(definitions),
+      heartbeatMs: project.config.runs.heartbeatMs,
+      baseDir: project.dir,
+      ...(project.modulePath ? { definitionsModule: project.modulePath } : {}),
+    });
+  }
+  return processLauncher({
+    instance,
+    // The child is this same CLI (whatever started it: bin/orch.js, a build), with the same node flags.
+    cli: [...process.execArgv, process.argv[1]!],
+    cwd: project.dir,
+    ...(module ? { globalArgs: ["-m", module] } : {}),
+    logDir: join(project.instanceDir, "run-logs"),
+  });
+}

@@ -1,0 +1,15 @@
+export * from "./types.ts";
+export { checkTimezone, nextScheduleTick, parseCron, scheduleTicksBetween } from "./cron.ts";
+export { schedule, isScheduleDefinition, type CronScheduleOptions } from "./schedule.ts";
+export { sensor, isSensorDefinition, type SensorOptions } from "./sensor.ts";
+export { assetSensor, type AssetSensorOptions } from "./asset-sensor.ts";
+export { runStatusSensor, type FinishedRunStatus, type RunStatusSensorContext, type RunStatusSensorOptions } from "./run-status-sensor.ts";
+export { skip, isSkipReason } from "./skip.ts";
+export { AUTOMATION_TAGS } from "./names.ts";
+export { partitionedTarget, targetRef, type TargetRef } from "./targets.ts";
+export { evaluateScheduleTick, scheduleRunKey, schedulePartitions } from "./evaluate-schedule.ts";
+export { evaluateSensorTick } from "./evaluate-sensor.ts";
+export { EvaluationTimeout } from "./evaluation.ts";
+export { readOnlyInstance } from "./instance-reader.ts";
+export { validateAutomation, type Automation, type AutomationInput } from "./validate.ts";
+export { previewSchedule, previewSensor, type PreviewOptions } from "./preview.ts";

@@ -1,0 +1,3 @@
+export * from "./backfill.ts";
+export { backfillUnits, type BackfillPartitions } from "./backfill-units.ts";
+export { BACKFILL_TAG, DEFAULT_BACKFILL_CHUNK } from "./submit-backfill.ts";

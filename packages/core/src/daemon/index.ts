@@ -1,0 +1,6 @@
+export * from "./clock.ts";
+export * from "./daemon.ts";
+export { effectiveStatus, findInstigator, setInstigatorStatus, setSensorCursor } from "./instigator-status.ts";
+export { tickSchedules, ticksToRun } from "./schedule-loop.ts";
+export { tickSensors } from "./sensor-loop.ts";
+export type { TickContext } from "./tick-context.ts";

@@ -1,0 +1,63 @@
+import { randomUUID } from "node:crypto";
+import type { Definitions } from "../definitions.ts";
+import { ErrorCode, OrchError } from "../errors.ts";
+import { planRun } from "../execution/plan-run.ts";
+import type { PartitionRange, RunRecord } from "../run-record.ts";
+import type { InstanceStorage } from "../storage.ts";
+import { didYouMean } from "../suggest.ts";
+
+/** What to run: a selection (default every asset) or a job, with the same options as `materialize()`. */
+export interface QueuedRunSpec {
+  readonly selection?: string;
+  readonly jobName?: string;
+  readonly partitionKey?: string;
+  readonly partitionRange?: PartitionRange;
+  readonly runConfig?: unknown;
+  readonly tags?: Readonly<Record<string, string>>;
+  readonly runId?: string;
+  /** With `instigator`: the request launches at most one run ever (schedules, sensors). */
+  readonly runKey?: string;
+  readonly instigator?: string;
+}
+
+/**
+ * Builds the QUEUED record of a run, planned now so a bad selection, partition or job is refused at enqueue
+ * time rather than when the daemon starts it. `now` lets batches share one clock reading.
+ */
+export async function buildQueuedRun(definitions: Definitions, instance: InstanceStorage, spec: QueuedRunSpec, now = Date.now()): Promise<RunRecord> {
+  const job = spec.jobName === undefined ? undefined : definitions.jobs.get(spec.jobName);
+  if (spec.jobName !== undefined && job === undefined) {
+    const known = [...definitions.jobs.keys()];
+    throw new OrchError(ErrorCode.UNKNOWN_JOB, `Unknown job "${spec.jobName}". Jobs: ${known.length ? known.join(", ") : "(none)"}.${didYouMean(spec.jobName, known)}`, {
+      details: { job: spec.jobName },
+    });
+  }
+  const selection = job?.selection ?? spec.selection;
+  const plan = await planRun(definitions, instance, {
+    ...(job?.ops ? { plan: { steps: job.ops.steps, assetKeys: [] } } : selection !== undefined ? { selection } : {}),
+    ...(spec.partitionKey !== undefined ? { partitionKey: spec.partitionKey } : {}),
+    ...(spec.partitionRange !== undefined ? { partitionRange: spec.partitionRange } : {}),
+  });
+  return {
+    runId: spec.runId ?? randomUUID(),
+    status: "QUEUED",
+    ...(spec.jobName !== undefined ? { jobName: spec.jobName } : {}),
+    ...(typeof selection === "string" && job === undefined ? { selection } : {}),
+    assetKeys: plan.assetKeys,
+    stepKeys: plan.steps.map((s) => s.key),
+    ...(spec.partitionKey !== undefined ? { partitionKey: spec.partitionKey } : {}),
+    ...(spec.partitionRange !== undefined ? { partitionRange: spec.partitionRange } : {}),
+    tags: { ...job?.tags, ...spec.tags },
+    runConfig: spec.runConfig ?? {},
+    createdAt: now,
+  };
+}
+
+/** Plans and enqueues one run; returns its id and whether it was created (false: its run key was used before). */
+export async function enqueueRun(definitions: Definitions, instance: InstanceStorage, spec: QueuedRunSpec): Promise<{ runId: string; created: boolean }> {
+  const run = await buildQueuedRun(definitions, instance, spec);
+  const [outcome] = await instance.enqueueRuns([
+    { run, ...(spec.runKey !== undefined ? { runKey: { instigator: spec.instigator ?? "manual", key: spec.runKey } } : {}) },
+  ]);
+  return outcome!;
+}
