@@ -90,8 +90,9 @@ export async function validate(schema: FrameSchema, value: FrameLike, options: V
   const rows = Number(totals.__rows ?? 0);
 
   const failing = plan.rowChecks.map((_, i) => Number(totals[`__fail${i}`] ?? 0));
-  await settleUniqueTogether(lazy, plan, deferred, totals, rows, failing);
-  const samples = await sampleFailures(lazy, plan.rowChecks, failing, sampleSize, inPass, totals);
+  const known = new Map<number, unknown[]>([...inPass].map((i) => [i, toArray(totals[`__sample${i}`])]));
+  await settleUniqueTogether(lazy, plan, deferred, totals, rows, failing, sampleSize, known);
+  const samples = await sampleFailures(lazy, plan.rowChecks, failing, sampleSize, known);
   for (const [i, exact] of samples.exactCounts) failing[i] = exact;
 
   const outcomes: CheckOutcome[] = plan.structural.map((s) => ({
@@ -141,18 +142,33 @@ function distinctCandidates(schema: FrameSchema, actual: Record<string, pl.DataT
 
 /**
  * Unique-together counts left out of phase one: zero when a key column's distinct count (nulls count as one value)
- * equals the row count, as every row then differs in that column; otherwise one more query counts via row hashes.
+ * equals the row count, as every row then differs in that column; otherwise the rows whose key hash repeats are
+ * found by sorting the hashes, and counted exactly there (with their examples): one query whether or not it fails.
  */
-async function settleUniqueTogether(lazy: pl.LazyDataFrame, plan: Plan, deferred: Set<number>, totals: Record<string, unknown>, rows: number, failing: number[]) {
+async function settleUniqueTogether(
+  lazy: pl.LazyDataFrame,
+  plan: Plan,
+  deferred: Set<number>,
+  totals: Record<string, unknown>,
+  rows: number,
+  failing: number[],
+  size: number,
+  known: Map<number, unknown[]>,
+) {
   const distinctOf = (column: string) => {
     const i = plan.stats.findIndex((s) => s.name === column);
     return i >= 0 && `__distinct${i}` in totals ? Number(totals[`__distinct${i}`]) : undefined;
   };
   const pending = [...deferred].filter((i) => !plan.rowChecks[i]!.keys!.some((k) => distinctOf(k) === rows));
   for (const i of deferred) failing[i] = 0;
-  if (pending.length === 0) return;
-  const counts = (await lazy.select(pending.map((i) => plan.rowChecks[i]!.count!.alias(`__fail${i}`))).collect()).toRecords()[0] ?? {};
-  for (const i of pending) failing[i] = Number(counts[`__fail${i}`] ?? 0);
+  await Promise.all(
+    pending.map(async (i) => {
+      const check = plan.rowChecks[i]!;
+      const row = await onRepeatedValues(lazy, check.repeats!, [sampleOf(check, i, size), check.failing.sum().alias("__exact")]);
+      failing[i] = Number(row.__exact ?? 0);
+      known.set(i, toArray(row[`__sample${i}`]));
+    }),
+  );
 }
 
 /** Up to `size` values shown for the rows failing `check`, as one aggregate. */
@@ -161,15 +177,16 @@ function sampleOf(check: RowCheck, i: number, size: number): pl.Expr {
 }
 
 /**
- * Examples for failing checks: those taken in the first pass are read from its totals; the others need further
- * queries (run concurrently): examples and exact counts of duplicate checks, on the rows whose value repeats.
+ * Examples for failing checks: `known` holds those already taken (in the first pass, or while settling
+ * unique-together); the others need further queries (run concurrently): examples and exact counts of duplicate
+ * checks, on the rows whose value repeats.
  */
-async function sampleFailures(lazy: pl.LazyDataFrame, checks: RowCheck[], failing: number[], size: number, inPass: ReadonlySet<number>, totals: Record<string, unknown>) {
+async function sampleFailures(lazy: pl.LazyDataFrame, checks: RowCheck[], failing: number[], size: number, known: ReadonlyMap<number, unknown[]>) {
   const wanted = checks.map((c, i) => ({ c, i })).filter(({ c, i }) => failing[i]! > 0 && c.name !== "not null");
   const examples = new Map<number, unknown[]>();
   const exactCounts = new Map<number, number>();
-  for (const { i } of wanted.filter(({ i }) => inPass.has(i))) examples.set(i, toArray(totals[`__sample${i}`]));
-  const queries = wanted.filter(({ i }) => !inPass.has(i)).map(async ({ c, i }) => {
+  for (const { i } of wanted.filter(({ i }) => known.has(i))) examples.set(i, known.get(i)!);
+  const queries = wanted.filter(({ i }) => !known.has(i)).map(async ({ c, i }) => {
     const exprs = [sampleOf(c, i, size), ...(c.approximate ? [c.failing.sum().alias("__exact")] : [])];
     const row = c.repeats ? await onRepeatedValues(lazy, c.repeats, exprs) : ((await lazy.select(exprs).collect()).toRecords()[0] ?? {});
     examples.set(i, toArray(row[`__sample${i}`]));
