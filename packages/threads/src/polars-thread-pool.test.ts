@@ -7,7 +7,7 @@ import { fixture } from "./test-helpers.ts";
 // environment, and shared by every worker thread; a worker's `env` is a JavaScript copy that native code never reads.
 describe.runIf(process.platform === "linux")("Polars on worker threads", () => {
   it("uses one Polars pool for the whole process, sized by the process's POLARS_MAX_THREADS, not by a worker's env", async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, ["--conditions=@orch/source", fixture("polars-pool-definitions.ts")], {
+    const { stdout } = await promisify(execFile)(process.execPath, ["--conditions=@orch/source", fixture("run-polars-pool.ts")], {
       env: { ...process.env, POLARS_MAX_THREADS: "1" },
     });
     const report = JSON.parse(stdout.trim().split("\n").at(-1)!) as { status: string; seen: { groups: number; polarsThreads: number; mainThread: boolean }[] };

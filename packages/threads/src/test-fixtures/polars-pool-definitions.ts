@@ -1,10 +1,9 @@
 // Two Polars steps that report how many Polars pool threads their process has (Linux: threads named polars-N).
-// Run as a script, it materializes them on two worker threads and prints what each step saw.
+// run-polars-pool.ts materializes them on two worker threads in a fresh process.
 import { readdirSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { isMainThread } from "node:worker_threads";
 import pl from "nodejs-polars";
-import { asset, defineDefinitions, materialize, memoryIOManager, makeStepLogger } from "@orch/core";
+import { asset, defineDefinitions } from "@orch/core";
 
 const polarsThreads = () => readdirSync("/proc/self/task").filter((task) => /^polars-\d+$/.test(readFileSync(`/proc/self/task/${task}/comm`, "utf8").trim())).length;
 
@@ -21,23 +20,3 @@ const steps = [1, 2].map((n) =>
 
 const definitions = defineDefinitions({ assets: steps });
 export default definitions;
-
-if (isMainThread && process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { threadsExecutor } = await import("../threads-executor.ts");
-  const io = memoryIOManager();
-  const executor = threadsExecutor({ maxThreads: 2, env: { POLARS_MAX_THREADS: "3" } });
-  const result = await materialize(definitions, { executor, defaultIOManager: io, definitionsModule: fileURLToPath(import.meta.url) });
-  const seen = await Promise.all(
-    ["polars_1", "polars_2"].map((key) =>
-      io.loadInput({
-        runId: result.runId,
-        stepKey: "report",
-        inputName: key,
-        assetKey: [key],
-        upstreamOutput: { runId: result.runId, stepKey: key, outputName: "result", assetKey: [key], definitionMetadata: {} },
-        log: makeStepLogger(() => {}),
-      }),
-    ),
-  );
-  console.log(JSON.stringify({ status: result.status, seen }));
-}
