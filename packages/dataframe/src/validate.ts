@@ -91,9 +91,13 @@ export async function validate(schema: FrameSchema, value: FrameLike, options: V
 
   const failing = plan.rowChecks.map((_, i) => Number(totals[`__fail${i}`] ?? 0));
   const known = new Map<number, unknown[]>([...inPass].map((i) => [i, toArray(totals[`__sample${i}`])]));
-  await settleUniqueTogether(lazy, plan, deferred, totals, rows, failing, sampleSize, known);
-  const samples = await sampleFailures(lazy, plan.rowChecks, failing, sampleSize, known);
+  // Settling unique-together and fetching the other failures' examples are independent queries: run them at once.
+  const [, samples] = await Promise.all([
+    settleUniqueTogether(lazy, plan, deferred, totals, rows, failing, sampleSize, known),
+    sampleFailures(lazy, plan.rowChecks, failing, sampleSize, known, deferred),
+  ]);
   for (const [i, exact] of samples.exactCounts) failing[i] = exact;
+  for (const i of deferred) if (failing[i]! > 0) samples.examples.set(i, known.get(i) ?? []);
 
   const outcomes: CheckOutcome[] = plan.structural.map((s) => ({
     column: s.column, check: s.name, severity: s.severity, passed: s.passed, failingRows: null, examples: [],
@@ -177,12 +181,12 @@ function sampleOf(check: RowCheck, i: number, size: number): pl.Expr {
 }
 
 /**
- * Examples for failing checks: `known` holds those already taken (in the first pass, or while settling
- * unique-together); the others need further queries (run concurrently): examples and exact counts of duplicate
+ * Examples for failing checks other than `skip` (the unique-together checks being settled): `known` holds those
+ * already taken in the first pass; the others need further queries (run concurrently): examples and exact counts of duplicate
  * checks, on the rows whose value repeats.
  */
-async function sampleFailures(lazy: pl.LazyDataFrame, checks: RowCheck[], failing: number[], size: number, known: ReadonlyMap<number, unknown[]>) {
-  const wanted = checks.map((c, i) => ({ c, i })).filter(({ c, i }) => failing[i]! > 0 && c.name !== "not null");
+async function sampleFailures(lazy: pl.LazyDataFrame, checks: RowCheck[], failing: number[], size: number, known: ReadonlyMap<number, unknown[]>, skip: ReadonlySet<number>) {
+  const wanted = checks.map((c, i) => ({ c, i })).filter(({ c, i }) => !skip.has(i) && failing[i]! > 0 && c.name !== "not null");
   const examples = new Map<number, unknown[]>();
   const exactCounts = new Map<number, number>();
   for (const { i } of wanted.filter(({ i }) => known.has(i))) examples.set(i, known.get(i)!);
