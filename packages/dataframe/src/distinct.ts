@@ -13,14 +13,26 @@ const LOW_CARDINALITY_SHARE = 0.8;
 /** Frames smaller than this use `n_unique` without sampling: either way takes milliseconds. */
 export const MIN_ROWS_TO_SAMPLE = 1_000_000;
 
+/** How a column's distinct count is computed (see distinctCount). */
+export type DistinctMethod = "changes" | "unique-counts" | "n-unique" | "hashed";
+
 /**
- * The distinct count of `expr` (nulls count as one value), as one aggregate. A column known to be sorted and
- * free of nulls is counted by its value changes (one vectorised comparison, ~20 ms on 10M rows) instead of hashing.
+ * The distinct count of `expr` (nulls count as one value), as one aggregate:
+ * - `changes`: a column known to be sorted and free of nulls is counted by its value changes (one vectorised
+ *   comparison, ~20 ms on 10M rows) instead of hashing;
+ * - `unique-counts` / `n-unique`: exact, the cheaper of the two by cardinality;
+ * - `hashed`: the distinct 64-bit hashes of the values. Exact unless two different values share a hash (odds about
+ *   D²/2⁶⁵ for D distinct values), and then it undercounts. On 10M unsorted strings it costs ~0.3 s of CPU where an
+ *   exact count costs 0.3–1 s (`unique_counts`, by how the values are ordered) to 1.6–2.4 s (`n_unique`).
  */
-export function distinctCount(expr: pl.Expr, lowCardinality: boolean, sortedWithoutNulls = false): pl.Expr {
-  if (sortedWithoutNulls) return expr.neq(expr.shift(1)).sum().add(1);
-  return lowCardinality ? expr.uniqueCounts().count() : expr.nUnique();
+export function distinctCount(expr: pl.Expr, method: DistinctMethod): pl.Expr {
+  if (method === "changes") return expr.neq(expr.shift(1)).sum().add(1);
+  if (method === "hashed") return expr.hash(0x6f72, 0x6368, 0x6469, 0x7374).nUnique();
+  return method === "unique-counts" ? expr.uniqueCounts().count() : expr.nUnique();
 }
+
+/** String columns are the ones whose exact distinct count is slow enough to be worth hashing first. */
+export const HASHED_VARIANTS = new Set(["String", "Utf8"]);
 
 /** Column types whose values compare in order, so sortedness can be tested with `>=`. */
 const ORDERED_VARIANTS = new Set(["Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32", "UInt64", "Float32", "Float64", "Date", "Datetime", "Duration", "String", "Utf8"]);

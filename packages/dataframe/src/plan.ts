@@ -3,7 +3,7 @@
 import pl from "nodejs-polars";
 import type { Severity } from "@orch/core";
 import { dtypeLabel, fromPolarsType, isNumeric, isOrderable, polarsTypeLabel, toPolarsType, type DType } from "./dtypes.ts";
-import { distinctCount } from "./distinct.ts";
+import { distinctCount, type DistinctMethod } from "./distinct.ts";
 import type { FrameSchema } from "./frame.ts";
 
 /**
@@ -20,6 +20,8 @@ export interface PlanSettings {
   readonly distinctWanted?: ReadonlySet<string>;
   /** Columns sorted ascending without nulls: their distinct count is a count of value changes (see distinct.ts). */
   readonly sorted?: ReadonlySet<string>;
+  /** Columns whose distinct count is taken over 64-bit hashes (see distinct.ts); checks built on it are recounted exactly on failure. */
+  readonly hashed?: ReadonlySet<string>;
 }
 
 /** A check counted over rows: `failing` is true for failing rows, `sample` is what to show for them. */
@@ -55,8 +57,10 @@ export interface StatColumn {
   readonly name: string;
   readonly dtype: DType;
   readonly expr: pl.Expr;
-  /** The exact distinct count, when the stats mode or a check (e.g. `unique`) needs it. */
+  /** The distinct count, when the stats mode or a check (e.g. `unique`) needs it. */
   readonly distinct?: pl.Expr;
+  /** The distinct count is over hashes of the values (exact unless two values collide, see distinct.ts). */
+  readonly distinctHashed?: boolean;
 }
 
 export interface Plan {
@@ -99,16 +103,18 @@ export function buildPlan(schema: FrameSchema, actual: Record<string, pl.DataTyp
     const countable = spec.dtype.kind !== "list" && spec.dtype.kind !== "struct";
     const needsDistinct = countable && (settings.stats === "full" || spec.checks.some((c) => c.count) || !!settings.distinctWanted?.has(name));
     const sortedRaw = foundLabel === expected && !!settings.sorted?.has(name); // a cast column may not keep its order
-    const distinct = needsDistinct ? distinctCount(expr, settings.lowCardinality.has(name), sortedRaw) : pl.lit(null);
+    const method: DistinctMethod = sortedRaw ? "changes" : settings.hashed?.has(name) ? "hashed" : settings.lowCardinality.has(name) ? "unique-counts" : "n-unique";
+    const distinct = needsDistinct ? distinctCount(expr, method) : pl.lit(null);
     if (!spec.nullable) plan.rowChecks.push({ column: name, name: "not null", severity, failing: pl.col(name).isNull(), sample: pl.lit(null) }); // values a cast nulls are the cast check's
     for (const check of spec.checks) {
       plan.rowChecks.push({
         column: name, name: check.name, severity: check.severity ?? severity, failing: check.failing(expr), sample: displayable(expr, spec.dtype),
-        ...(check.count ? { count: check.count(expr, distinct) } : {}),
+        // A count from hashed distinct values can only overcount: a failure is recounted exactly.
+        ...(check.count ? { count: check.count(expr, distinct), ...(method === "hashed" ? { approximate: true } : {}) } : {}),
         ...(check.repeats ? { repeats: expr } : {}),
       });
     }
-    plan.stats.push({ name, dtype: spec.dtype, expr, ...(needsDistinct ? { distinct } : {}) });
+    plan.stats.push({ name, dtype: spec.dtype, expr, ...(needsDistinct ? { distinct, ...(method === "hashed" ? { distinctHashed: true } : {}) } : {}) });
   }
 
   addFrameChecks(schema, actual, usable, severity, plan);

@@ -57,7 +57,10 @@ export function reportMetadata(report: ValidationReport): Metadata {
     columns: Object.fromEntries(
       Object.entries(report.columns).map(([name, s]) => [
         name,
-        { dtype: s.dtype, null_count: s.nullCount, min: s.min ?? null, max: s.max ?? null, distinct_count: s.distinctCount ?? null },
+        {
+          dtype: s.dtype, null_count: s.nullCount, min: s.min ?? null, max: s.max ?? null, distinct_count: s.distinctCount ?? null,
+          ...(s.distinctCountHashed ? { distinct_count_hashed: true } : {}),
+        },
       ]),
     ),
   });

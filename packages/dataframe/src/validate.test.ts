@@ -227,4 +227,42 @@ describe("costs kept down", () => {
     expect(report.columns.day!.distinctCount).toBe(7);
     expect(report.outcomes.filter((o) => o.check === "unique").map((o) => [o.column, o.failingRows])).toEqual([["id", 0], ["day", n - 7]]);
   });
+
+  it("counts unsorted strings of a large frame over hashes, says so, and still counts a failing unique check exactly", async () => {
+    const n = 1_200_000;
+    const df = pl
+      .DataFrame({ i: pl.Series("i", Int32Array.from({ length: n }, (_, i) => i)) })
+      .select(
+        pl.col("i"),
+        // A permutation of 0..n-1 in scrambled order, except that row 600,000 repeats row 0's key.
+        pl.format("k{}", pl.when(pl.col("i").eq(600_000)).then(pl.lit(0).cast(pl.Int64)).otherwise(pl.col("i").cast(pl.Int64).mul(7919).modulo(n)).cast(pl.Int64)).alias("key"),
+        pl.format("g{}", pl.col("i").modulo(1000)).alias("group"),
+      );
+    const report = await frame({ i: col.int32(), key: col.utf8().unique(), group: col.utf8() }).validate(df);
+    expect(Number((df.select(pl.col("key").nUnique()).toRecords()[0] as Record<string, unknown>).key)).toBe(n - 1);
+    expect(report.columns.key).toMatchObject({ distinctCount: n - 1, distinctCountHashed: true });
+    expect(report.columns.group).toMatchObject({ distinctCount: 1000, distinctCountHashed: true });
+    expect(report.columns.i).not.toHaveProperty("distinctCountHashed");
+    const unique = report.outcomes.find((o) => o.check === "unique");
+    expect(unique).toMatchObject({ passed: false, failingRows: 1, examples: ["k0"] });
+  });
+
+  it("checks unique-together on a large shuffled frame whose key columns each repeat, exactly and with examples", async () => {
+    const n = 1_100_000;
+    const base = pl.DataFrame({ i: pl.Series("i", Int32Array.from({ length: n }, (_, i) => i)) }).select(
+      pl.col("i"),
+      pl.col("i").modulo(1009).cast(pl.Int32).alias("a"), // neither column is unique; together they are for the first ~1M rows
+      pl.format("b{}", pl.col("i").modulo(1013)).alias("b"),
+    );
+    const pairs = base.groupBy(["a", "b"]).agg(pl.len().alias("n")).height;
+    expect(pairs).toBeLessThan(n);
+    const shuffled = base.withColumns(pl.col("i").hash(7).alias("r")).sort("r").drop("r");
+    const schema = frame({ i: col.int32(), a: col.int32(), b: col.utf8() }, { uniqueTogether: [["a", "b"]] });
+    const outcome = (await schema.validate(shuffled)).outcomes.find((o) => o.check === "unique together (a, b)");
+    expect(outcome).toMatchObject({ passed: false, failingRows: n - pairs });
+    expect(outcome!.examples).toHaveLength(10);
+    const firsts = shuffled.filter(pl.struct([pl.col("a"), pl.col("b")]).isFirstDistinct());
+    const unique = await schema.validate(firsts);
+    expect(unique.outcomes.find((o) => o.check === "unique together (a, b)")).toMatchObject({ passed: true, failingRows: 0 });
+  });
 });

@@ -1,12 +1,13 @@
-// Validation in one pass: every row check and column statistic is one aggregate in a single lazy `select`.
-// Only when something fails does a further query fetch up to `sampleSize` example values per failing check.
+// Validation in one pass: every row check, column statistic and the examples of plain checks are aggregates of a
+// single lazy `select`. Only duplicate checks that fail need further queries (their examples and exact recounts).
 // In-memory frames also get a cheap sampling query first (see distinct.ts), and unique-together checks wait for
-// the pass's distinct counts: when a key column is all-distinct the answer is known without hashing every row.
+// the pass's distinct counts only when a key column might be all-distinct: then the answer is known without
+// hashing every row.
 import pl from "nodejs-polars";
 import type { Severity } from "@orch/core";
 import { dtypeLabel } from "./dtypes.ts";
 import type { FrameSchema } from "./frame.ts";
-import { lowCardinalityColumns, sortedColumns } from "./distinct.ts";
+import { HASHED_VARIANTS, lowCardinalityColumns, MIN_ROWS_TO_SAMPLE, sortedColumns } from "./distinct.ts";
 import { isArrowTable, isPolarsDataFrame, isPolarsLazyFrame, type FrameLike } from "./frame-like.ts";
 import { polarsToTable, tableToPolars } from "./ipc.ts";
 import { buildPlan, statExprs, type Plan, type RowCheck, type StatsMode } from "./plan.ts";
@@ -30,6 +31,12 @@ export interface ColumnStats {
   readonly min?: unknown;
   readonly max?: unknown;
   readonly distinctCount?: number;
+  /**
+   * Present (true) when `distinctCount` was taken over 64-bit hashes of the values (unsorted string columns of
+   * in-memory frames of 1M+ rows): exact unless two different values share a hash, and then lower. Checks never
+   * rely on it: a check counted from it is recounted exactly when it fails.
+   */
+  readonly distinctCountHashed?: true;
 }
 
 export interface ValidationReport {
@@ -64,21 +71,33 @@ export async function validate(schema: FrameSchema, value: FrameLike, options: V
   const [lowCardinality, sorted] = df ? await Promise.all([lowCardinalityColumns(df, candidates), sortedColumns(df, candidates)]) : [new Set<string>(), new Set<string>()];
   // A key column with few distinct values cannot settle unique-together; one with many might, for one n_unique.
   const distinctWanted = new Set([...keyColumns].filter((k) => !lowCardinality.has(k)));
-  const plan = buildPlan(schema, actual, { stats: statsMode, lowCardinality, distinctWanted, sorted });
+  const hashed = new Set(df && df.height >= MIN_ROWS_TO_SAMPLE ? candidates.filter((c) => HASHED_VARIANTS.has(actual[c]!.variant) && !sorted.has(c)) : []);
+  const plan = buildPlan(schema, actual, { stats: statsMode, lowCardinality, distinctWanted, sorted, hashed });
 
-  const deferred = new Set(df ? plan.rowChecks.flatMap((c, i) => (c.keys ? [i] : [])) : []);
+  // Unique-together waits for the distinct counts only when a key column might settle it (might be all-distinct);
+  // otherwise its hash count runs in this pass, beside everything else.
+  const deferred = new Set(df ? plan.rowChecks.flatMap((c, i) => (c.keys?.some((k) => distinctWanted.has(k)) ? [i] : [])) : []);
+  // Examples of plain checks are taken in the same pass (Polars computes each mask once for its count and its
+  // examples): a failing frame then needs no second pass over those checks.
+  const inPass = new Set(plan.rowChecks.flatMap((c, i) => (!c.count && !c.repeats && c.name !== "not null" ? [i] : [])));
   const aggregates: pl.Expr[] = [pl.len().alias("__rows")];
   plan.rowChecks.forEach((check, i) => {
     if (!deferred.has(i)) aggregates.push((check.count ?? check.failing.sum()).alias(`__fail${i}`));
+    if (inPass.has(i)) aggregates.push(sampleOf(check, i, sampleSize));
   });
   plan.stats.forEach((stat, i) => aggregates.push(...statExprs(stat, i, statsMode)));
   const totals = (await lazy.select(aggregates).collect()).toRecords()[0] ?? {};
   const rows = Number(totals.__rows ?? 0);
 
   const failing = plan.rowChecks.map((_, i) => Number(totals[`__fail${i}`] ?? 0));
-  await settleUniqueTogether(lazy, plan, deferred, totals, rows, failing);
-  const samples = await sampleFailures(lazy, plan.rowChecks, failing, sampleSize);
+  const known = new Map<number, unknown[]>([...inPass].map((i) => [i, toArray(totals[`__sample${i}`])]));
+  // Settling unique-together and fetching the other failures' examples are independent queries: run them at once.
+  const [, samples] = await Promise.all([
+    settleUniqueTogether(lazy, plan, deferred, totals, rows, failing, sampleSize, known),
+    sampleFailures(lazy, plan.rowChecks, failing, sampleSize, known, deferred),
+  ]);
   for (const [i, exact] of samples.exactCounts) failing[i] = exact;
+  for (const i of deferred) if (failing[i]! > 0) samples.examples.set(i, known.get(i) ?? []);
 
   const outcomes: CheckOutcome[] = plan.structural.map((s) => ({
     column: s.column, check: s.name, severity: s.severity, passed: s.passed, failingRows: null, examples: [],
@@ -103,7 +122,7 @@ export async function validate(schema: FrameSchema, value: FrameLike, options: V
         dtype: dtypeLabel(stat.dtype),
         nullCount: Number(totals[`__null${i}`] ?? 0),
         ...(`__min${i}` in totals ? { min: totals[`__min${i}`], max: totals[`__max${i}`] } : {}),
-        ...(statsMode === "full" && `__distinct${i}` in totals ? { distinctCount: Number(totals[`__distinct${i}`]) } : {}),
+        ...(statsMode === "full" && `__distinct${i}` in totals ? { distinctCount: Number(totals[`__distinct${i}`]), ...(stat.distinctHashed ? { distinctCountHashed: true as const } : {}) } : {}),
       };
     });
   }
@@ -127,43 +146,57 @@ function distinctCandidates(schema: FrameSchema, actual: Record<string, pl.DataT
 
 /**
  * Unique-together counts left out of phase one: zero when a key column's distinct count (nulls count as one value)
- * equals the row count, as every row then differs in that column; otherwise one more query counts via row hashes.
+ * equals the row count, as every row then differs in that column; otherwise the rows whose key hash repeats are
+ * found by sorting the hashes, and counted exactly there (with their examples): one query whether or not it fails.
  */
-async function settleUniqueTogether(lazy: pl.LazyDataFrame, plan: Plan, deferred: Set<number>, totals: Record<string, unknown>, rows: number, failing: number[]) {
+async function settleUniqueTogether(
+  lazy: pl.LazyDataFrame,
+  plan: Plan,
+  deferred: Set<number>,
+  totals: Record<string, unknown>,
+  rows: number,
+  failing: number[],
+  size: number,
+  known: Map<number, unknown[]>,
+) {
   const distinctOf = (column: string) => {
     const i = plan.stats.findIndex((s) => s.name === column);
     return i >= 0 && `__distinct${i}` in totals ? Number(totals[`__distinct${i}`]) : undefined;
   };
   const pending = [...deferred].filter((i) => !plan.rowChecks[i]!.keys!.some((k) => distinctOf(k) === rows));
   for (const i of deferred) failing[i] = 0;
-  if (pending.length === 0) return;
-  const counts = (await lazy.select(pending.map((i) => plan.rowChecks[i]!.count!.alias(`__fail${i}`))).collect()).toRecords()[0] ?? {};
-  for (const i of pending) failing[i] = Number(counts[`__fail${i}`] ?? 0);
+  await Promise.all(
+    pending.map(async (i) => {
+      const check = plan.rowChecks[i]!;
+      const row = await onRepeatedValues(lazy, check.repeats!, [sampleOf(check, i, size), check.failing.sum().alias("__exact")]);
+      failing[i] = Number(row.__exact ?? 0);
+      known.set(i, toArray(row[`__sample${i}`]));
+    }),
+  );
 }
 
-/** The second query, only for failing checks: examples, and exact counts where phase one used a hash. */
-async function sampleFailures(lazy: pl.LazyDataFrame, checks: RowCheck[], failing: number[], size: number) {
-  const wanted = checks.map((c, i) => ({ c, i })).filter(({ c, i }) => failing[i]! > 0 && c.name !== "not null");
+/** Up to `size` values shown for the rows failing `check`, as one aggregate. */
+function sampleOf(check: RowCheck, i: number, size: number): pl.Expr {
+  return check.sample.filter(check.failing).head(size).implode().alias(`__sample${i}`);
+}
+
+/**
+ * Examples for failing checks other than `skip` (the unique-together checks being settled): `known` holds those
+ * already taken in the first pass; the others need further queries (run concurrently): examples and exact counts of duplicate
+ * checks, on the rows whose value repeats.
+ */
+async function sampleFailures(lazy: pl.LazyDataFrame, checks: RowCheck[], failing: number[], size: number, known: ReadonlyMap<number, unknown[]>, skip: ReadonlySet<number>) {
+  const wanted = checks.map((c, i) => ({ c, i })).filter(({ c, i }) => !skip.has(i) && failing[i]! > 0 && c.name !== "not null");
   const examples = new Map<number, unknown[]>();
   const exactCounts = new Map<number, number>();
-  if (wanted.length === 0) return { examples, exactCounts };
-  const sampleOf = (c: RowCheck, i: number) => c.sample.filter(c.failing).head(size).implode().alias(`__sample${i}`);
-  for (const { c, i } of wanted.filter(({ c }) => c.repeats)) {
-    const narrowed = await onRepeatedValues(lazy, c.repeats!, [sampleOf(c, i), ...(c.approximate ? [c.failing.sum().alias("__exact")] : [])]);
-    examples.set(i, toArray(narrowed[`__sample${i}`]));
-    if (c.approximate) exactCounts.set(i, Number(narrowed.__exact ?? 0));
-  }
-  const rest = wanted.filter(({ c }) => !c.repeats);
-  if (rest.length === 0) return { examples, exactCounts };
-  const exprs = rest.flatMap(({ c, i }) => [
-    sampleOf(c, i),
-    ...(c.approximate ? [c.failing.sum().alias(`__exact${i}`)] : []),
-  ]);
-  const row = (await lazy.select(exprs).collect()).toRecords()[0] ?? {};
-  for (const { c, i } of rest) {
+  for (const { i } of wanted.filter(({ i }) => known.has(i))) examples.set(i, known.get(i)!);
+  const queries = wanted.filter(({ i }) => !known.has(i)).map(async ({ c, i }) => {
+    const exprs = [sampleOf(c, i, size), ...(c.approximate ? [c.failing.sum().alias("__exact")] : [])];
+    const row = c.repeats ? await onRepeatedValues(lazy, c.repeats, exprs) : ((await lazy.select(exprs).collect()).toRecords()[0] ?? {});
     examples.set(i, toArray(row[`__sample${i}`]));
-    if (c.approximate) exactCounts.set(i, Number(row[`__exact${i}`] ?? 0));
-  }
+    if (c.approximate) exactCounts.set(i, Number(row.__exact ?? 0));
+  });
+  await Promise.all(queries);
   return { examples, exactCounts };
 }
 

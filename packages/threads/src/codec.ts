@@ -2,51 +2,46 @@ import { pathToFileURL } from "node:url";
 import { isAbsolute, resolve } from "node:path";
 import type { Transferable } from "node:worker_threads";
 import { OrchError } from "@orch/core";
+import { arrowTableCodec } from "./arrow-table-codec.ts";
+import { MessageBuffers, type BufferRef, type CopyNote, type TypedView } from "./message-buffers.ts";
+import { polarsDataFrameCodec } from "./polars-frame-codec.ts";
 
 /**
- * Turns a value into bytes and back so it can cross a thread boundary by transfer instead of structured clone.
+ * Turns a value into something that crosses a thread boundary by transfer instead of structured clone, and back.
  * Both threads must know the codec: built-ins (nodejs-polars DataFrame, apache-arrow Table) are always there;
  * custom codecs are modules whose default export is a ValueCodec, loaded in every thread.
+ *
+ * `encode` returns either bytes (a Uint8Array, moved with the message; `decode` receives it) or a structured-cloneable
+ * payload whose typed arrays were registered with `buffers` (`decode` receives the payload).
  */
 export interface ValueCodec {
   readonly name: string;
   matches(value: unknown): boolean;
-  encode(value: unknown): Uint8Array | Promise<Uint8Array>;
-  decode(bytes: Uint8Array): unknown;
+  encode(value: unknown, buffers: MessageBuffers): unknown;
+  decode(payload: unknown): unknown;
 }
 
 export type WireValue =
   | { readonly c: "clone"; readonly v: unknown }
-  | { readonly c: "codec"; readonly codec: string; readonly bytes: Uint8Array }
+  | { readonly c: "bytes"; readonly codec: string; readonly bytes: BufferRef<Uint8Array> }
+  | { readonly c: "codec"; readonly codec: string; readonly payload: unknown }
   | { readonly c: "map"; readonly entries: readonly (readonly [unknown, WireValue])[] };
 
 export interface Encoded {
   readonly wire: WireValue;
-  /** ArrayBuffers to move with the message (each owned by exactly one encoded buffer). */
+  /** ArrayBuffers to move with the message (each listed once). */
   readonly transfer: ArrayBuffer[];
+  /** Buffers that had to be copied rather than moved, and why (empty for a value that moved whole). */
+  readonly copies: CopyNote[];
 }
 
-/** nodejs-polars DataFrame, detected by shape so no copy of polars is imported to check. */
-export const polarsDataFrameCodec: ValueCodec = {
-  name: "polars.DataFrame",
-  matches: (value) =>
-    typeof value === "object" && value !== null && typeof (value as { writeIPCStream?: unknown }).writeIPCStream === "function" && typeof (value as { height?: unknown }).height === "number",
-  // Uncompressed on purpose: the bytes only cross threads, and apache-arrow cannot read compressed IPC.
-  encode: (value) => (value as { writeIPCStream(): Uint8Array }).writeIPCStream(),
-  decode: async (bytes) => {
-    const pl = (await import("nodejs-polars")).default;
-    return pl.readIPCStream(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-  },
-};
-
-/** apache-arrow Table, recognised by its `Symbol.for("apache-arrow/Table")` brand (works across library copies). */
-export const arrowTableCodec: ValueCodec = {
-  name: "arrow.Table",
-  matches: (value) => typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[Symbol.for("apache-arrow/Table")] === true,
-  encode: async (value) => (await import("apache-arrow")).tableToIPC(value as never, "stream"),
-  // Zero-copy: the table's vectors are views over the transferred buffer.
-  decode: async (bytes) => (await import("apache-arrow")).tableFromIPC(bytes),
-};
+export interface EncodeOptions {
+  /**
+   * The sender keeps using the value after posting it (an IO manager answering loadInput still holds what it
+   * returns): its own memory is copied rather than moved. A step's output is given up, so it moves.
+   */
+  readonly keep: boolean;
+}
 
 export const BUILTIN_CODECS: readonly ValueCodec[] = [polarsDataFrameCodec, arrowTableCodec];
 
@@ -71,23 +66,23 @@ export class CodecSet {
     return new CodecSet([...custom, ...BUILTIN_CODECS]);
   }
 
-  async encode(value: unknown): Promise<Encoded> {
-    const transfer: ArrayBuffer[] = [];
-    const wire = await this.#encode(value, transfer);
-    return { wire, transfer };
+  async encode(value: unknown, options: EncodeOptions): Promise<Encoded> {
+    const buffers = new MessageBuffers(options.keep);
+    const wire = await this.#encode(value, buffers);
+    return { wire, ...buffers.prepare() };
   }
 
-  async #encode(value: unknown, transfer: ArrayBuffer[]): Promise<WireValue> {
+  async #encode(value: unknown, buffers: MessageBuffers): Promise<WireValue> {
     if (value instanceof Map) {
       const entries: (readonly [unknown, WireValue])[] = [];
-      for (const [k, v] of value) entries.push([k, await this.#encode(v, transfer)]);
+      for (const [k, v] of value) entries.push([k, await this.#encode(v, buffers)]);
       return { c: "map", entries };
     }
     const codec = this.#codecs.find((c) => c.matches(value));
     if (!codec) return { c: "clone", v: value };
-    const bytes = ownedBytes(await codec.encode(value));
-    transfer.push(bytes.buffer as ArrayBuffer);
-    return { c: "codec", codec: codec.name, bytes };
+    const payload = await codec.encode(value, buffers);
+    if (payload instanceof Uint8Array) return { c: "bytes", codec: codec.name, bytes: buffers.own(payload as Uint8Array & TypedView) };
+    return { c: "codec", codec: codec.name, payload };
   }
 
   async decode(wire: WireValue): Promise<unknown> {
@@ -99,18 +94,11 @@ export class CodecSet {
     }
     const codec = this.#codecs.find((c) => c.name === wire.codec);
     if (!codec) throw new OrchError("INVALID_CODEC", `No codec named "${wire.codec}" in this thread; list its module in the executor's codecs option.`, { pkg: "threads" });
-    return codec.decode(wire.bytes);
+    return codec.decode(wire.c === "bytes" ? wire.bytes.v : wire.payload);
   }
 }
 
-/** Bytes that own their whole ArrayBuffer, so transferring it moves nothing else (Node pools small Buffers). */
-function ownedBytes(bytes: Uint8Array): Uint8Array {
-  const shared = typeof SharedArrayBuffer !== "undefined" && bytes.buffer instanceof SharedArrayBuffer;
-  if (!shared && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) return bytes;
-  return new Uint8Array(bytes);
-}
-
-/** Posts with the transfer list; buffers the runtime refuses to transfer (e.g. external memory) are cloned instead. */
+/** Posts with the transfer list; buffers the runtime still refuses to transfer are cloned instead. */
 export function postWithTransfer(port: { postMessage(message: unknown, transfer?: readonly Transferable[]): void }, message: unknown, transfer: readonly ArrayBuffer[]): void {
   if (transfer.length === 0) return port.postMessage(message);
   try {
@@ -120,3 +108,5 @@ export function postWithTransfer(port: { postMessage(message: unknown, transfer?
     port.postMessage(message);
   }
 }
+
+export { arrowTableCodec, polarsDataFrameCodec };

@@ -30,8 +30,6 @@ export const threadsExecutorConfigSchema = z
     kindConcurrencyLimits: z.array(z.object({ kind: z.string().min(1), limit: positiveInt }).strict()).default([]),
     /** After cancellation, how long a step may take to stop on its own before its worker is terminated. */
     cancelGraceMs: z.number().int().nonnegative().default(2_000),
-    /** POLARS_MAX_THREADS for workers (set before polars loads there). Default: cores / maxThreads, at least 1. */
-    polarsMaxThreads: positiveInt.optional(),
     /** Modules whose default export is a ValueCodec, for values other than polars DataFrames and Arrow tables. */
     codecs: z.array(z.string().min(1)).default([]),
     /** Keep the pool (and each worker's resources) across runs; call the executor's teardown() when done. */
@@ -48,7 +46,6 @@ export type ThreadsExecutorOptions = z.input<typeof threadsExecutorConfigSchema>
 export interface ThreadsExecutorConfig extends z.output<typeof threadsExecutorConfigSchema> {
   readonly maxThreads: number;
   readonly minThreads: number;
-  readonly polarsMaxThreads: number;
   readonly baseDir: string;
 }
 
@@ -66,7 +63,6 @@ export function parseThreadsConfig(options: unknown): ThreadsExecutorConfig {
     ...parsed.data,
     maxThreads,
     minThreads,
-    polarsMaxThreads: parsed.data.polarsMaxThreads ?? Math.max(1, Math.floor(cores / maxThreads)),
     baseDir: parsed.data.baseDir ?? process.cwd(),
   };
 }

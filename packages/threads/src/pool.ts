@@ -11,11 +11,8 @@ export type StepPool = Piscina<TaskRequest, TaskResult>;
 
 /** `onError` sees worker failures that hit no task (e.g. a worker that dies while starting up). */
 export function createPool(config: ThreadsExecutorConfig, onError: (error: Error) => void): StepPool {
+  // `env` reaches the workers' process.env only: native add-ons (polars reads POLARS_MAX_THREADS) see the process's.
   const env: Record<string, string> = { ...(process.env as Record<string, string>), ...config.env };
-  // Polars sizes its thread pool when it loads: one step per worker already uses a core each.
-  if (process.env["POLARS_MAX_THREADS"] === undefined && config.env["POLARS_MAX_THREADS"] === undefined) {
-    env["POLARS_MAX_THREADS"] = String(config.polarsMaxThreads);
-  }
   const pool = new Piscina<TaskRequest, TaskResult>({
     filename: WORKER_FILE,
     maxThreads: config.maxThreads,

@@ -89,7 +89,8 @@ export class StepChannel {
       if (request.op === "handleOutput") result = await manager.handleOutput(context as never, await this.#host.codecs.decode(request.value));
       else if (request.op === "loadInput") result = await manager.loadInput(context as never);
       else result = (await manager.hasOutput?.(context as never)) ?? false;
-      const { wire, transfer } = await this.#host.codecs.encode(result);
+      // The IO manager may still hold what it returned (the in-memory `io` does): copy its memory, never move it.
+      const { wire, transfer } = await this.#host.codecs.encode(result, { keep: true });
       postWithTransfer(this.#local, { t: "io-result", id, ok: true, value: wire } satisfies MainMessage, transfer);
     } catch (error) {
       this.#post({ t: "io-result", id, ok: false, error: serializeError(error) });

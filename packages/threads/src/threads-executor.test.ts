@@ -1,22 +1,21 @@
 import { describe, expect, it } from "vitest";
 import { defineListener, isOrchError } from "@orch/core";
 import { CONTRACT_DEFINITIONS_MODULE } from "@orch/core/testing";
+import type pl from "nodejs-polars";
+import type { Table } from "apache-arrow";
+import { arrowSummary, makeArrowTable, makePolarsFrame, polarsSummary } from "./test-fixtures/frames-definitions.ts";
 import { fixture, maxOverlap, ofType, runModule } from "./test-helpers.ts";
 import { threadsExecutor } from "./threads-executor.ts";
 
 describe("threadsExecutor: parallelism and placement", () => {
-  it("runs CPU-bound steps in parallel on 2 threads (wall time under 0.8 × the sum of step times), main-hinted steps on the main thread", async () => {
+  // How much faster that is belongs to the benchmark (npm run bench -- threads); here: they overlap, on workers.
+  it("runs CPU-bound steps two at a time on 2 worker threads, main-hinted steps on the main thread", async () => {
     const { result, events, value } = await runModule(fixture("cpu-definitions.ts"), { executor: threadsExecutor({ maxThreads: 2 }) });
     expect(result.status).toBe("SUCCESS");
     const crunch = (k: string) => k.startsWith("crunch_");
-    const stepTime = ofType(events, "STEP_SUCCESS").filter((e) => crunch(e.stepKey)).reduce((sum, e) => sum + e.durationMs, 0);
-    const starts = ofType(events, "STEP_START").filter((e) => crunch(e.stepKey)).map((e) => e.timestamp);
-    const ends = ofType(events, "STEP_SUCCESS").filter((e) => crunch(e.stepKey)).map((e) => e.timestamp);
-    const wall = Math.max(...ends) - Math.min(...starts);
-    expect(stepTime).toBeGreaterThanOrEqual(4 * 400);
-    expect(wall).toBeLessThan(0.8 * stepTime);
+    expect(ofType(events, "STEP_SUCCESS").filter((e) => crunch(e.stepKey))).toHaveLength(4);
     expect(maxOverlap(events, crunch)).toBe(2);
-    expect(await value("crunch_1")).toMatchObject({ mainThread: false });
+    for (const n of [1, 2, 3, 4]) expect(await value(`crunch_${n}`)).toMatchObject({ mainThread: false });
     expect(await value("on_main")).toEqual({ mainThread: true });
   });
 });
@@ -64,7 +63,6 @@ describe("threadsExecutor: cancellation", () => {
         if (started.has("cooperative") && started.has("stubborn")) controller.abort("test cancels the run");
       },
     });
-    const t0 = performance.now();
     const { result, events } = await runModule(fixture("slow-definitions.ts"), {
       executor: threadsExecutor({ maxThreads: 2, cancelGraceMs: 300 }),
       selection: ["cooperative", "stubborn", "later"],
@@ -72,7 +70,6 @@ describe("threadsExecutor: cancellation", () => {
       listeners: [watcher],
     });
     expect(result.status).toBe("CANCELED");
-    expect(performance.now() - t0).toBeLessThan(15_000);
     const failures = Object.fromEntries(ofType(events, "STEP_FAILURE").map((e) => [e.stepKey, e.error]));
     expect(failures["cooperative"]?.message).toContain("cooperative step stopped on abort");
     expect(failures["stubborn"]).toMatchObject({ code: "RUN_CANCELED" });
@@ -126,14 +123,18 @@ describe("threadsExecutor: loading definitions in workers", () => {
 });
 
 describe("threadsExecutor: frames across threads", () => {
-  it("hands polars DataFrames and Arrow tables between workers and the main thread as real frames", async () => {
+  it("hands polars DataFrames and Arrow tables between workers and the main thread intact (types, nulls, strings, dictionaries, batches)", async () => {
     const { result, value } = await runModule(fixture("frames-definitions.ts"), { executor: threadsExecutor({ maxThreads: 2 }) });
     expect(result.status).toBe("SUCCESS");
-    expect(await value("combined")).toEqual({ rows: 1000, idSum: 499_500, tableRows: 500, x3: 1.5, mainThread: false });
+    const polars = polarsSummary(makePolarsFrame());
+    const arrow = arrowSummary(makeArrowTable());
+    expect(arrow.batches).toEqual([200, 200, 100]);
+    // Worker → main (moved): what the in-memory io holds on the main thread.
+    expect(polarsSummary((await value("polars_frame")) as pl.DataFrame)).toEqual(polars);
+    expect(arrowSummary((await value("arrow_table")) as Table)).toEqual(arrow);
+    // Main → worker (copied: the io manager keeps its values): what a downstream step saw in its worker.
+    expect(await value("combined")).toEqual({ polars, arrow, mainThread: false });
     expect(await value("on_main_reads_frame")).toEqual({ height: 1000, mainThread: true });
-    const stored = (await value("polars_frame")) as { height: number; columns: string[] };
-    expect([stored.height, stored.columns]).toEqual([1000, ["id", "name"]]);
-    expect(((await value("arrow_table")) as { numRows: number }).numRows).toBe(500);
   });
 });
 

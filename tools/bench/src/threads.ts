@@ -1,15 +1,16 @@
-// Thread executor: (1) eight CPU-bound JavaScript steps (JSON parse + reshape, ~50 MB of JSON in all) and eight
-// Polars steps, in-process vs threads; (2) handing a 100 MB and a 1 GB Arrow table to a worker, transferred vs
-// structured-cloned; (3) per-step cost of 1,000 trivial steps. This file is also the definitions module the
-// workers load (and the handoff worker): the benchmark itself only runs on the main thread.
+// Thread executor: (1) eight CPU-bound steps of each kind (typed-array arithmetic, JSON parse + reshape with ~50 MB
+// of JSON in all, Polars group-bys), in-process vs threads; (2) handing an Arrow Table and a polars DataFrame of
+// 100 MB and 1 GB from a worker to the main thread, end to end (see _handoff.ts); (3) per-step cost of 1,000 trivial
+// steps. This file is also the definitions module the workers load (and the hand-off worker): the benchmark itself
+// only runs on the main thread.
 // Prints progress lines; the last line is one JSON object of figures.
-import { availableParallelism } from "node:os";
-import { once } from "node:events";
+import { availableParallelism, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
-import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+import { isMainThread, Worker, workerData } from "node:worker_threads";
 import pl from "nodejs-polars";
 import { asset, defineDefinitions, inProcessExecutor, materialize, type Executor } from "@orch/core";
-import { CodecSet, postWithTransfer, threadsExecutor, type WireValue } from "@orch/threads";
+import { CodecSet, threadsExecutor } from "@orch/threads";
+import { handoffWorker, timeHandoff, type HandoffRequest, type HandoffTiming } from "./_handoff.ts";
 
 const JS_STEPS = 8;
 const RECORDS_PER_STEP = Number(process.env.BENCH_RECORDS ?? 50_000); // ~6.5 MB of JSON per step
@@ -88,39 +89,6 @@ async function timedRun(executor: Executor, selection: string[]): Promise<number
   return ms;
 }
 
-/** Worker side of the handoff measurement: decode what arrives (zero-copy for Arrow) and reply with the row count. */
-async function handoffWorker(): Promise<void> {
-  const codecs = await CodecSet.load([]);
-  parentPort!.on("message", async (wire: WireValue | "gc") => {
-    // Between measurements both threads collect garbage, so one hand-off does not pay for freeing the last one.
-    if (wire === "gc") return parentPort!.postMessage((globalThis.gc?.(), "collected"));
-    const table = (await codecs.decode(wire)) as { numRows: number };
-    parentPort!.postMessage(table.numRows);
-  });
-}
-
-async function handoff(worker: Worker, codecs: CodecSet, mb: number, transfer: boolean): Promise<{ encodeMs: number; handoffMs: number }> {
-  const { tableFromArrays } = await import("apache-arrow");
-  const table = tableFromArrays({ x: new Float64Array((mb * 1024 * 1024) / 8).fill(1.5) });
-  const t0 = performance.now();
-  const encoded = await codecs.encode(table);
-  const encodeMs = performance.now() - t0;
-  // Collect garbage in both threads after building and encoding the table, so the timed hand-off does not pay
-  // for collections that allocating gigabytes provoked.
-  gc();
-  const collected = once(worker, "message");
-  worker.postMessage("gc");
-  await collected;
-  const reply = once(worker, "message");
-  const t1 = performance.now();
-  if (transfer) postWithTransfer(worker, encoded.wire, encoded.transfer);
-  else worker.postMessage(encoded.wire);
-  const [rows] = await reply;
-  const handoffMs = performance.now() - t1;
-  if (rows !== table.numRows) throw new Error(`worker saw ${rows} rows, expected ${table.numRows}`);
-  return { encodeMs, handoffMs };
-}
-
 async function main(): Promise<void> {
   const cores = availableParallelism();
   const threads = Math.max(2, cores);
@@ -140,12 +108,13 @@ async function main(): Promise<void> {
   console.log(`typed arrays: 8 steps × ${TYPED_ROWS} rows: in-process ${round(rowsIn, 0)} ms, threads ${round(rowsThreads, 0)} ms (speedup ${round(speedup)})`);
   const jsIn = await best(inProcess, keys("js", JS_STEPS));
   const jsThreads = await best(pool, keys("js", JS_STEPS));
-  console.log(`json: ${JS_STEPS} steps × ${RECORDS_PER_STEP} records: in-process ${round(jsIn, 0)} ms, threads ${round(jsThreads, 0)} ms (speedup ${round(jsIn / jsThreads)}), cold threads incl. pool start ${round(coldJs, 0)} ms (speedup ${round(jsIn / coldJs)})`);
+  const jsonSpeedup = jsIn / jsThreads;
+  console.log(`json: ${JS_STEPS} steps × ${RECORDS_PER_STEP} records: in-process ${round(jsIn, 0)} ms, threads ${round(jsThreads, 0)} ms (speedup ${round(jsonSpeedup)}), cold threads incl. pool start ${round(coldJs, 0)} ms (speedup ${round(jsIn / coldJs)})`);
 
   const plIn = await best(inProcess, keys("polars", 8));
   const plThreads = await best(pool, keys("polars", 8));
   const polarsSpeedup = plIn / plThreads;
-  console.log(`polars: 8 steps × ${POLARS_ROWS} rows: in-process ${round(plIn, 0)} ms, threads ${round(plThreads, 0)} ms (speedup ${round(polarsSpeedup)}; POLARS_MAX_THREADS=${Math.max(1, Math.floor(cores / threads))} in workers)`);
+  console.log(`polars: 8 steps × ${POLARS_ROWS} rows: in-process ${round(plIn, 0)} ms, threads ${round(plThreads, 0)} ms (speedup ${round(polarsSpeedup)}; one Polars pool of ${process.env.POLARS_MAX_THREADS ?? cores} threads for the process)`);
 
   // (3) Trivial steps: whole-run wall time per step on the warm pool, and the in-process figure for reference.
   const trivialThreads = await timedRun(pool, keys("trivial", TRIVIAL));
@@ -154,34 +123,45 @@ async function main(): Promise<void> {
   console.log(`trivial: ${TRIVIAL} steps: threads ${round(trivialThreads, 0)} ms (${round(msPerTrivial, 3)} ms/step), in-process ${round(trivialIn, 0)} ms (${round(trivialIn / TRIVIAL, 3)} ms/step)`);
   await pool.teardown();
 
-  // (2) Arrow table handoff to a worker: IPC bytes moved with transferList vs the same bytes structured-cloned.
+  // (2) Frame hand-off, worker → main thread, end to end (encode + move + decode + read): the executor's codec for
+  // an Arrow Table and a polars DataFrame, and one Arrow IPC buffer (the previous codec) as the baseline.
   const worker = new Worker(HERE, { workerData: { role: "handoff" } }); // --expose-gc is process-wide: gc() exists here too
   const codecs = await CodecSet.load([]);
-  await handoff(worker, codecs, 1, true); // worker started and codecs loaded
-  const bestHandoff = async (mb: number, transfer: boolean, reps: number) => {
-    let bestRun = { encodeMs: Infinity, handoffMs: Infinity };
+  await timeHandoff(worker, codecs, { kind: "arrow", mb: 1, path: "codec" }); // worker started, codecs loaded
+  await timeHandoff(worker, codecs, { kind: "polars", mb: 1, path: "codec" });
+  const bestOf = async (reps: number, request: HandoffRequest) => {
+    let best: HandoffTiming | undefined;
     for (let i = 0; i < reps; i++) {
-      const r = await handoff(worker, codecs, mb, transfer);
-      if (r.handoffMs < bestRun.handoffMs) bestRun = r;
+      const timing = await timeHandoff(worker, codecs, request);
+      if (!best || timing.totalMs < best.totalMs) best = timing;
     }
-    return bestRun;
+    console.log(`  ${request.kind} ${request.mb} MB via ${request.path}: ${round(best!.totalMs)} ms = encode ${round(best!.encodeMs)} + transit ${round(best!.transitMs)} + decode ${round(best!.decodeMs)} + read ${round(best!.readMs)}`);
+    return best!.totalMs;
   };
-  const h100 = await bestHandoff(100, true, 3);
-  const c100 = await bestHandoff(100, false, 3);
-  const h1g = await bestHandoff(1024, true, 3);
-  console.log(`handoff 100 MB: transfer ${round(h100.handoffMs)} ms, structured clone ${round(c100.handoffMs)} ms (encoding the table to IPC first: ${round(h100.encodeMs, 0)} ms)`);
-  console.log(`handoff 1 GB: transfer ${round(h1g.handoffMs)} ms (encoding to IPC first: ${round(h1g.encodeMs, 0)} ms; a 1 GB clone is not measured)`);
+  const arrow100 = await bestOf(3, { kind: "arrow", mb: 100, path: "codec" });
+  const arrow1g = await bestOf(3, { kind: "arrow", mb: 1024, path: "codec" });
+  const arrowIpc1g = await bestOf(1, { kind: "arrow", mb: 1024, path: "ipc-stream" });
+  console.log(`arrow table hand-off, end to end: 100 MB ${round(arrow100)} ms, 1 GB ${round(arrow1g)} ms (column buffers moved); as one IPC stream buffer (baseline) 1 GB ${round(arrowIpc1g, 0)} ms`);
+  const polars100 = await bestOf(2, { kind: "polars", mb: 100, path: "codec" });
+  const polarsStream100 = await bestOf(2, { kind: "polars", mb: 100, path: "ipc-stream" });
+  const polars1g = await bestOf(1, { kind: "polars", mb: 1024, path: "codec" });
+  console.log(`polars frame hand-off, end to end: 100 MB ${round(polars100, 0)} ms (IPC stream instead: ${round(polarsStream100, 0)} ms), 1 GB ${round(polars1g, 0)} ms`);
   await worker.terminate();
 
   console.log(
     JSON.stringify({
       bench: "threads",
       cores,
+      load: loadavg().map((l) => round(l)),
       speedup: round(speedup),
+      json_speedup: round(jsonSpeedup),
       polars_speedup: round(polarsSpeedup),
-      handoff_100mb_ms: round(h100.handoffMs),
-      handoff_1gb_ms: round(h1g.handoffMs),
-      clone_100mb_ms: round(c100.handoffMs),
+      handoff_arrow_100mb_ms: round(arrow100),
+      handoff_arrow_1gb_ms: round(arrow1g),
+      handoff_arrow_ipc_1gb_ms: round(arrowIpc1g, 0),
+      handoff_polars_100mb_ms: round(polars100, 0),
+      handoff_polars_1gb_ms: round(polars1g, 0),
+      handoff_polars_stream_100mb_ms: round(polarsStream100, 0),
       ms_per_trivial_step: round(msPerTrivial, 3),
     }),
   );

@@ -4,12 +4,13 @@ import type { PortClient } from "./port-client.ts";
 
 /**
  * Stands in for an IO manager that lives only on the main thread (the default in-memory `io`): each call is
- * sent over the task's channel, frames as transferred Arrow IPC bytes, other values by structured clone.
+ * sent over the task's channel, frames by transfer (see codec.ts), other values by structured clone.
  */
 export function proxyIOManager(key: string, client: PortClient, codecs: CodecSet): IOManager {
   return {
     async handleOutput(context: OutputContext, value: unknown) {
-      const { wire, transfer } = await codecs.encode(value);
+      // A step's output is handed over: an Arrow table's buffers move to the main thread without a copy.
+      const { wire, transfer } = await codecs.encode(value, { keep: false });
       const reply = await client.request({ op: "handleOutput", key, context: withoutLog(context), value: wire }, transfer);
       return (await codecs.decode(reply)) as Metadata | void;
     },
