@@ -15,7 +15,7 @@ function markdownFiles(): string[] {
   const under = (dir: string): string[] =>
     readdirSync(join(REPO, dir), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? under(join(dir, e.name)) : e.name.endsWith(".md") ? [join(dir, e.name)] : []));
   const readmes = (dir: string) => readdirSync(join(REPO, dir)).map((name) => join(dir, name, "README.md")).filter((p) => existsSync(join(REPO, p)));
-  return ["README.md", ...under("docs"), ...readmes("examples"), ...readmes("integrations")];
+  return ["README.md", ...under("docs"), ...readmes("examples"), ...readmes("integrations"), ...readmes("packages")];
 }
 
 interface Block {
