@@ -13,7 +13,7 @@ const dir = mkdtempSync(join(tmpdir(), "orch-sqlite-race-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function claims(path: string, ready: () => void, go: Promise<void>): Promise<string[]> {
-  const proc = spawn(process.execPath, [child, path], { stdio: ["pipe", "pipe", "inherit"] });
+  const proc = spawn(process.execPath, ["--conditions=@orch/source", child, path], { stdio: ["pipe", "pipe", "inherit"] });
   void go.then(() => proc.stdin!.end("go\n"));
   const won: string[] = [];
   for await (const line of createInterface({ input: proc.stdout! })) {

@@ -159,9 +159,11 @@ describe("assetSensor", () => {
 
 describe("runStatusSensor", () => {
   async function finish(instance: ReturnType<typeof memoryStorage>, record: RunRecord, type: "RUN_SUCCESS" | "RUN_FAILURE") {
-    await instance.createRun(record);
+    // As a run does: its end event is written while it runs, then its final status (the storage fences finished runs).
+    await instance.createRun({ ...record, status: "STARTED" });
     const end: OrchEvent = type === "RUN_SUCCESS" ? { type, runId: record.runId, timestamp: NOW, durationMs: 1 } : { type, runId: record.runId, timestamp: NOW, durationMs: 1, reason: "step failed", failedSteps: ["report"] };
     await instance.appendEvents([end]);
+    await instance.updateRun(record.runId, { status: record.status });
   }
 
   it("starts at the end of the log, then handles each finished run once, across restarts", async () => {
