@@ -11,6 +11,7 @@ export * from "./events.ts";
 export * from "./logger.ts";
 export * from "./run-record.ts";
 export { currentProcess, isProcessAlive, type ProcessIdentity } from "./process-identity.ts";
+export { processGroupTerminator, type ProcessGroupTerminator } from "./process-group.ts";
 export * from "./storage.ts";
 export * from "./automation-storage.ts";
 export * from "./queue/index.ts";

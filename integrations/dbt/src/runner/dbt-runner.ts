@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { statSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
-import { ErrorCode, OrchError } from "@orch/core";
+import { ErrorCode, OrchError, processGroupTerminator } from "@orch/core";
 import { DBT_PKG, DbtErrorCode } from "../manifest/errors.ts";
 import { dbtBuildArgs, type DbtBuildOptions, type DbtRunnerConfig } from "./dbt-args.ts";
 import { EventQueue } from "./event-queue.ts";
@@ -121,22 +121,8 @@ function runDbt(
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
   });
-  let canceled = false;
-  let killTimer: NodeJS.Timeout | undefined;
-  const killGroup = (signal: NodeJS.Signals): void => {
-    if (child.pid === undefined) return;
-    try {
-      process.kill(-child.pid, signal);
-    } catch {
-      // The group is already gone.
-    }
-  };
-  const onAbort = (): void => {
-    canceled = true;
-    killGroup("SIGTERM");
-    killTimer = setTimeout(() => killGroup("SIGKILL"), config.killGraceMs ?? 5000);
-    killTimer.unref();
-  };
+  const group = processGroupTerminator(child, config.killGraceMs ?? 5000);
+  const onAbort = (): void => group.terminate();
   options.signal?.addEventListener("abort", onAbort, { once: true });
 
   createInterface({ input: child.stdout, crlfDelay: Infinity }).on("line", (line) => {
@@ -158,10 +144,9 @@ function runDbt(
     child.on("close", (code, signal) => {
       options.signal?.removeEventListener("abort", onAbort);
       removeView?.();
-      if (canceled) {
+      if (group.terminated) {
         // dbt exits on SIGTERM; make sure nothing it started outlives the run.
-        killGroup("SIGKILL");
-        if (killTimer) clearTimeout(killTimer);
+        group.finish();
         reject(new OrchError(ErrorCode.RUN_CANCELED, `dbt build canceled (process group ${child.pid} killed)`, { pkg: DBT_PKG }));
         return;
       }

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { basename } from "node:path";
 import { createInterface } from "node:readline";
 import { ErrorCode, OrchError } from "../errors.ts";
+import { processGroupTerminator } from "../process-group.ts";
 import type { PipesStepContext } from "./context.ts";
 import { PipesErrorCode } from "./errors.ts";
 import { PipesResult } from "./result.ts";
@@ -57,23 +58,11 @@ export async function pipesSubprocess(context: PipesStepContext, options: PipesS
     stdio: ["ignore", "pipe", "pipe"],
   });
   if (child.pid !== undefined) context.log.info(`Pipes: started ${display} (pid ${child.pid})`, { "pipes/pid": child.pid });
-  let canceled = false;
   let cancelAction: Promise<void> | undefined;
-  let killTimer: NodeJS.Timeout | undefined;
-  const killGroup = (signal: NodeJS.Signals): void => {
-    if (child.pid === undefined) return;
-    try {
-      process.kill(-child.pid, signal);
-    } catch {
-      // Already gone.
-    }
-  };
+  const group = processGroupTerminator(child, options.killGraceMs ?? 5000);
   const onAbort = (): void => {
-    canceled = true;
     context.log.warn(`Pipes: canceling ${basename(options.command)} (process group ${child.pid})`);
-    killGroup("SIGTERM");
-    killTimer = setTimeout(() => killGroup("SIGKILL"), options.killGraceMs ?? 5000);
-    killTimer.unref();
+    group.terminate();
     if (options.onCancel) cancelAction = Promise.resolve().then(options.onCancel).catch((error) => context.log.warn(`Pipes: cancel action failed: ${(error as Error).message}`));
   };
   context.signal.addEventListener("abort", onAbort, { once: true });
@@ -94,8 +83,7 @@ export async function pipesSubprocess(context: PipesStepContext, options: PipesS
     child.once("close", (code, signal) => resolve({ code, signal }));
   });
   context.signal.removeEventListener("abort", onAbort);
-  if (killTimer) clearTimeout(killTimer);
-  if (canceled) killGroup("SIGKILL");
+  group.finish();
   // The step ends canceled only once the cancel action (e.g. asking a cluster to kill the job) has run.
   await cancelAction;
   const report = await session.close();
@@ -103,7 +91,7 @@ export async function pipesSubprocess(context: PipesStepContext, options: PipesS
   if ("error" in exit) {
     throw new OrchError(PipesErrorCode.PIPES_SPAWN_FAILED, `${subject}: could not start ${options.command}: ${exit.error.message}`, { cause: exit.error, details: { command: options.command } });
   }
-  if (canceled) throw new OrchError(ErrorCode.RUN_CANCELED, `${subject}: canceled; process group ${child.pid} of ${basename(options.command)} killed`);
+  if (group.terminated) throw new OrchError(ErrorCode.RUN_CANCELED, `${subject}: canceled; process group ${child.pid} of ${basename(options.command)} killed`);
   if (exit.code !== 0) {
     const how = exit.code === null ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
     const reported = report.closedError ? `; it reported ${report.closedError.name ?? "an error"}: ${report.closedError.message}` : "";
