@@ -150,16 +150,32 @@ export const weeklyReport = asset({
 /** The week the feed covers: one partition per day (end is exclusive). */
 export const eventDays = dailyPartitions({ start: "2024-03-01", end: "2024-03-08", timezone: "UTC" });
 
+/** One row per day, stored as the DuckDB table `marts.daily_revenue` (key → schema.table). */
+export const DailyRevenue = frame({
+  day: col.datetime("ms", "UTC"),
+  purchases: col.int64().min(0),
+  revenue: col.float64().min(0),
+});
+
 export const dailyRevenue = asset({
   key: ["marts", "daily_revenue"],
   group: "marts",
-  description: "Revenue and purchases for one day: a daily-partitioned asset, one file per day.",
+  description: "Revenue and purchases for one day: a daily-partitioned table in the DuckDB warehouse, one slice per day.",
   partitions: eventDays,
+  // The table IO manager replaces exactly this day's rows (`day >= start AND day < end`), in one transaction.
+  ioManager: "warehouse",
+  metadata: { partitionExpr: "day" },
   ins: { events: cleanedEvents },
-  compute({ ins, partitionKey }) {
+  output: DailyRevenue,
+  compute({ ins, partitionKey, timeWindow }) {
     const purchases = ins.events.filter(pl.col("day").eq(pl.lit(partitionKey!)).and(pl.col("type").eq(pl.lit("purchase"))));
     const revenue = Math.round(((purchases.getColumn("amount").sum() as number) || 0) * 100) / 100;
-    return output({ day: partitionKey!, purchases: purchases.height, revenue }, { metadata: { revenue, purchases: purchases.height } });
+    const frame = pl.DataFrame({
+      day: pl.Series("day", [new Date(timeWindow!.start)], pl.Datetime("ms", "UTC")),
+      purchases: pl.Series("purchases", [purchases.height], pl.Int64),
+      revenue: pl.Series("revenue", [revenue], pl.Float64),
+    });
+    return output(frame, { metadata: { revenue, purchases: purchases.height } });
   },
 });
 

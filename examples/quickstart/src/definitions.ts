@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { defineDefinitions } from "@orch/core";
 import { dataframePlugin } from "@orch/dataframe";
+import { duckdbIOManager } from "@orch/duckdb";
 import { cleanedEvents, dailyActiveUsers, dailyRevenue, funnel, rawEvents, uniqueEventIds, weeklyReport } from "./assets.ts";
 import { optionalAlerts } from "./alerts.ts";
 import { dailyMarts, inboxSensor } from "./automation.ts";
@@ -22,6 +23,8 @@ export default defineDefinitions({
   sensors: [inboxSensor(process.env.QUICKSTART_INBOX_DIR ?? here("../inbox"))],
   // Arrow IPC and Parquet serializers for frames, and the "frame without a schema" guard.
   plugins: [dataframePlugin],
+  // The marts' warehouse: an embedded DuckDB file beside the project (QUICKSTART_WAREHOUSE moves it, e.g. in tests).
+  ioManagers: { warehouse: duckdbIOManager({ path: process.env.QUICKSTART_WAREHOUSE ?? here("../warehouse.duckdb") }) },
   resources: {
     feed: eventFeed({ path: here("../data/events.ndjson"), transientFailures: 1 }),
     reports: reportsDir({ dir: { env: "QUICKSTART_REPORTS_DIR", default: here("../reports") } }),

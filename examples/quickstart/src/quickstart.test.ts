@@ -22,6 +22,17 @@ describe("quickstart", () => {
     expect(result.status).toBe("SUCCESS");
     const revenueDays = (await instance.getAssetIndex(["marts/daily_revenue"], { byPartition: true })).map((e) => e.partition);
     expect(revenueDays).toHaveLength(7);
+    // The marts live in the DuckDB warehouse: one row per day, and a second run replaces each day's slice.
+    const again = await materialize(definitions, { instance, selection: "+marts/daily_revenue", partitionRange: { start: "2024-03-01", end: "2024-03-07" } });
+    expect(again.status, JSON.stringify((await instance.getEvents(again.runId)).filter((e) => e.type === "STEP_FAILURE"))).toBe("SUCCESS");
+    const { DuckDBInstance } = await import("@duckdb/node-api");
+    const warehouse = await DuckDBInstance.create(process.env.QUICKSTART_WAREHOUSE!, { access_mode: "READ_ONLY" });
+    const connection = await warehouse.connect();
+    const rows = (await connection.runAndReadAll("SELECT count(*)::INTEGER AS days, count(DISTINCT day)::INTEGER AS distinct_days, sum(purchases)::INTEGER AS purchases FROM marts.daily_revenue")).getRowObjectsJS();
+    connection.closeSync();
+    warehouse.closeSync();
+    expect(rows).toEqual([{ days: 7, distinct_days: 7, purchases: expect.any(Number) }]);
+    expect(rows[0]!.purchases).toBeGreaterThan(0);
     const check = (await instance.getAssetEvents("staging/cleaned_events", ["ASSET_CHECK_EVALUATION"]))[0];
     expect(check).toMatchObject({ checkName: "unique_event_ids", passed: true, blocking: true, metadata: { duplicates: 0 } });
     const events = await instance.getEvents(result.runId);
