@@ -88,11 +88,9 @@ export function GraphCanvas(props: { layout: LayoutResult; style: (id: string) =
         if (labels) {
           ctx.fillStyle = "#202124";
           const label = group ? `▸ ${n.group} (${n.members})` : n.id;
-          ctx.fillText(label.length > 26 ? `…${label.slice(-25)}` : label, n.x + 12, n.y + (s.kinds.length ? 14 : NODE_H / 2));
-          if (s.kinds.length) {
-            ctx.fillStyle = "#5f6368";
-            ctx.fillText(`${s.kinds.join(" · ")} · ${s.status}`, n.x + 12, n.y + 29);
-          }
+          ctx.fillText(label.length > 26 ? `…${label.slice(-25)}` : label, n.x + 12, n.y + 14);
+          ctx.fillStyle = "#5f6368";
+          ctx.fillText(group ? "collapsed group: click to expand" : [...s.kinds, s.status].join(" · "), n.x + 12, n.y + 29);
         }
       }
       ctx.globalAlpha = 1;

@@ -139,7 +139,7 @@ export function RunPage(props: { runId: string }) {
             <option key={k}>{k}</option>
           ))}
         </select>
-        <span className="muted" data-testid="event-count">{events.length} events{cursor !== undefined ? " (scroll for more)" : live !== undefined ? " · live" : ""}</span>
+        <span className="muted" data-testid="event-count">{events.length} events{cursor !== undefined ? " (scroll for more)" : live !== undefined && !FINISHED.has(shownStatus) ? " · live" : ""}</span>
       </div>
       <VirtualList
         testId="event-log"
