@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { reexecute, watchForCancel, type InstanceStorage } from "@orch/core";
 import { ensureUiBuilt } from "@orch/ui";
 import { startWebserver, type Reexecutor, type RunningWebserver } from "@orch/webserver";
+import { inProcessRunOptions } from "./commands/daemon.ts";
 import type { Project } from "./project.ts";
 
 export interface WebFlags {
@@ -47,12 +48,7 @@ function projectReexecutor(project: Project, instance: InstanceStorage): Reexecu
       instance,
       runId,
       signal: controller.signal,
-      defaultIOManager: project.defaultIOManager(),
-      executor: await project.executor(definitions),
-      loggers: await project.loggers(definitions),
-      heartbeatMs: project.config.runs.heartbeatMs,
-      baseDir: project.dir,
-      ...(project.modulePath ? { definitionsModule: project.modulePath } : {}),
+      ...(await inProcessRunOptions(project, definitions)),
     }).finally(stopWatching);
     const created = (async () => {
       while (!(await instance.getRun(runId))) await new Promise((r) => setTimeout(r, 50));

@@ -65,18 +65,23 @@ export async function buildDaemon(project: Project, flags: DaemonFlags, module: 
   return { daemon, launcher, definitions };
 }
 
+/** What a run started inside this process needs from the project: IO manager, executor, loggers, heartbeat, paths. */
+export async function inProcessRunOptions(project: Project, definitions: Definitions) {
+  return {
+    defaultIOManager: project.defaultIOManager(),
+    executor: await project.executor(definitions),
+    loggers: await project.loggers(definitions),
+    heartbeatMs: project.config.runs.heartbeatMs,
+    baseDir: project.dir,
+    ...(project.modulePath ? { definitionsModule: project.modulePath } : {}),
+  };
+}
+
 async function createLauncher(project: Project, kind: "process" | "in_process", module: string | undefined): Promise<RunLauncher> {
   const instance = await project.storage();
   if (kind === "in_process") {
     const definitions = await project.definitions();
-    return inProcessLauncher(definitions, instance, {
-      defaultIOManager: project.defaultIOManager(),
-      executor: await project.executor(definitions),
-      loggers: await project.loggers(definitions),
-      heartbeatMs: project.config.runs.heartbeatMs,
-      baseDir: project.dir,
-      ...(project.modulePath ? { definitionsModule: project.modulePath } : {}),
-    });
+    return inProcessLauncher(definitions, instance, await inProcessRunOptions(project, definitions));
   }
   return processLauncher({
     instance,
