@@ -70,10 +70,13 @@ describe("the quickstart in the web UI", () => {
     await shot("run-success");
   }, 90_000);
 
-  it("refuses bad run config in the launchpad with its path", async () => {
+  it("scaffolds run config with its defaults, and refuses a bad value with its path", async () => {
     await page.goto(`${dev.url}/#/launchpad`);
     await page.getByTestId("launch-selection").fill("staging/cleaned_events");
-    await page.getByTestId("launch-config").fill(JSON.stringify({ assets: { "staging/cleaned_events": { config: { dropUnknownTypes: "yes" } } } }));
+    // The scaffold carries the defaults; the edit breaks one of them.
+    await page.getByTestId("scaffold-button").click();
+    await expect.poll(() => page.getByTestId("launch-config").inputValue()).toContain('"dropUnknownTypes": true');
+    await page.getByTestId("launch-config").fill((await page.getByTestId("launch-config").inputValue()).replace('"dropUnknownTypes": true', '"dropUnknownTypes": "yes"'));
     await page.getByTestId("launch-button").click();
     const error = await page.getByTestId("launch-error").textContent();
     expect(error).toContain("INVALID_RUN_CONFIG");

@@ -38,3 +38,4 @@ export const eventsQuery = z.object({
 export const graphQuery = z.object({ select: z.string().optional() });
 export const assetQuery = z.object({ key: z.string().min(1), limit: z.coerce.number().int().min(1).max(1000).default(50) });
 export const ticksQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(50) });
+export const scaffoldQuery = z.object({ selection: z.string().min(1).optional(), job: z.string().min(1).optional() });

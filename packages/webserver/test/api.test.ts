@@ -91,6 +91,7 @@ describe("runs", () => {
     const failed = await launchAndRun({ selection: "flaky" });
     const detail = await fx.api(`/api/runs/${failed}`);
     expect(detail.body.run.status).toBe("FAILURE");
+    expect(detail.body.failures[0]).toMatchObject({ type: "STEP_FAILURE", stepKey: "flaky", error: { message: expect.stringContaining("flaky source is down") } });
     fx.state.fail = false;
     const again = await fx.api(`/api/runs/${failed}/reexecute`, { json: { fromFailure: true } });
     expect(again.status).toBe(201);
@@ -104,6 +105,16 @@ describe("runs", () => {
     expect(canceled.body.status).toBe("CANCELED");
     expect((await fx.api("/api/runs/nope")).body.error.code).toBe("UNKNOWN_RUN");
     expect((await fx.api("/api/runs?status=DONE")).status).toBe(400);
+  });
+});
+
+describe("launchpad config", () => {
+  it("scaffolds the config of the planned steps with their defaults and JSON Schemas", async () => {
+    const { status, body } = await fx.api(`/api/launch/config?selection=${encodeURIComponent("+staging/cleaned")}`);
+    expect(status, JSON.stringify(body)).toBe(200);
+    expect(body.scaffold).toEqual({ assets: { "staging/cleaned": { config: { threshold: 1 } } } });
+    expect(body.schemas["assets.staging/cleaned.config"]).toMatchObject({ type: "object", properties: { threshold: { type: "number", default: 1 } } });
+    expect((await fx.api(`/api/launch/config?selection=${encodeURIComponent("staging/cleanedd")}`)).body.error.code).toBe("UNKNOWN_ASSET");
   });
 });
 

@@ -13,6 +13,20 @@ export function LaunchpadPage(props: { query: URLSearchParams }) {
   const [tags, setTags] = useState("");
   const [config, setConfig] = useState("{}");
   const [error, setError] = useState<Error>();
+  const [schemas, setSchemas] = useState<Record<string, unknown>>();
+
+  /** Fills the editor with the planned steps' config, defaults included, and shows their JSON Schemas. */
+  const scaffold = async () => {
+    setError(undefined);
+    try {
+      const q = new URLSearchParams(job ? { job } : selection ? { selection } : {});
+      const result = await api<{ scaffold: unknown; schemas: Record<string, unknown> }>(`/launch/config?${q}`);
+      setConfig(JSON.stringify(result.scaffold, null, 2));
+      setSchemas(result.schemas);
+    } catch (e) {
+      setError(e as Error);
+    }
+  };
 
   const launch = async () => {
     setError(undefined);
@@ -71,9 +85,25 @@ export function LaunchpadPage(props: { query: URLSearchParams }) {
         Run config (JSON: {"{ assets: { key: { config } }, resources: { key: { config } } }"})
         <textarea data-testid="launch-config" rows={8} value={config} onChange={(e) => setConfig(e.target.value)} spellCheck={false} />
       </label>
-      <button data-testid="launch-button" onClick={launch}>
-        Launch run
-      </button>
+      <div className="toolbar">
+        <button data-testid="scaffold-button" onClick={scaffold}>
+          Scaffold config
+        </button>
+        <button data-testid="launch-button" onClick={launch}>
+          Launch run
+        </button>
+      </div>
+      {schemas && Object.keys(schemas).length > 0 && (
+        <details data-testid="config-schemas">
+          <summary>Config schemas ({Object.keys(schemas).length})</summary>
+          {Object.entries(schemas).map(([path, schema]) => (
+            <div key={path}>
+              <code>{path}</code>
+              <pre>{JSON.stringify(schema, null, 2)}</pre>
+            </div>
+          ))}
+        </details>
+      )}
       {error && <ErrorBox error={error} testId="launch-error" />}
     </div>
   );

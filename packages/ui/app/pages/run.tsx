@@ -38,7 +38,7 @@ const FINISHED = new Set(["SUCCESS", "FAILURE", "CANCELED"]);
  * and live updates over SSE once the loaded log reaches the end; an EventSource reconnect resumes after the last id.
  */
 export function RunPage(props: { runId: string }) {
-  const detail = useApi<{ run: RunRecord; steps: StepSpan[] }>(`/runs/${props.runId}`);
+  const detail = useApi<{ run: RunRecord; steps: StepSpan[]; failures: StoredEvent[] }>(`/runs/${props.runId}`);
   const [events, setEvents] = useState<StoredEvent[]>([]);
   const [cursor, setCursor] = useState<number | undefined>(0);
   const [status, setStatus] = useState<string>();
@@ -90,7 +90,7 @@ export function RunPage(props: { runId: string }) {
   if (!detail.data) return <p className="page">loading…</p>;
   const { run, steps } = detail.data;
   const shownStatus = FINISHED.has(run.status) ? run.status : (status ?? run.status);
-  const failures = events.filter((e) => (e.type === "STEP_FAILURE" || e.type === "RUN_FAILURE") && e.error);
+  const failures = detail.data.failures.filter((e) => e.error);
   const shown = stepFilter ? events.filter((e) => e.stepKey === stepFilter) : events;
 
   const act = async (path: string, body: unknown) => {

@@ -35,8 +35,10 @@ export function runRoutes(ctx: ServerContext): Hono {
 
   app.get("/runs/:id", async (c) => {
     const run = await requireRun(instance, c.req.param("id"));
-    const stepEvents = await instance.getEvents(run.runId, { types: ["STEP_START", "STEP_SUCCESS", "STEP_FAILURE", "STEP_SKIPPED"] });
-    return c.json({ run, steps: stepTimeline(run, stepEvents), lastEventId: await lastEventId(instance, run.runId) });
+    const stepEvents = await instance.getEvents(run.runId, { types: ["STEP_START", "STEP_SUCCESS", "STEP_FAILURE", "STEP_SKIPPED", "RUN_FAILURE"] });
+    // Errors come with the run, wherever they sit in a long log.
+    const failures = stepEvents.filter((e) => e.type === "STEP_FAILURE" || e.type === "RUN_FAILURE");
+    return c.json({ run, steps: stepTimeline(run, stepEvents), failures, lastEventId: await lastEventId(instance, run.runId) });
   });
 
   app.get("/runs/:id/events", async (c) => {
