@@ -31,6 +31,7 @@ interface SerializedError {
 }
 
 const PAGE = 500;
+const LEVELS = ["debug", "info", "warn", "error"];
 const FINISHED = new Set(["SUCCESS", "FAILURE", "CANCELED"]);
 
 /**
@@ -44,6 +45,7 @@ export function RunPage(props: { runId: string }) {
   const [status, setStatus] = useState<string>();
   const [actionError, setActionError] = useState<Error>();
   const [stepFilter, setStepFilter] = useState("");
+  const [levelFilter, setLevelFilter] = useState("");
   const [live, setLive] = useState<number>();
   const loading = useRef(false);
   const reload = detail.reload;
@@ -91,7 +93,7 @@ export function RunPage(props: { runId: string }) {
   const { run, steps } = detail.data;
   const shownStatus = FINISHED.has(run.status) ? run.status : (status ?? run.status);
   const failures = detail.data.failures.filter((e) => e.error);
-  const shown = stepFilter ? events.filter((e) => e.stepKey === stepFilter) : events;
+  const shown = events.filter((e) => (!stepFilter || e.stepKey === stepFilter) && (!levelFilter || LEVELS.indexOf(e.level ?? (e.error ? "error" : "info")) >= LEVELS.indexOf(levelFilter)));
 
   const act = async (path: string, body: unknown) => {
     setActionError(undefined);
@@ -138,6 +140,11 @@ export function RunPage(props: { runId: string }) {
           {run.stepKeys.map((k) => (
             <option key={k}>{k}</option>
           ))}
+        </select>
+        <select value={levelFilter} onChange={(e) => setLevelFilter(e.target.value)}>
+          <option value="">every level</option>
+          <option value="warn">warnings and errors</option>
+          <option value="error">errors</option>
         </select>
         <span className="muted" data-testid="event-count">{events.length} events{cursor !== undefined ? " (scroll for more)" : live !== undefined && !FINISHED.has(shownStatus) ? " · live" : ""}</span>
       </div>

@@ -38,7 +38,7 @@ export function runRoutes(ctx: ServerContext): Hono {
     const stepEvents = await instance.getEvents(run.runId, { types: ["STEP_START", "STEP_SUCCESS", "STEP_FAILURE", "STEP_SKIPPED", "RUN_FAILURE"] });
     // Errors come with the run, wherever they sit in a long log.
     const failures = stepEvents.filter((e) => e.type === "STEP_FAILURE" || e.type === "RUN_FAILURE");
-    return c.json({ run, steps: stepTimeline(run, stepEvents), failures, lastEventId: await lastEventId(instance, run.runId) });
+    return c.json({ run, steps: stepTimeline(run, stepEvents), failures });
   });
 
   app.get("/runs/:id/events", async (c) => {
@@ -98,24 +98,6 @@ async function requireRun(instance: InstanceStorage, runId: string): Promise<Run
   const run = await instance.getRun(runId);
   if (!run) throw new OrchError(ErrorCode.UNKNOWN_RUN, `Run "${runId}" does not exist in this instance.`, { pkg: "webserver", details: { runId } });
   return run;
-}
-
-async function lastEventId(instance: InstanceStorage, runId: string): Promise<number> {
-  return (await tailEvent(instance, runId))?.id ?? 0;
-}
-
-/** The newest event of a run: pages forward by cursor (the storage reads in log order only). */
-async function tailEvent(instance: InstanceStorage, runId: string): Promise<StoredEvent | undefined> {
-  let cursor = 0;
-  let last: StoredEvent | undefined;
-  for (;;) {
-    const page = await instance.getEvents(runId, { afterId: cursor, limit: 5000 });
-    if (page.length === 0) break;
-    last = page[page.length - 1];
-    cursor = last!.id;
-    if (page.length < 5000) break;
-  }
-  return last;
 }
 
 export interface StepSpan {
