@@ -8,7 +8,7 @@ export const WebserverErrorCode = {
   WEBSERVER_BAD_HOST: "WEBSERVER_BAD_HOST",
   WEBSERVER_READ_ONLY: "WEBSERVER_READ_ONLY",
   WEBSERVER_BAD_REQUEST: "WEBSERVER_BAD_REQUEST",
-  WEBSERVER_UI_MISSING: "WEBSERVER_UI_MISSING",
+  WEBSERVER_PORT_IN_USE: "WEBSERVER_PORT_IN_USE",
 } as const;
 
 export function webserverError(code: keyof typeof WebserverErrorCode, message: string, details?: Record<string, unknown>): OrchError {

@@ -3,7 +3,7 @@ import { serve, type ServerType } from "@hono/node-server";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { Hono } from "hono";
 import type { ServerContext } from "./context.ts";
-import { errorResponse } from "./errors.ts";
+import { errorResponse, webserverError } from "./errors.ts";
 import { assetRoutes } from "./routes/assets.ts";
 import { automationRoutes } from "./routes/automation.ts";
 import { instanceRoutes } from "./routes/instance.ts";
@@ -51,7 +51,13 @@ export async function startWebserver(options: WebserverOptions): Promise<Running
   const app = createApp(options, () => origins);
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: host, port: options.port ?? 3000 }, () => resolve(s));
-    s.once("error", reject);
+    s.once("error", (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === "EADDRINUSE"
+          ? webserverError("WEBSERVER_PORT_IN_USE", `Port ${options.port ?? 3000} on ${host} is in use (another orch dev?): pass --port <port>.`, { host, port: options.port ?? 3000 })
+          : error,
+      ),
+    );
   });
   const port = (server.address() as AddressInfo).port;
   origins = ownOrigins(host, port);

@@ -205,6 +205,13 @@ describe("security", () => {
     });
   });
 
+  it("names the port when it is taken", async () => {
+    await expect(startWebserver({ definitions: fixtureDefinitions({ fail: false }), instance: memoryStorage(), readOnly: false, port: fx.server.port, info: {} })).rejects.toMatchObject({
+      code: "WEBSERVER_PORT_IN_USE",
+      message: expect.stringContaining(`Port ${fx.server.port} on 127.0.0.1 is in use`),
+    });
+  });
+
   it("disables every mutation when read-only, and still serves reads", async () => {
     other = await startFixture({ readOnly: true });
     expect((await other.api("/api/graph")).status).toBe(200);
