@@ -13,6 +13,7 @@ import { registerSchedule } from "./commands/schedule.ts";
 import { registerSensor } from "./commands/sensor.ts";
 import { registerTicks } from "./commands/ticks.ts";
 import { registerBackfill } from "./commands/backfill.ts";
+import { registerDev, registerWebserver } from "./commands/webserver.ts";
 
 /** The `orch` command tree. Usage errors throw (exitOverride) so main() decides the exit code. */
 export function createProgram(): Command {
@@ -34,6 +35,8 @@ export function createProgram(): Command {
   registerTicks(program);
   registerBackfill(program);
   registerDaemon(program);
+  registerWebserver(program);
+  registerDev(program);
   registerAsset(program);
   registerDefinitions(program);
   registerInstance(program);

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { Daemon, inProcessLauncher, type RunLauncher } from "@orch/core";
+import { Daemon, inProcessLauncher, type Definitions, type RunLauncher } from "@orch/core";
 import { Option, type Command } from "commander";
 import { withProject } from "../cli-context.ts";
 import { processLauncher } from "../process-launcher.ts";
@@ -7,7 +7,7 @@ import { queueLimits } from "../queue-config.ts";
 import type { Project } from "../project.ts";
 import { positiveInt } from "./runs.ts";
 
-interface DaemonFlags {
+export interface DaemonFlags {
   intervalMs?: number;
   launcher?: "process" | "in_process";
 }
@@ -21,9 +21,7 @@ export function registerDaemon(program: Command): void {
     .addOption(new Option("--launcher <launcher>", "start runs in child processes or inside the daemon").choices(["process", "in_process"]))
     .action((flags: DaemonFlags, command: Command) =>
       withProject(command, async (project, globals) => {
-        const definitions = await project.definitions();
-        const instance = await project.storage();
-        const launcher = await createLauncher(project, flags.launcher ?? project.config.daemon.launcher, globals.module);
+        const { daemon, launcher, definitions } = await buildDaemon(project, flags, globals.module);
         const controller = new AbortController();
         const stop = (signal: string) => {
           process.stderr.write(`orch daemon: ${signal} received, finishing the tick in progress; queued runs stay queued.\n`);
@@ -33,16 +31,6 @@ export function registerDaemon(program: Command): void {
         const onInt = () => stop("SIGINT");
         process.on("SIGTERM", onTerm);
         process.on("SIGINT", onInt);
-        const daemon = new Daemon({
-          definitions,
-          instance,
-          launcher,
-          limits: queueLimits(project.config),
-          intervalMs: flags.intervalMs ?? project.config.daemon.intervalMs,
-          staleAfterMs: project.config.daemon.staleAfterMs,
-          runStaleAfterMs: project.config.runs.staleAfterMs,
-          log: (line) => process.stderr.write(`orch daemon: ${line}\n`),
-        });
         try {
           await daemon.acquire();
           process.stderr.write(
@@ -59,18 +47,41 @@ export function registerDaemon(program: Command): void {
     );
 }
 
+/** The daemon over this project's instance, with orch.yaml's settings and the flags' overrides (`orch daemon`, `orch dev`). */
+export async function buildDaemon(project: Project, flags: DaemonFlags, module: string | undefined): Promise<{ daemon: Daemon; launcher: RunLauncher; definitions: Definitions }> {
+  const definitions = await project.definitions();
+  const instance = await project.storage();
+  const launcher = await createLauncher(project, flags.launcher ?? project.config.daemon.launcher, module);
+  const daemon = new Daemon({
+    definitions,
+    instance,
+    launcher,
+    limits: queueLimits(project.config),
+    intervalMs: flags.intervalMs ?? project.config.daemon.intervalMs,
+    staleAfterMs: project.config.daemon.staleAfterMs,
+    runStaleAfterMs: project.config.runs.staleAfterMs,
+    log: (line) => process.stderr.write(`orch daemon: ${line}\n`),
+  });
+  return { daemon, launcher, definitions };
+}
+
+/** What a run started inside this process needs from the project: IO manager, executor, loggers, heartbeat, paths. */
+export async function inProcessRunOptions(project: Project, definitions: Definitions) {
+  return {
+    defaultIOManager: project.defaultIOManager(),
+    executor: await project.executor(definitions),
+    loggers: await project.loggers(definitions),
+    heartbeatMs: project.config.runs.heartbeatMs,
+    baseDir: project.dir,
+    ...(project.modulePath ? { definitionsModule: project.modulePath } : {}),
+  };
+}
+
 async function createLauncher(project: Project, kind: "process" | "in_process", module: string | undefined): Promise<RunLauncher> {
   const instance = await project.storage();
   if (kind === "in_process") {
     const definitions = await project.definitions();
-    return inProcessLauncher(definitions, instance, {
-      defaultIOManager: project.defaultIOManager(),
-      executor: await project.executor(definitions),
-      loggers: await project.loggers(definitions),
-      heartbeatMs: project.config.runs.heartbeatMs,
-      baseDir: project.dir,
-      ...(project.modulePath ? { definitionsModule: project.modulePath } : {}),
-    });
+    return inProcessLauncher(definitions, instance, await inProcessRunOptions(project, definitions));
   }
   return processLauncher({
     instance,

@@ -1,0 +1,59 @@
+import { Hono } from "hono";
+import { backfillProgress, cancelBackfill, effectiveStatus, findInstigator, nextScheduleTick, setInstigatorStatus, type InstigatorKind } from "@orch/core";
+import type { ServerContext } from "../context.ts";
+import { ticksQuery } from "../schemas.ts";
+import { parseWith } from "../validate.ts";
+
+/** Schedules and sensors (status, next tick, tick history, start/stop) and backfills (progress, cancel). */
+export function automationRoutes(ctx: ServerContext): Hono {
+  const app = new Hono();
+  const { definitions, instance } = ctx;
+
+  app.get("/automation", async (c) => {
+    const states = new Map((await instance.listInstigatorStates()).map((s) => [s.name, s]));
+    const lastTick = async (name: string) => (await instance.getTicks(name, { limit: 1 }))[0];
+    const schedules = await Promise.all(
+      [...definitions.schedules.values()].map(async (s) => {
+        const status = effectiveStatus(s.defaultStatus, states.get(s.name));
+        const next = status === "running" ? nextScheduleTick(s, Date.now()) : undefined;
+        return { name: s.name, kind: "schedule", cron: s.cron, timezone: s.timezone, status, ...(s.description ? { description: s.description } : {}), ...(next ? { nextTickAt: next } : {}), lastTick: (await lastTick(s.name)) ?? null };
+      }),
+    );
+    const sensors = await Promise.all(
+      [...definitions.sensors.values()].map(async (s) => {
+        const state = states.get(s.name);
+        return { name: s.name, kind: "sensor", sensorKind: s.sensorKind, status: effectiveStatus(s.defaultStatus, state), minimumIntervalSeconds: s.minimumIntervalSeconds, ...(state?.cursor !== undefined ? { cursor: state.cursor } : {}), lastTick: (await lastTick(s.name)) ?? null };
+      }),
+    );
+    return c.json({ schedules, sensors });
+  });
+
+  app.get("/automation/:kind/:name/ticks", async (c) => {
+    const kind = instigatorKind(c.req.param("kind"));
+    const { name } = findInstigator(definitions, kind, c.req.param("name"));
+    const { limit } = parseWith(ticksQuery, c.req.query(), "ticks query");
+    return c.json({ ticks: await instance.getTicks(name, { limit }) });
+  });
+
+  for (const [verb, status] of [["start", "running"], ["stop", "stopped"]] as const) {
+    app.post(`/automation/:kind/:name/${verb}`, async (c) => {
+      const kind = instigatorKind(c.req.param("kind"));
+      await setInstigatorStatus(definitions, instance, kind, c.req.param("name"), status);
+      return c.json({ name: c.req.param("name"), kind, status });
+    });
+  }
+
+  app.get("/backfills", async (c) => {
+    const backfills = await instance.listBackfills({ limit: 100 });
+    const rows = await Promise.all(backfills.map(async (b) => ({ ...(({ units, ...rest }) => ({ ...rest, unitCount: units.length }))(b), counts: (await backfillProgress(instance, b.backfillId)).counts })));
+    return c.json({ backfills: rows });
+  });
+  app.get("/backfills/:id", async (c) => c.json(await backfillProgress(instance, c.req.param("id"))));
+  app.post("/backfills/:id/cancel", async (c) => c.json({ backfillId: c.req.param("id"), status: await cancelBackfill(instance, c.req.param("id")) }));
+  return app;
+}
+
+function instigatorKind(text: string): InstigatorKind {
+  // Anything else is refused by findInstigator's lookup of the sensors map, naming the known sensors.
+  return text === "schedule" || text === "schedules" ? "schedule" : "sensor";
+}

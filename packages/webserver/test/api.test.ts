@@ -1,0 +1,222 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { startWebserver } from "../src/index.ts";
+import { fixtureDefinitions, startFixture, type Fixture } from "./fixture.ts";
+import { memoryStorage } from "@orch/core";
+
+const SECRET = "s3cret-warehouse-password";
+process.env.WAREHOUSE_PASSWORD = SECRET;
+
+let fx: Fixture;
+beforeAll(async () => {
+  fx = await startFixture();
+});
+afterAll(() => fx.close());
+
+async function launchAndRun(body: unknown): Promise<string> {
+  const launched = await fx.api("/api/launch", { json: body });
+  expect(launched.status).toBe(201);
+  await fx.drainQueue();
+  return launched.body.runId;
+}
+
+describe("asset graph and catalog", () => {
+  it("sends nodes, edges, groups and a status computed on the server", async () => {
+    const { status, body } = await fx.api("/api/graph");
+    expect(status).toBe(200);
+    expect(body.nodes.map((n: { id: string }) => n.id).sort()).toEqual(["flaky", "raw/events", "staging/cleaned"]);
+    expect(body.edges).toEqual([["raw/events", "staging/cleaned"]]);
+    expect(body.groups).toEqual(expect.arrayContaining([{ name: "ingest", count: 1 }, { name: "staging", count: 2 }]));
+    expect(body.nodes.find((n: { id: string }) => n.id === "raw/events")).toMatchObject({ kinds: ["json"], partitioned: true });
+  });
+
+  it("marks the nodes a selection picks, and refuses a bad selection with its caret", async () => {
+    const picked = await fx.api(`/api/graph?select=${encodeURIComponent("+staging/cleaned")}`);
+    expect(picked.body.selectedCount).toBe(2);
+    const bad = await fx.api(`/api/graph?select=${encodeURIComponent("group:staging and (")}`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe("INVALID_SELECTION");
+    expect(bad.body.error.message).toContain("^");
+  });
+
+  it("counts partitions on the server (never lists keys) after a partition is materialized", async () => {
+    await launchAndRun({ selection: "raw/events", partition: "b" });
+    const { body } = await fx.api("/api/assets");
+    const raw = body.assets.find((a: { id: string }) => a.id === "raw/events");
+    expect(raw.partitions).toEqual({ total: 3, materialized: 1, missing: 2 });
+    expect(JSON.stringify(raw)).not.toContain('"a"');
+  });
+
+  it("shows an asset with its history and refuses an unknown one with a suggestion", async () => {
+    const { body } = await fx.api(`/api/asset?key=${encodeURIComponent("raw/events")}`);
+    expect(body.asset).toMatchObject({ id: "raw/events", downstream: ["staging/cleaned"], partitions: { total: 3, materialized: 1 } });
+    expect(body.materializations[0]).toMatchObject({ type: "ASSET_MATERIALIZATION", partition: "b" });
+    const unknown = await fx.api(`/api/asset?key=raw/event`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error).toMatchObject({ code: "UNKNOWN_ASSET" });
+    expect(unknown.body.error.message).toContain('"raw/events"');
+  });
+});
+
+describe("runs", () => {
+  it("launches through the queue, lists runs by status, asset and tag, and pages events by cursor", async () => {
+    const runId = await launchAndRun({ selection: "flaky", tags: { team: "web" } });
+    const detail = await fx.api(`/api/runs/${runId}`);
+    expect(detail.body.run).toMatchObject({ status: "SUCCESS", tags: { team: "web" } });
+    expect(detail.body.steps).toEqual([expect.objectContaining({ stepKey: "flaky", status: "success" })]);
+    expect((await fx.api("/api/runs?status=success&asset=flaky")).body.runs.map((r: { runId: string }) => r.runId)).toContain(runId);
+    expect((await fx.api("/api/runs?tag=team=web")).body.runs.map((r: { runId: string }) => r.runId)).toEqual([runId]);
+    expect((await fx.api("/api/runs?asset=raw/events")).body.runs.map((r: { runId: string }) => r.runId)).not.toContain(runId);
+
+    const first = await fx.api(`/api/runs/${runId}/events?limit=2`);
+    expect(first.body.events).toHaveLength(2);
+    const rest = await fx.api(`/api/runs/${runId}/events?after=${first.body.nextCursor}&limit=1000`);
+    expect(rest.body.events[0].id).toBeGreaterThan(first.body.events[1].id);
+    expect(rest.body.events.at(-1).type).toBe("RUN_SUCCESS");
+    expect(rest.body.nextCursor).toBeUndefined();
+  });
+
+  it("streams events over SSE and resumes after Last-Event-ID", async () => {
+    const runId = await launchAndRun({ selection: "flaky" });
+    const all = (await fx.api(`/api/runs/${runId}/events?limit=1000`)).body.events as { id: number }[];
+    const read = async (headers: Record<string, string>) => {
+      const text = await (await fetch(`${fx.server.url}/api/runs/${runId}/stream`, { headers })).text();
+      return [...text.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]));
+    };
+    expect(await read({})).toEqual(all.map((e) => e.id));
+    expect(await read({ "last-event-id": String(all[2]!.id) })).toEqual(all.slice(3).map((e) => e.id));
+  });
+
+  it("re-executes a failed run from failure as a new linked run", async () => {
+    fx.state.fail = true;
+    const failed = await launchAndRun({ selection: "flaky" });
+    const detail = await fx.api(`/api/runs/${failed}`);
+    expect(detail.body.run.status).toBe("FAILURE");
+    expect(detail.body.failures[0]).toMatchObject({ type: "STEP_FAILURE", stepKey: "flaky", error: { message: expect.stringContaining("flaky source is down") } });
+    fx.state.fail = false;
+    const again = await fx.api(`/api/runs/${failed}/reexecute`, { json: { fromFailure: true } });
+    expect(again.status).toBe(201);
+    const child = await fx.api(`/api/runs/${again.body.runId}`);
+    expect(child.body.run).toMatchObject({ status: "SUCCESS", parentRunId: failed });
+  });
+
+  it("cancels a queued run, and refuses unknown runs", async () => {
+    const launched = await fx.api("/api/launch", { json: { selection: "flaky" } });
+    const canceled = await fx.api(`/api/runs/${launched.body.runId}/cancel`, { method: "POST" });
+    expect(canceled.body.status).toBe("CANCELED");
+    expect((await fx.api("/api/runs/nope")).body.error.code).toBe("UNKNOWN_RUN");
+    expect((await fx.api("/api/runs?status=DONE")).status).toBe(400);
+  });
+});
+
+describe("launchpad config", () => {
+  it("scaffolds the config of the planned steps with their defaults and JSON Schemas", async () => {
+    const { status, body } = await fx.api(`/api/launch/config?selection=${encodeURIComponent("+staging/cleaned")}`);
+    expect(status, JSON.stringify(body)).toBe(200);
+    expect(body.scaffold).toEqual({ assets: { "staging/cleaned": { config: { threshold: 1 } } } });
+    expect(body.schemas["assets.staging/cleaned.config"]).toMatchObject({ type: "object", properties: { threshold: { type: "number", default: 1 } } });
+    expect((await fx.api(`/api/launch/config?selection=${encodeURIComponent("staging/cleanedd")}`)).body.error.code).toBe("UNKNOWN_ASSET");
+  });
+});
+
+describe("launch refusals", () => {
+  it("refuses bad config with its path, a bad selection with its caret, an unknown job and a bad body", async () => {
+    const config = await fx.api("/api/launch", { json: { selection: "staging/cleaned", partition: "a", config: { assets: { "staging/cleaned": { config: { threshold: "high" } } } } } });
+    expect(config.status).toBe(400);
+    expect(config.body.error.code).toBe("INVALID_RUN_CONFIG");
+    expect(config.body.error.message).toContain("assets.staging/cleaned.config.threshold");
+    const selection = await fx.api("/api/launch", { json: { selection: "flaky+ +" } });
+    expect(selection.body.error.code).toBe("INVALID_SELECTION");
+    expect(selection.body.error.message).toContain("^");
+    expect((await fx.api("/api/launch", { json: { job: "nightly_job" } })).body.error.code).toBe("UNKNOWN_JOB");
+    const body = await fx.api("/api/launch", { json: { selection: "flaky", tags: { team: 3 } } });
+    expect(body.body.error.code).toBe("WEBSERVER_BAD_REQUEST");
+    expect(body.body.error.message).toContain("tags.team");
+    expect(await fx.instance.getQueuedRuns()).toEqual([]);
+  });
+});
+
+describe("automation and instance", () => {
+  it("lists schedules with their next tick, stops and starts one, and lists its ticks", async () => {
+    const before = (await fx.api("/api/automation")).body.schedules[0];
+    expect(before).toMatchObject({ name: "nightly", status: "running", cron: "0 1 * * *" });
+    expect(before.nextTickAt).toBeGreaterThan(Date.now());
+    expect((await fx.api("/api/automation/schedule/nightly/stop", { method: "POST" })).body.status).toBe("stopped");
+    expect((await fx.api("/api/automation")).body.schedules[0].status).toBe("stopped");
+    expect((await fx.api("/api/automation/schedule/nightly/ticks")).body.ticks).toEqual([]);
+    const unknown = await fx.api("/api/automation/schedule/nightlyy/start", { method: "POST" });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.message).toContain("nightly");
+  });
+
+  it("lists backfills", async () => {
+    expect((await fx.api("/api/backfills")).body.backfills).toEqual([]);
+  });
+
+  it("shows the instance with resource config as env refs, never the secret", async () => {
+    const { body } = await fx.api("/api/instance");
+    expect(body).toMatchObject({ storage: expect.any(String), readOnly: false, heartbeats: [] });
+    expect(body.resources).toEqual([{ key: "warehouse", config: { password: { env: "WAREHOUSE_PASSWORD" } } }]);
+    expect(JSON.stringify(body)).not.toContain(SECRET);
+  });
+});
+
+describe("security", () => {
+  let other: Fixture | undefined;
+  afterEach(async () => {
+    await other?.close();
+    other = undefined;
+  });
+
+  it("refuses mutations from another origin, or without one", async () => {
+    const evil = await fx.api("/api/launch", { json: { selection: "flaky" }, headers: { origin: "http://evil.example" } });
+    expect(evil.status).toBe(403);
+    expect(evil.body.error.code).toBe("WEBSERVER_BAD_ORIGIN");
+    const none = await fetch(`${fx.server.url}/api/launch`, { method: "POST", body: "{}", headers: { "content-type": "application/json" } });
+    expect(none.status).toBe(403);
+    expect(await fx.instance.getQueuedRuns()).toEqual([]);
+  });
+
+  it("refuses a Host that is not its own (DNS rebinding)", async () => {
+    const { request } = await import("node:http");
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${fx.server.url}/api/graph`, { headers: { host: `rebound.example:${fx.server.port}` } }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      });
+      req.on("error", reject);
+      req.end();
+    });
+    expect(status).toBe(403);
+  });
+
+  it("needs the token when one is set", async () => {
+    other = await startFixture({ authToken: "t0ken" });
+    expect((await other.api("/api/graph")).status).toBe(401);
+    expect((await other.api("/api/graph", { headers: { authorization: "Bearer wrong" } })).status).toBe(401);
+    expect((await other.api("/api/graph", { headers: { authorization: "Bearer t0ken" } })).status).toBe(200);
+    const launch = await other.api("/api/launch", { json: { selection: "flaky" } });
+    expect(launch.body.error.code).toBe("WEBSERVER_UNAUTHORIZED");
+  });
+
+  it("refuses to listen beyond loopback without a token", async () => {
+    await expect(startWebserver({ definitions: fixtureDefinitions({ fail: false }), instance: memoryStorage(), readOnly: false, host: "0.0.0.0", port: 0, info: {} })).rejects.toMatchObject({
+      code: "WEBSERVER_AUTH_REQUIRED",
+      message: expect.stringContaining("--auth-token"),
+    });
+  });
+
+  it("names the port when it is taken", async () => {
+    await expect(startWebserver({ definitions: fixtureDefinitions({ fail: false }), instance: memoryStorage(), readOnly: false, port: fx.server.port, info: {} })).rejects.toMatchObject({
+      code: "WEBSERVER_PORT_IN_USE",
+      message: expect.stringContaining(`Port ${fx.server.port} on 127.0.0.1 is in use`),
+    });
+  });
+
+  it("disables every mutation when read-only, and still serves reads", async () => {
+    other = await startFixture({ readOnly: true });
+    expect((await other.api("/api/graph")).status).toBe(200);
+    const launch = await other.api("/api/launch", { json: { selection: "flaky" } });
+    expect(launch.body.error.code).toBe("WEBSERVER_READ_ONLY");
+    expect((await other.api("/api/automation/schedule/nightly/stop", { method: "POST" })).status).toBe(403);
+  });
+});
