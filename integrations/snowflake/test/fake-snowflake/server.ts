@@ -4,7 +4,7 @@
 import { randomUUID, verify } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { gunzipSync } from "node:zlib";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { encodeResult } from "./encode.ts";
 import { arrayInsertTarget, COLUMNS_VIEW, toDuckDB } from "./translate.ts";
@@ -57,6 +57,8 @@ interface Session {
   readonly connection: DuckDBConnection;
   readonly params: Record<string, string>;
   inTransaction: boolean;
+  /** Result chunks served to this session, freed when it ends. */
+  readonly chunks: string[];
   /** requestId → running statement, for abort-request. */
   readonly running: Map<string, string>;
 }
@@ -109,6 +111,7 @@ export async function startFakeSnowflake(options: FakeSnowflakeOptions): Promise
       params: {},
       inTransaction: false,
       running: new Map(),
+      chunks: [],
     };
     sessions.set(token, session);
     return {
@@ -213,6 +216,7 @@ export async function startFakeSnowflake(options: FakeSnowflakeOptions): Promise
         const id = randomUUID();
         const text = rows.map((row) => JSON.stringify(row)).join(",");
         chunks.set(id, text);
+        session.chunks.push(id);
         rest.push({ url: `${url}/fake-chunks/${id}`, rowCount: rows.length, uncompressedSize: text.length, compressedSize: text.length });
       }
       return {
@@ -260,6 +264,7 @@ export async function startFakeSnowflake(options: FakeSnowflakeOptions): Promise
     }
     if (path === "/session" && params.get("delete") === "true") {
       sessions.delete(token);
+      for (const id of session.chunks) chunks.delete(id);
       session.connection.closeSync();
       return { success: true, code: null, message: null, data: null };
     }
@@ -275,9 +280,11 @@ export async function startFakeSnowflake(options: FakeSnowflakeOptions): Promise
       void (async () => {
         const chunk = /^\/fake-chunks\/(.+)$/.exec(parsed.pathname);
         if (chunk) {
+          // Kept until the session ends: the driver may fetch a chunk again after a failed read.
           const text = chunks.get(chunk[1]!);
-          chunks.delete(chunk[1]!);
-          response.writeHead(text === undefined ? 404 : 200, { "content-type": "application/json" }).end(text ?? "");
+          if (text === undefined) response.writeHead(404).end();
+          // As from cloud storage: gzip-compressed, which the driver expects.
+          else response.writeHead(200, { "content-type": "application/octet-stream", "content-encoding": "gzip" }).end(gzipSync(text));
           return;
         }
         let raw = Buffer.concat(parts);
