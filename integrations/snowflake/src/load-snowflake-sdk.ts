@@ -8,6 +8,8 @@ export interface SnowflakeStatement {
 }
 
 export interface SnowflakeConnection {
+  connect(callback: (error: unknown, connection: SnowflakeConnection) => void): void;
+  destroy(callback: (error: unknown) => void): void;
   execute(options: {
     sqlText: string;
     binds?: unknown[];
@@ -15,15 +17,8 @@ export interface SnowflakeConnection {
   }): SnowflakeStatement;
 }
 
-export interface SnowflakePool {
-  acquire(): Promise<SnowflakeConnection>;
-  release(connection: SnowflakeConnection): Promise<void>;
-  drain(): Promise<void>;
-  clear(): Promise<void>;
-}
-
 export interface SnowflakeSdk {
-  createPool(connection: Record<string, unknown>, pool: { max: number; min: number; evictionRunIntervalMillis?: number }): SnowflakePool;
+  createConnection(options: Record<string, unknown>): SnowflakeConnection;
   configure(options: Record<string, unknown>): void;
 }
 

@@ -8,6 +8,7 @@ import {
   type IOManagerDefinition,
   type SchemaEvolution,
   type TableTypeHandler,
+  type WithEnv,
 } from "@orch/core";
 import { arrowTableTypeHandler, polarsTypeHandler } from "@orch/dataframe";
 import { snowflakeClient } from "./snowflake-client.ts";
@@ -18,7 +19,7 @@ import { queryTagFor } from "./snowflake-query-tag.ts";
 
 export interface SnowflakeIOManagerOptions {
   /** The connection, as for `snowflakeResource` (secrets as `{ env: "NAME" }`, read when a run starts). */
-  readonly connection: SnowflakeConfigInput;
+  readonly connection: WithEnv<SnowflakeConfigInput>;
   /** Schema of single-segment asset keys. Default `PUBLIC`. */
   readonly defaultSchema?: string;
   readonly schemaEvolution?: SchemaEvolution;

@@ -2,7 +2,8 @@
 // manager), closed when the last user lets go.
 import { connectionOptions, describeConnection, type SnowflakeConfig } from "./snowflake-config.ts";
 import { describeSnowflakeError } from "./snowflake-errors.ts";
-import { loadSnowflakeSdk, type SnowflakeConnection, type SnowflakePool, type SnowflakeStatement } from "./load-snowflake-sdk.ts";
+import { createPool, type Pool } from "generic-pool";
+import { loadSnowflakeSdk, type SnowflakeConnection, type SnowflakeSdk, type SnowflakeStatement } from "./load-snowflake-sdk.ts";
 
 export interface StatementOutcome {
   readonly rows: Record<string, unknown>[];
@@ -41,7 +42,7 @@ export interface SnowflakeSession {
 }
 
 interface Entry {
-  readonly pool: Promise<SnowflakePool>;
+  readonly pool: Promise<Pool<SnowflakeConnection>>;
   users: number;
 }
 
@@ -52,7 +53,7 @@ export function acquirePool(config: SnowflakeConfig): SharedPool {
   const key = JSON.stringify(config);
   let entry = pools.get(key);
   if (!entry) {
-    entry = { pool: loadSnowflakeSdk().then((sdk) => sdk.createPool(connectionOptions(config), { max: config.poolSize, min: 0 })), users: 0 };
+    entry = { pool: loadSnowflakeSdk().then((sdk) => connectionPool(sdk, config)), users: 0 };
     pools.set(key, entry);
   }
   entry.users++;
@@ -88,6 +89,27 @@ export function acquirePool(config: SnowflakeConfig): SharedPool {
       }
     },
   };
+}
+
+/**
+ * generic-pool, as snowflake-sdk's own createPool uses it, but with a factory that keeps the driver's error (its
+ * code, e.g. 390100 for bad credentials) where the SDK's factory keeps only the message. A failed login rejects the
+ * waiting acquires instead of being retried forever (the SDK drains the same private queue).
+ */
+function connectionPool(sdk: SnowflakeSdk, config: SnowflakeConfig): Pool<SnowflakeConnection> {
+  const options = connectionOptions(config);
+  const pool = createPool<SnowflakeConnection>(
+    {
+      create: () => new Promise((resolve, reject) => sdk.createConnection(options).connect((error, connection) => (error ? reject(error) : resolve(connection)))),
+      destroy: (connection) => new Promise<void>((resolve) => connection.destroy(() => resolve())),
+    },
+    { max: config.poolSize, min: 0 },
+  );
+  pool.on("factoryCreateError", (error) => {
+    const waiting = (pool as unknown as { _waitingClientsQueue: { dequeue(): { reject(e: unknown): void } | undefined } })._waitingClientsQueue;
+    for (let request = waiting.dequeue(); request; request = waiting.dequeue()) request.reject(error);
+  });
+  return pool;
 }
 
 function sessionOn(connection: SnowflakeConnection, description: string): SnowflakeSession {
