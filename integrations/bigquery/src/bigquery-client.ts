@@ -34,19 +34,7 @@ export function bigqueryClient(bigquery: BigQuery, config: BigQueryConfig, optio
   const tempDir = options.tempDir ?? tmpdir();
   const table = (ref: TableRef) => `${quoteIdentifier(ref.schema)}.${quoteIdentifier(ref.table)}`;
 
-  const query = async (sql: string, what: string, params?: unknown[]) => {
-    if (config.maximumBytesBilled !== undefined && /^\s*(SELECT|WITH)\b/i.test(sql)) await checkBytes(bigquery, config, sql, what);
-    try {
-      const [job] = await bigquery.createQueryJob({ query: sql, location: config.location, ...(params ? { params } : {}), ...(options.labels ? { labels: { ...options.labels } } : {}), ...(config.maximumBytesBilled !== undefined ? { maximumBytesBilled: String(config.maximumBytesBilled) } : {}) });
-      const [rows] = await job.getQueryResults({ autoPaginate: true });
-      const bytes = Number((job.metadata as { statistics?: { totalBytesProcessed?: string } }).statistics?.totalBytesProcessed ?? 0);
-      if (job.id) stats?.jobIds.push(job.id);
-      if (stats) stats.totalBytesProcessed += bytes;
-      return { rows: (rows as Record<string, unknown>[]).map((row) => plainValue(row) as Record<string, unknown>), jobId: job.id };
-    } catch (error) {
-      throw new BigQueryRequestError(description, what, error);
-    }
-  };
+  const query = (sql: string, what: string) => runQuery(bigquery, config, sql, { what, ...(options.labels ? { labels: options.labels } : {}), ...(stats ? { stats } : {}) });
 
   const describe = async (ref: TableRef): Promise<StoredColumn[] | undefined> => {
     try {
@@ -140,6 +128,45 @@ export function bigqueryClient(bigquery: BigQuery, config: BigQueryConfig, optio
       return { batch, ...(result.jobId !== undefined ? { queryId: result.jobId } : {}) };
     },
   };
+}
+
+export interface RunQueryOptions {
+  /** What the query is for, in messages: `reading sales.orders failed`. */
+  readonly what: string;
+  readonly params?: readonly unknown[];
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly stats?: BigQueryJobStats;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Runs a query job and reads all its rows. With `maximumBytesBilled` set, a SELECT is dry-run first and refused
+ * when it would bill more; the limit also goes with the job, so BigQuery enforces it too.
+ */
+export async function runQuery(bigquery: BigQuery, config: BigQueryConfig, sql: string, options: RunQueryOptions): Promise<{ rows: Record<string, unknown>[]; jobId: string | undefined; totalBytesProcessed: number }> {
+  if (config.maximumBytesBilled !== undefined && /^\s*(SELECT|WITH)\b/i.test(sql)) await checkBytes(bigquery, config, sql, options.what);
+  try {
+    const [job] = await bigquery.createQueryJob({
+      query: sql,
+      location: config.location,
+      ...(options.params ? { params: [...options.params] } : {}),
+      ...(options.labels ? { labels: { ...options.labels } } : {}),
+      ...(config.maximumBytesBilled !== undefined ? { maximumBytesBilled: String(config.maximumBytesBilled) } : {}),
+    });
+    const cancel = () => void job.cancel().catch(() => undefined);
+    options.signal?.addEventListener("abort", cancel, { once: true });
+    try {
+      const [rows] = await job.getQueryResults({ autoPaginate: true });
+      const bytes = Number((job.metadata as { statistics?: { totalBytesProcessed?: string } }).statistics?.totalBytesProcessed ?? 0);
+      if (job.id) options.stats?.jobIds.push(job.id);
+      if (options.stats) options.stats.totalBytesProcessed += bytes;
+      return { rows: (rows as Record<string, unknown>[]).map((row) => plainValue(row) as Record<string, unknown>), jobId: job.id, totalBytesProcessed: bytes };
+    } finally {
+      options.signal?.removeEventListener("abort", cancel);
+    }
+  } catch (error) {
+    throw new BigQueryRequestError(describeProject(config), options.what, error);
+  }
 }
 
 /** Dry-runs `sql` and refuses it when it would bill more than `maximumBytesBilled`, before anything is billed. */

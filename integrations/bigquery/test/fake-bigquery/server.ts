@@ -1,5 +1,5 @@
 // A local stand-in for the BigQuery REST API as @google-cloud/bigquery uses it (jobs.query, jobs.insert,
-// jobs.get, getQueryResults, tables.get/delete, multipart and resumable load-job uploads), executing GoogleSQL on
+// jobs.get, getQueryResults, tables.get/delete, multipart load-job uploads), executing GoogleSQL on
 // DuckDB after a light translation. For tests and benchmarks only: see the package README for what differs.
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -55,7 +55,6 @@ export async function startFakeBigQuery(options: FakeBigQueryOptions): Promise<F
   const jobs: FakeBigQuery["jobs"][number][] = [];
   const results = new Map<string, StoredResult>();
   const jobRecords = new Map<string, Record<string, unknown>>();
-  const resumable = new Map<string, { project: string; metadata: Record<string, unknown> }>();
   const pageRows = options.pageRows ?? 100_000;
   let url = "";
 
@@ -63,6 +62,7 @@ export async function startFakeBigQuery(options: FakeBigQueryOptions): Promise<F
     const token = /^Bearer (.+)$/.exec(String(request.headers["authorization"] ?? ""))?.[1];
     const grant = token ? options.tokens[token] : undefined;
     if (!grant) throw new ApiError(401, "authError", "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.");
+    if (!Object.values(options.tokens).some((g) => g.projects.includes(project))) throw new ApiError(404, "notFound", `Not found: Project ${project}`);
     if (!grant.projects.includes(project)) throw new ApiError(403, "accessDenied", `Access Denied: Project ${project}: User does not have bigquery.jobs.create permission in project ${project}.`);
     if (writes && grant.readOnly) throw new ApiError(403, "accessDenied", `Access Denied: Project ${project}: User does not have permission to modify tables in project ${project}.`);
   };
@@ -105,7 +105,7 @@ export async function startFakeBigQuery(options: FakeBigQueryOptions): Promise<F
     const dryRun = configuration["dryRun"] === true;
     const maximumBytesBilled = configuration["maximumBytesBilled"] as string | undefined;
     jobs.push({ jobId, kind: "query", sql, dryRun, ...(maximumBytesBilled !== undefined ? { maximumBytesBilled } : {}) });
-    const params = ((configuration["queryParameters"] ?? []) as { parameterValue: { value: unknown } }[]).map((p) => p.parameterValue.value);
+    const params = ((configuration["queryParameters"] ?? []) as { parameterType: { type: string }; parameterValue: { value: string } }[]).map((p) => parameterValue(p.parameterType.type, p.parameterValue.value));
     if (dryRun) {
       const connection = await instance.connect();
       try {
@@ -173,19 +173,8 @@ export async function startFakeBigQuery(options: FakeBigQueryOptions): Promise<F
     if ((match = /^\/upload\/bigquery\/v2\/projects\/([^/]+)\/jobs$/.exec(path))) {
       const project = match[1]!;
       authorize(request, project, true);
-      if (params.get("uploadType") === "resumable") {
-        const id = randomUUID();
-        resumable.set(id, { project, metadata: json() });
-        return [200, { __location: `${url}/upload/bigquery/v2/projects/${project}/jobs?uploadType=resumable&upload_id=${id}` }];
-      }
       const { metadata, data } = multipart(String(request.headers["content-type"] ?? ""), body);
       return [200, await loadJob(project, metadata, data)];
-    }
-    if (request.method === "PUT" && (match = /^\/upload\/bigquery\/v2\/projects\/([^/]+)\/jobs$/.exec(path))) {
-      const session = resumable.get(params.get("upload_id") ?? "");
-      if (!session) throw new ApiError(404, "notFound", "No such upload session.");
-      resumable.delete(params.get("upload_id")!);
-      return [200, await loadJob(session.project, session.metadata, body)];
     }
     if ((match = /^\/bigquery\/v2\/projects\/([^/]+)\/queries$/.exec(path))) {
       const project = match[1]!;
@@ -248,9 +237,7 @@ export async function startFakeBigQuery(options: FakeBigQueryOptions): Promise<F
     request.on("end", () => {
       route(request, parsed.pathname, parsed.searchParams, Buffer.concat(parts))
         .then(([status, reply]) => {
-          const location = (reply as { __location?: string } | undefined)?.__location;
-          if (location) response.writeHead(200, { location }).end();
-          else if (reply === undefined) response.writeHead(status).end();
+          if (reply === undefined) response.writeHead(status).end();
           else response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(reply));
         })
         .catch((error: unknown) => {
@@ -313,6 +300,14 @@ function encode(reader: DuckDBResultReader): Omit<StoredResult, "bytes"> {
     }),
   }));
   return { schema: { fields }, rows };
+}
+
+function parameterValue(type: string, value: string | null | undefined): unknown {
+  if (value === null || value === undefined) return null;
+  if (type === "INT64") return BigInt(value);
+  if (type === "FLOAT64" || type === "NUMERIC") return Number(value);
+  if (type === "BOOL") return value === "true";
+  return value;
 }
 
 function quote(name: string): string {
