@@ -71,7 +71,7 @@ describe("bigqueryIOManager", () => {
 
   it("fails a read whose dry run would bill more than maximumBytesBilled, before running it", async () => {
     const big = asset({ key: ["costly", "events"], compute: () => Array.from({ length: 1_000 }, (_, i) => ({ id: i, label: `e${i}` })) });
-    const reader = asset({ key: ["costly", "reader"], ins: { events: big }, compute: ({ ins }) => [{ n: (ins.events as pl.DataFrame).height }] });
+    const reader = asset({ key: ["costly", "reader"], ins: { events: big }, compute: ({ ins }) => [{ n: (ins.events as unknown as pl.DataFrame).height }] });
     const write = await materialize(defineDefinitions({ assets: [big], ioManagers: { io: bigqueryIOManager({ connection: testConfig(server) }) } }));
     expect(write.success).toBe(true);
     const before = server.jobs.length;
@@ -87,7 +87,7 @@ describe("bigqueryIOManager", () => {
   it("reads a result of several pages", async () => {
     const many = asset({ key: ["paged", "rows"], compute: () => Array.from({ length: 1_750 }, (_, i) => ({ id: i })) });
     let height = 0;
-    const reader = asset({ key: ["paged", "reader"], ins: { rows: many }, compute: ({ ins }) => [{ n: (height = (ins.rows as pl.DataFrame).height) }] });
+    const reader = asset({ key: ["paged", "reader"], ins: { rows: many }, compute: ({ ins }) => [{ n: (height = (ins.rows as unknown as pl.DataFrame).height) }] });
     const run = await materialize(defineDefinitions({ assets: [many, reader], ioManagers: { io: bigqueryIOManager({ connection: testConfig(server) }) } }));
     expect(failureOf(await run.instance.getEvents(run.runId))).toBeUndefined();
     expect(height).toBe(1_750);
