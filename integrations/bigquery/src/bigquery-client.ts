@@ -20,6 +20,14 @@ export interface BigQueryClientOptions {
   /** Collects job ids and bytes processed. */
   readonly stats?: BigQueryJobStats;
   readonly tempDir?: string;
+  /** The asset's `timePartitioning` metadata: new tables are partitioned by it, and a write of one whole partition replaces it with the partition decorator. */
+  readonly timePartitioning?: TimePartitioning;
+}
+
+export interface TimePartitioning {
+  /** The TIMESTAMP or DATE column. */
+  readonly field: string;
+  readonly type: "HOUR" | "DAY" | "MONTH";
 }
 
 /**
@@ -27,6 +35,9 @@ export interface BigQueryClientOptions {
  * a staging table with a load job, then replaces the slice in one multi-statement transaction
  * (`BEGIN TRANSACTION; DELETE …; INSERT … SELECT FROM staging; COMMIT TRANSACTION`), so a failure anywhere leaves
  * the previous rows. DDL (datasets, tables, new columns) runs before it: BigQuery allows no DDL in transactions.
+ * A table partitioned by `timePartitioning` whose write is exactly one partition takes one load job instead:
+ * `table$20240101` with WRITE_TRUNCATE, which BigQuery applies atomically. A write to a new table is one load job
+ * appending to it.
  */
 export function bigqueryClient(bigquery: BigQuery, config: BigQueryConfig, options: BigQueryClientOptions = {}): WarehouseClient {
   const description = describeProject(config);
@@ -47,7 +58,7 @@ export function bigqueryClient(bigquery: BigQuery, config: BigQueryConfig, optio
     }
   };
 
-  const load = async (ref: TableRef, batch: TableBatch): Promise<string | undefined> => {
+  const load = async (ref: TableRef, batch: TableBatch, jobId: string, writeDisposition: "WRITE_TRUNCATE" | "WRITE_APPEND" = "WRITE_TRUNCATE"): Promise<string | undefined> => {
     let path = batch.format === "parquet" ? batch.path : undefined;
     let written: string | undefined;
     if (batch.format === "rows") {
@@ -58,8 +69,9 @@ export function bigqueryClient(bigquery: BigQuery, config: BigQueryConfig, optio
       const [job] = await bigquery.dataset(ref.schema).table(ref.table).load(path!, {
         sourceFormat: batch.format === "parquet" ? "PARQUET" : "NEWLINE_DELIMITED_JSON",
         schema: { fields: batch.columns.map((c) => ({ name: c.name, type: bigqueryColumnType(c.type), mode: "NULLABLE" })) },
-        writeDisposition: "WRITE_TRUNCATE",
+        writeDisposition,
         createDisposition: "CREATE_IF_NEEDED",
+        jobId,
         location: config.location,
         ...(options.labels ? { labels: { ...options.labels } } : {}),
       });
@@ -89,31 +101,48 @@ export function bigqueryClient(bigquery: BigQuery, config: BigQueryConfig, optio
     timestampLiteral: (iso) => `TIMESTAMP ${sqlLiteral(iso)}`,
     columnType: bigqueryColumnType,
     async transaction(work) {
-      const pending: string[] = [];
+      const deletes: string[] = [];
+      const writes: { ref: TableRef; batch: TableBatch; jobId: string }[] = [];
       const staging: TableRef[] = [];
+      const partitioning = options.timePartitioning;
       const tx: TableTransaction = {
         async execute(sql) {
-          // DML waits for the transaction at the end; DDL cannot be part of one and runs now.
-          if (/^\s*(DELETE|INSERT|UPDATE|MERGE)\b/i.test(sql)) {
-            pending.push(sql);
+          // DML waits for the end of the transaction; DDL cannot be part of one and runs now.
+          if (/^\s*DELETE\b/i.test(sql)) {
+            deletes.push(sql);
             return {};
           }
-          const result = await query(sql, "statement failed");
+          const ddl = partitioning && /^\s*CREATE TABLE\b/i.test(sql) ? `${sql} PARTITION BY ${partitionClause(partitioning)}` : sql;
+          const result = await query(ddl, "statement failed");
           return result.jobId !== undefined ? { queryId: result.jobId } : {};
         },
         describeTable: describe,
         async writeBatch(ref, batch) {
-          const stage = { schema: ref.schema, table: `orch_staging_${randomBytes(8).toString("hex")}` };
-          staging.push(stage);
-          const jobId = await load(stage, batch);
-          const names = batch.columns.map((c) => quoteIdentifier(c.name)).join(", ");
-          pending.push(`INSERT INTO ${table(ref)} (${names}) SELECT ${names} FROM ${table(stage)}`);
-          return { rows: batch.format === "rows" ? batch.rows.length : batch.rows, ...(jobId !== undefined ? { queryId: jobId } : {}) };
+          // Loaded when the transaction ends, under this job id.
+          const jobId = `orch_load_${randomBytes(12).toString("hex")}`;
+          writes.push({ ref, batch, jobId });
+          return { rows: batch.format === "rows" ? batch.rows.length : batch.rows, queryId: jobId };
         },
       };
       try {
         const result = await work(tx);
-        if (pending.length) await query(`BEGIN TRANSACTION;\n${pending.map((s) => `${s};\n`).join("")}COMMIT TRANSACTION;`, "replacing the slice failed");
+        const decorator = partitioning && deletes.length === 1 && writes.length === 1 ? singlePartition(deletes[0]!, table(writes[0]!.ref), partitioning) : undefined;
+        if (decorator !== undefined) {
+          const { ref, batch, jobId } = writes[0]!;
+          await load({ schema: ref.schema, table: `${ref.table}$${decorator}` }, batch, jobId, "WRITE_TRUNCATE");
+        } else if (deletes.length === 0) {
+          for (const { ref, batch, jobId } of writes) await load(ref, batch, jobId, "WRITE_APPEND");
+        } else {
+          const inserts: string[] = [];
+          for (const { ref, batch, jobId } of writes) {
+            const stage = { schema: ref.schema, table: `orch_staging_${randomBytes(8).toString("hex")}` };
+            staging.push(stage);
+            await load(stage, batch, jobId);
+            const names = batch.columns.map((c) => quoteIdentifier(c.name)).join(", ");
+            inserts.push(`INSERT INTO ${table(ref)} (${names}) SELECT ${names} FROM ${table(stage)}`);
+          }
+          await query(`BEGIN TRANSACTION;\n${[...deletes, ...inserts].map((s) => `${s};\n`).join("")}COMMIT TRANSACTION;`, "replacing the slice failed");
+        }
         return result;
       } finally {
         for (const stage of staging) await bigquery.dataset(stage.schema).table(stage.table).delete().catch(() => undefined);
@@ -186,4 +215,27 @@ export async function checkBytes(bigquery: BigQuery, config: BigQueryConfig, sql
     );
   }
   return bytes;
+}
+
+function partitionClause(partitioning: TimePartitioning): string {
+  return `TIMESTAMP_TRUNC(${quoteIdentifier(partitioning.field)}, ${partitioning.type})`;
+}
+
+/**
+ * The partition decorator (`20240101`, `2024010113`, `202401`) when `deleteSql` removes exactly one whole partition of
+ * `table`: the time-window predicate the table IO manager writes, on the partitioning column, one unit wide.
+ */
+export function singlePartition(deleteSql: string, table: string, partitioning: TimePartitioning): string | undefined {
+  const match = /^DELETE FROM (.+) WHERE (.+) >= TIMESTAMP '([^']+)' AND (.+) < TIMESTAMP '([^']+)'$/.exec(deleteSql.trim());
+  if (!match || match[1] !== table || match[2] !== match[4] || (match[2] !== partitioning.field && match[2] !== quoteIdentifier(partitioning.field))) return undefined;
+  const start = new Date(match[3]!);
+  const end = new Date(match[5]!);
+  const next = new Date(start);
+  if (partitioning.type === "HOUR") next.setUTCHours(next.getUTCHours() + 1);
+  else if (partitioning.type === "DAY") next.setUTCDate(next.getUTCDate() + 1);
+  else next.setUTCMonth(next.getUTCMonth() + 1);
+  const aligned = start.getUTCMinutes() === 0 && start.getUTCSeconds() === 0 && start.getUTCMilliseconds() === 0 && (partitioning.type === "HOUR" || start.getUTCHours() === 0) && (partitioning.type !== "MONTH" || start.getUTCDate() === 1);
+  if (!aligned || next.getTime() !== end.getTime()) return undefined;
+  const iso = start.toISOString();
+  return `${iso.slice(0, 4)}${iso.slice(5, 7)}${partitioning.type === "MONTH" ? "" : iso.slice(8, 10)}${partitioning.type === "HOUR" ? iso.slice(11, 13) : ""}`;
 }

@@ -69,6 +69,32 @@ describe("bigqueryIOManager", () => {
     expect(server.requests).toContain("POST /upload/bigquery/v2/projects/orch-test/jobs");
   });
 
+  it("replaces one day of a day-partitioned table with the partition decorator and WRITE_TRUNCATE, in one load job", async () => {
+    const partitions = dailyPartitions({ start: "2024-01-01", end: "2024-01-05" });
+    const events = asset({
+      key: ["parted", "orders"],
+      partitions,
+      output: Orders,
+      metadata: { partitionExpr: "ordered_at", timePartitioning: { field: "ordered_at", type: "DAY" } },
+      compute: ({ partitionKey }) => ordersFrame(partitionKey!, partitionKey === "2024-01-02" ? [4, 5] : [1, 2, 3]),
+    });
+    const definitions = defineDefinitions({ assets: [events], ioManagers: { io: bigqueryIOManager({ connection: testConfig(server) }) } });
+    const before = server.jobs.length;
+    for (const partitionKey of ["2024-01-01", "2024-01-02", "2024-01-01"]) expect((await materialize(definitions, { partitionKey })).success).toBe(true);
+    const jobs = server.jobs.slice(before);
+    expect(jobs.filter((j) => j.kind === "load").map((j) => [j.destination, j.writeDisposition])).toEqual([
+      ["parted.orders", "WRITE_APPEND"],
+      ["parted.orders$20240102", "WRITE_TRUNCATE"],
+      ["parted.orders$20240101", "WRITE_TRUNCATE"],
+    ]);
+    expect(jobs.some((j) => j.sql?.startsWith("BEGIN TRANSACTION"))).toBe(false);
+    expect(jobs.find((j) => j.sql?.startsWith("CREATE TABLE"))?.sql).toMatch(/PARTITION BY TIMESTAMP_TRUNC\(`ordered_at`, DAY\)$/);
+    expect(await server.duckdb(`SELECT strftime(ordered_at AT TIME ZONE 'UTC', '%Y-%m-%d') AS day, count(*)::INTEGER AS n FROM parted.orders GROUP BY 1 ORDER BY 1`)).toEqual([
+      { day: "2024-01-01", n: 3 },
+      { day: "2024-01-02", n: 2 },
+    ]);
+  });
+
   it("fails a read whose dry run would bill more than maximumBytesBilled, before running it", async () => {
     const big = asset({ key: ["costly", "events"], compute: () => Array.from({ length: 1_000 }, (_, i) => ({ id: i, label: `e${i}` })) });
     const reader = asset({ key: ["costly", "reader"], ins: { events: big }, compute: ({ ins }) => [{ n: (ins.events as unknown as pl.DataFrame).height }] });

@@ -6,6 +6,7 @@ import {
   resolveEnvRefs,
   rowsTypeHandler,
   type InputContext,
+  type Metadata,
   type IOManagerDefinition,
   type OutputContext,
   type SchemaEvolution,
@@ -13,7 +14,7 @@ import {
   type WithEnv,
 } from "@orch/core";
 import { arrowTableTypeHandler, polarsTypeHandler } from "@orch/dataframe";
-import { bigqueryClient, type BigQueryJobStats } from "./bigquery-client.ts";
+import { bigqueryClient, type BigQueryJobStats, type TimePartitioning } from "./bigquery-client.ts";
 import { bigqueryConfig, type BigQueryConfigInput } from "./bigquery-config.ts";
 import { BigQueryErrorCode, bigqueryError } from "./bigquery-errors.ts";
 import { jobLabels } from "./bigquery-labels.ts";
@@ -47,9 +48,14 @@ export function bigqueryIOManager(options: BigQueryIOManagerOptions): IOManagerD
       const bigquery = await createBigQueryClient(config);
       const typeHandlers = options.typeHandlers ?? defaultBigQueryTypeHandlers();
       // A manager per step: its jobs carry the step's run and asset as labels, and its stats become metadata.
-      const managerFor = (runId: string, assetKey: readonly string[] | undefined, stats: BigQueryJobStats) =>
+      const managerFor = (runId: string, assetKey: readonly string[] | undefined, stats: BigQueryJobStats, metadata: Metadata = {}) =>
         createTableIOManager({
-          client: bigqueryClient(bigquery, config, { labels: jobLabels(runId, assetKey), stats, ...(options.tempDir ? { tempDir: options.tempDir } : {}) }),
+          client: bigqueryClient(bigquery, config, {
+            labels: jobLabels(runId, assetKey),
+            stats,
+            ...(options.tempDir ? { tempDir: options.tempDir } : {}),
+            ...timePartitioningOf(metadata, assetKey),
+          }),
           typeHandlers,
           defaultSchema: options.defaultSchema ?? "orch",
           ...(options.schemaEvolution ? { schemaEvolution: options.schemaEvolution } : {}),
@@ -58,7 +64,7 @@ export function bigqueryIOManager(options: BigQueryIOManagerOptions): IOManagerD
       return {
         async handleOutput(context: OutputContext, value: unknown) {
           const stats: BigQueryJobStats = { jobIds: [], totalBytesProcessed: 0 };
-          const metadata = await managerFor(context.runId, context.assetKey, stats).handleOutput(context, value);
+          const metadata = await managerFor(context.runId, context.assetKey, stats, context.definitionMetadata).handleOutput(context, value);
           return { ...metadata, bigqueryJobIds: stats.jobIds, totalBytesProcessed: stats.totalBytesProcessed };
         },
         async loadInput(context: InputContext) {
@@ -79,6 +85,20 @@ export function bigqueryIOManager(options: BigQueryIOManagerOptions): IOManagerD
       };
     },
   };
+}
+
+/** Asset metadata `timePartitioning: { field: "ordered_at", type: "DAY" }` (BigQuery's own names). */
+function timePartitioningOf(metadata: Metadata, assetKey: readonly string[] | undefined): { timePartitioning?: TimePartitioning } {
+  const value = metadata["timePartitioning"];
+  if (value === undefined || value === null) return {};
+  const { field, type } = value as { field?: unknown; type?: unknown };
+  if (typeof field !== "string" || !field || (type !== "HOUR" && type !== "DAY" && type !== "MONTH")) {
+    throw bigqueryError(
+      BigQueryErrorCode.BIGQUERY_CONFIG_INVALID,
+      `Asset "${assetKey ? assetKeyToString(assetKey) : "?"}" metadata timePartitioning must be { field: "<TIMESTAMP column>", type: "HOUR" | "DAY" | "MONTH" }, got ${JSON.stringify(value)}.`,
+    );
+  }
+  return { timePartitioning: { field, type } };
 }
 
 /** Polars DataFrame/LazyFrame, Arrow Table, row objects: an input without a declared type gets a Polars frame. */

@@ -23,7 +23,7 @@ export interface FakeBigQuery {
   /** Every HTTP request, `POST /upload/bigquery/v2/projects/p/jobs`. */
   readonly requests: string[];
   /** Every job, in order. */
-  readonly jobs: { readonly jobId: string; readonly kind: "query" | "load"; readonly sql?: string; readonly dryRun: boolean; readonly maximumBytesBilled?: string }[];
+  readonly jobs: { readonly jobId: string; readonly kind: "query" | "load"; readonly sql?: string; readonly destination?: string; readonly writeDisposition?: string; readonly dryRun: boolean; readonly maximumBytesBilled?: string }[];
   duckdb(sql: string): Promise<Record<string, unknown>[]>;
   stop(): Promise<void>;
 }
@@ -56,6 +56,8 @@ export async function startFakeBigQuery(options: FakeBigQueryOptions): Promise<F
   const results = new Map<string, StoredResult>();
   const jobRecords = new Map<string, Record<string, unknown>>();
   const pageRows = options.pageRows ?? 100_000;
+  // "dataset"."table" → its time partitioning, from CREATE TABLE ... PARTITION BY TIMESTAMP_TRUNC(col, UNIT).
+  const partitioning = new Map<string, { field: string; type: string }>();
   let url = "";
 
   const authorize = (request: IncomingMessage, project: string, writes: boolean) => {
@@ -73,7 +75,10 @@ export async function startFakeBigQuery(options: FakeBigQueryOptions): Promise<F
     try {
       let last: DuckDBResultReader | undefined;
       let affected: number | undefined;
-      for (const statement of toDuckDBStatements(sql)) {
+      for (const translated of toDuckDBStatements(sql)) {
+        const partitioned = /^CREATE TABLE\s+("(?:[^"]|"")+"\."(?:[^"]|"")+")\s*([\s\S]*?)\s+PARTITION BY\s+TIMESTAMP_TRUNC\(\s*"((?:[^"]|"")+)"\s*,\s*(HOUR|DAY|MONTH)\s*\)$/i.exec(translated);
+        if (partitioned) partitioning.set(partitioned[1]!, { field: partitioned[3]!, type: partitioned[4]!.toUpperCase() });
+        const statement = partitioned ? `CREATE TABLE ${partitioned[1]} ${partitioned[2]}` : translated;
         if (/^BEGIN/i.test(statement)) inTransaction = true;
         if (/^(COMMIT|ROLLBACK)/i.test(statement)) inTransaction = false;
         const values = statement.includes("?") ? params : undefined;
@@ -126,9 +131,10 @@ export async function startFakeBigQuery(options: FakeBigQueryOptions): Promise<F
   const loadJob = async (project: string, metadata: Record<string, unknown>, data: Buffer) => {
     const load = ((metadata["configuration"] as Record<string, unknown>)["load"] ?? {}) as Record<string, unknown>;
     const jobId = String((metadata["jobReference"] as { jobId?: string } | undefined)?.jobId ?? randomUUID());
-    jobs.push({ jobId, kind: "load", dryRun: false });
     const destination = load["destinationTable"] as { datasetId: string; tableId: string };
+    jobs.push({ jobId, kind: "load", dryRun: false, destination: `${destination.datasetId}.${destination.tableId}`, writeDisposition: String(load["writeDisposition"] ?? "WRITE_APPEND") });
     const table = `${quote(destination.datasetId)}.${quote(destination.tableId.replace(/\$\d+$/, ""))}`;
+    const decorator = /\$(\d+)$/.exec(destination.tableId)?.[1];
     const fields = ((load["schema"] as { fields?: { name: string; type: string }[] } | undefined)?.fields ?? []);
     const file = join(uploads, `${jobId}.${load["sourceFormat"] === "PARQUET" ? "parquet" : "json"}`);
     writeFileSync(file, data);
@@ -139,7 +145,7 @@ export async function startFakeBigQuery(options: FakeBigQueryOptions): Promise<F
     try {
       await connection.run("BEGIN");
       if (fields.length) await connection.run(`CREATE TABLE IF NOT EXISTS ${table} (${fields.map((f) => `"${f.name.replace(/"/g, '""')}" ${duckdbColumnFor(f.type)}`).join(", ")})`);
-      if (load["writeDisposition"] === "WRITE_TRUNCATE") await connection.run(`DELETE FROM ${table}`);
+      if (load["writeDisposition"] === "WRITE_TRUNCATE") await connection.run(`DELETE FROM ${table}${decorator !== undefined ? ` WHERE ${partitionRange(table, decorator)}` : ""}`);
       const names = fields.map((f) => `"${f.name.replace(/"/g, '""')}"`).join(", ");
       await connection.run(fields.length ? `INSERT INTO ${table} (${names}) SELECT ${names} FROM ${source}` : `INSERT INTO ${table} SELECT * FROM ${source}`);
       await connection.run("COMMIT");
@@ -153,6 +159,15 @@ export async function startFakeBigQuery(options: FakeBigQueryOptions): Promise<F
     const record = { kind: "bigquery#job", id: `${project}:${jobId}`, jobReference: { projectId: project, jobId, location: "US" }, configuration: { load }, status: { state: "DONE" }, statistics: { load: { outputRows: "0" } } };
     jobRecords.set(jobId, record);
     return record;
+  };
+
+  // The rows of one partition, as the decorator names it: 20240101 (day), 2024010113 (hour), 202401 (month).
+  const partitionRange = (table: string, decorator: string) => {
+    const spec = partitioning.get(table);
+    if (!spec) throw new ApiError(400, "invalid", `Partition decorator $${decorator} on ${table}, which is not partitioned.`);
+    const start = `${decorator.slice(0, 4)}-${decorator.slice(4, 6)}-${decorator.length >= 8 ? decorator.slice(6, 8) : "01"} ${decorator.length === 10 ? decorator.slice(8, 10) : "00"}:00:00+00`;
+    const unit = spec.type === "HOUR" ? "1 hour" : spec.type === "DAY" ? "1 day" : "1 month";
+    return `${quote(spec.field)} >= TIMESTAMPTZ '${start}' AND ${quote(spec.field)} < TIMESTAMPTZ '${start}' + INTERVAL ${unit.replace(/^(\d+) (\w+)$/, "'$1 $2'")}`;
   };
 
   const queryResponse = (project: string, jobId: string, result: StoredResult, dryRun: boolean, start = 0) => ({
@@ -224,7 +239,7 @@ export async function startFakeBigQuery(options: FakeBigQueryOptions): Promise<F
         await admin.run(`DROP TABLE "${dataset.replace(/"/g, '""')}"."${table.replace(/"/g, '""')}"`);
         return [204, undefined];
       }
-      return [200, { kind: "bigquery#table", id: `${project}:${dataset}.${table}`, tableReference: { projectId: project, datasetId: dataset, tableId: table }, schema: { fields: columns.map((c) => ({ name: c.column_name, type: bigqueryFieldType(c.data_type), mode: "NULLABLE" })) } }];
+      return [200, { kind: "bigquery#table", id: `${project}:${dataset}.${table}`, tableReference: { projectId: project, datasetId: dataset, tableId: table }, schema: { fields: columns.map((c) => ({ name: c.column_name, type: bigqueryFieldType(c.data_type), mode: "NULLABLE" })) }, ...(partitioning.has(`${quote(dataset)}.${quote(table)}`) ? { timePartitioning: partitioning.get(`${quote(dataset)}.${quote(table)}`) } : {}) }];
     }
     throw new ApiError(404, "notFound", `Not found: ${request.method} ${path}`);
   };
