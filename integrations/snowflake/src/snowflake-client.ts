@@ -12,8 +12,8 @@ export interface SnowflakeClientOptions {
 /**
  * The table IO manager's client for Snowflake. Frames are written with the driver's array binding: one
  * `INSERT ... VALUES (?, ...)` bound to many rows, sent in requests of `bindValuesPerRequest` values (a million-row
- * frame of four columns is two requests), never a statement per row. Snowflake commits an open transaction before
- * DDL, so the client opens a new one after each DDL statement: the slice's DELETE and the INSERTs commit together.
+ * frame of four columns is two requests), never a statement per row. The slice's DELETE and the INSERTs commit
+ * together in one transaction.
  */
 export function snowflakeClient(pool: SharedPool, options: SnowflakeClientOptions = {}): WarehouseClient {
   const tag = options.queryTag;
@@ -34,13 +34,13 @@ export function snowflakeClient(pool: SharedPool, options: SnowflakeClientOption
     columnType: snowflakeColumnType,
     transaction: (work) =>
       pool.withConnection(async (session) => {
-        await execute(session, "BEGIN");
+        const state = { open: false };
         try {
-          const result = await work(transactionOn(session, execute, table, pool.config.bindValuesPerRequest));
-          await execute(session, "COMMIT");
+          const result = await work(transactionOn(session, execute, table, pool.config.bindValuesPerRequest, state));
+          if (state.open) await execute(session, "COMMIT");
           return result;
         } catch (error) {
-          await execute(session, "ROLLBACK").catch(() => undefined);
+          if (state.open) await execute(session, "ROLLBACK").catch(() => undefined);
           throw error;
         }
       }),
@@ -61,12 +61,23 @@ export function snowflakeClient(pool: SharedPool, options: SnowflakeClientOption
 
 type Execute = (session: SnowflakeSession, sql: string, binds?: readonly unknown[]) => ReturnType<SnowflakeSession["execute"]>;
 
-function transactionOn(session: SnowflakeSession, execute: Execute, table: (ref: TableRef) => string, bindValues: number): TableTransaction {
+/**
+ * The transaction opens at the first DML statement: Snowflake commits an open transaction before DDL, so DDL runs
+ * outside it (and closes one that is open); the slice's DELETE and the INSERTs always share one.
+ */
+function transactionOn(session: SnowflakeSession, execute: Execute, table: (ref: TableRef) => string, bindValues: number, state: { open: boolean }): TableTransaction {
+  const dml = async (sql: string, binds?: readonly unknown[]) => {
+    if (!state.open) {
+      await execute(session, "BEGIN");
+      state.open = true;
+    }
+    return execute(session, sql, binds);
+  };
   return {
     async execute(sql) {
-      const result = await execute(session, sql);
-      // DDL committed the transaction; keep what follows (the slice's DELETE and INSERTs) in a new one.
-      if (/^\s*(CREATE|ALTER|DROP)\b/i.test(sql)) await execute(session, "BEGIN");
+      const ddl = /^\s*(CREATE|ALTER|DROP)\b/i.test(sql);
+      const result = ddl ? await execute(session, sql) : await dml(sql);
+      if (ddl) state.open = false;
       return { queryId: result.queryId, ...(result.rowsAffected !== undefined ? { rows: result.rowsAffected } : {}) };
     },
     describeTable: (ref) => describe(session, execute, ref),
@@ -79,7 +90,7 @@ function transactionOn(session: SnowflakeSession, execute: Execute, table: (ref:
       let queryId: string | undefined;
       for (let start = 0; start < batch.rows.length; start += rowsPerRequest) {
         const binds = batch.rows.slice(start, start + rowsPerRequest).map((row) => names.map((name) => bindable(row[name])));
-        const result = await execute(session, sql, binds);
+        const result = await dml(sql, binds);
         rows += result.rowsAffected ?? binds.length;
         queryId = result.queryId;
       }
