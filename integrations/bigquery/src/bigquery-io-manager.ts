@@ -4,7 +4,6 @@ import {
   formatZodIssues,
   isOrchError,
   resolveEnvRefs,
-  rowsTypeHandler,
   type InputContext,
   type Metadata,
   type IOManagerDefinition,
@@ -13,7 +12,7 @@ import {
   type TableTypeHandler,
   type WithEnv,
 } from "@orch/core";
-import { arrowTableTypeHandler, polarsTypeHandler } from "@orch/dataframe";
+import { defaultTableTypeHandlers } from "@orch/dataframe";
 import { bigqueryClient, type BigQueryJobStats, type TimePartitioning } from "./bigquery-client.ts";
 import { bigqueryConfig, type BigQueryConfigInput } from "./bigquery-config.ts";
 import { BigQueryErrorCode, bigqueryError } from "./bigquery-errors.ts";
@@ -103,5 +102,5 @@ function timePartitioningOf(metadata: Metadata, assetKey: readonly string[] | un
 
 /** Polars DataFrame/LazyFrame, Arrow Table, row objects: an input without a declared type gets a Polars frame. */
 export function defaultBigQueryTypeHandlers(): TableTypeHandler[] {
-  return [polarsTypeHandler(), arrowTableTypeHandler(), rowsTypeHandler()];
+  return defaultTableTypeHandlers();
 }

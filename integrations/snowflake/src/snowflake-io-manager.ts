@@ -4,13 +4,12 @@ import {
   formatZodIssues,
   isOrchError,
   resolveEnvRefs,
-  rowsTypeHandler,
   type IOManagerDefinition,
   type SchemaEvolution,
   type TableTypeHandler,
   type WithEnv,
 } from "@orch/core";
-import { arrowTableTypeHandler, polarsTypeHandler } from "@orch/dataframe";
+import { defaultTableTypeHandlers } from "@orch/dataframe";
 import { snowflakeClient } from "./snowflake-client.ts";
 import { snowflakeConfig, type SnowflakeConfig, type SnowflakeConfigInput } from "./snowflake-config.ts";
 import { SnowflakeErrorCode, snowflakeError } from "./snowflake-errors.ts";
@@ -78,5 +77,5 @@ function tagOption(tag: string | undefined): { queryTag?: string } {
 
 /** Polars DataFrame/LazyFrame, Arrow Table, row objects: an input without a declared type gets a Polars frame. */
 export function defaultSnowflakeTypeHandlers(): TableTypeHandler[] {
-  return [polarsTypeHandler(), arrowTableTypeHandler(), rowsTypeHandler()];
+  return defaultTableTypeHandlers();
 }
