@@ -59,6 +59,24 @@ describe("snowflakeResource against the local server", () => {
     expect(await server.duckdb(`SELECT n::INTEGER AS n FROM tagged.step_3`)).toEqual([{ n: 4 }]);
   });
 
+  it("runs the statements of withSession on one session, so a transaction spans them", async () => {
+    const resource = createSnowflakeResource(snowflakeConfig.parse(testConnection(server)));
+    try {
+      await resource.query('CREATE TABLE "session_test" ("id" NUMBER(38,0))');
+      const insertThen = (end: string) =>
+        resource.withSession(async (session) => {
+          await session.execute("BEGIN");
+          await session.execute('INSERT INTO "session_test" ("id") VALUES (?)', [end === "COMMIT" ? 1 : 2]);
+          await session.execute(end);
+        });
+      await insertThen("ROLLBACK");
+      await insertThen("COMMIT");
+      expect((await resource.query('SELECT "id" FROM "session_test"')).rows).toEqual([{ id: 1 }]);
+    } finally {
+      await resource.pool.release();
+    }
+  });
+
   it("signs in with a key pair", async () => {
     const resource = createSnowflakeResource(snowflakeConfig.parse({ ...testConnection(server), username: "KEYPAIR", password: undefined, authenticator: "SNOWFLAKE_JWT", privateKey: keys.privateKey }));
     try {
