@@ -77,6 +77,19 @@ describe("snowflakeResource against the local server", () => {
     }
   });
 
+  it("returns a query's rows as an Arrow Table", async () => {
+    const resource = createSnowflakeResource(snowflakeConfig.parse(testConnection(server)));
+    try {
+      const { table, queryId } = await resource.queryArrow("SELECT range AS id, 'row ' || range AS label FROM range(5)");
+      expect(table.numRows).toBe(5);
+      expect(table.schema.fields.map((f) => f.name)).toEqual(["id", "label"]);
+      expect(table.getChild("label")!.get(4)).toBe("row 4");
+      expect(server.queries.some((q) => q.queryId === queryId)).toBe(true);
+    } finally {
+      await resource.pool.release();
+    }
+  });
+
   it("signs in with a key pair", async () => {
     const resource = createSnowflakeResource(snowflakeConfig.parse({ ...testConnection(server), username: "KEYPAIR", password: undefined, authenticator: "SNOWFLAKE_JWT", privateKey: keys.privateKey }));
     try {

@@ -1,3 +1,5 @@
+import type { Table } from "apache-arrow";
+import { arrowTableTypeHandler } from "@orch/dataframe";
 import { assetKeyToString, defineResource, type AssetKey, type ResourceDefinition, type StepLogger } from "@orch/core";
 import { snowflakeConfig, type SnowflakeConfig, type SnowflakeConfigInput } from "./snowflake-config.ts";
 import { SnowflakeErrorCode, snowflakeError } from "./snowflake-errors.ts";
@@ -34,6 +36,8 @@ export interface SnowflakeResource {
   /** `Snowflake account "acme" (user "ETL", warehouse "TRANSFORM")`. */
   readonly description: string;
   query<Row = Record<string, unknown>>(sql: string, binds?: readonly unknown[], options?: SnowflakeQueryOptions): Promise<SnowflakeQueryResult<Row>>;
+  /** As `query`, with the rows as an Apache Arrow Table (decoded from the driver's rows through Polars). */
+  queryArrow(sql: string, binds?: readonly unknown[], options?: SnowflakeQueryOptions): Promise<Omit<SnowflakeQueryResult, "rows"> & { readonly table: Table }>;
   /** Statements on one session of the pool, in order (a transaction, session variables). */
   withSession<T>(work: (session: SnowflakeSession) => Promise<T>, options?: SnowflakeQueryOptions): Promise<T>;
   /** The run's shared pool (the IO manager on the same connection uses the same one). */
@@ -69,14 +73,20 @@ export function createSnowflakeResource(config: SnowflakeConfig, runId?: string)
       throw restate(error, context, pool.description);
     }
   };
+  const query = async <Row>(sql: string, binds: readonly unknown[] = [], options: SnowflakeQueryOptions = {}): Promise<SnowflakeQueryResult<Row>> => {
+    const result = await withSession((session) => session.execute(sql, binds), options);
+    options.context?.log?.debug?.(`Snowflake query ${result.queryId}`);
+    return { rows: result.rows as Row[], queryId: result.queryId, ...(result.rowsAffected !== undefined ? { rowsAffected: result.rowsAffected } : {}), metadata: { snowflakeQueryId: result.queryId } };
+  };
   return {
     description: pool.description,
     pool,
     withSession,
-    async query<Row>(sql: string, binds: readonly unknown[] = [], options: SnowflakeQueryOptions = {}) {
-      const result = await withSession((session) => session.execute(sql, binds), options);
-      options.context?.log?.debug?.(`Snowflake query ${result.queryId}`);
-      return { rows: result.rows as Row[], queryId: result.queryId, ...(result.rowsAffected !== undefined ? { rowsAffected: result.rowsAffected } : {}), metadata: { snowflakeQueryId: result.queryId } };
+    query,
+    async queryArrow(sql, binds, options) {
+      const { rows, ...rest } = await query<Record<string, unknown>>(sql, binds, options);
+      const table = await arrowTableTypeHandler().fromBatch({ format: "rows", rows, columns: [] }, undefined);
+      return { ...rest, table };
     },
   };
 }
