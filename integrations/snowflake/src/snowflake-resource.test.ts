@@ -77,6 +77,19 @@ describe("snowflakeResource against the local server", () => {
     }
   });
 
+  it("polls for the result of a statement the server reports in progress", async () => {
+    const slow = await startTestSnowflake({ inProgressAfterMs: 0 });
+    const resource = createSnowflakeResource(snowflakeConfig.parse(testConnection(slow)));
+    try {
+      const { rows } = await resource.query<{ N: number }>("SELECT count(*) AS N FROM range(2000000)");
+      expect(rows).toEqual([{ N: 2_000_000 }]);
+      expect(slow.requests.filter((r) => /^GET \/queries\/[^/]+\/result$/.test(r)).length).toBeGreaterThanOrEqual(1);
+    } finally {
+      await resource.pool.release();
+      await slow.stop();
+    }
+  });
+
   it("returns a query's rows as an Arrow Table", async () => {
     const resource = createSnowflakeResource(snowflakeConfig.parse(testConnection(server)));
     try {

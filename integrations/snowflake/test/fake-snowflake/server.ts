@@ -26,6 +26,11 @@ export interface FakeSnowflakeOptions {
   readonly readOnlyRoles?: readonly string[];
   /** Rows per result chunk beyond the first (inline) one. Default 100,000. */
   readonly chunkRows?: number;
+  /**
+   * How long a request waits for its statement before answering "in progress" (333333) with a result URL the driver
+   * polls, as Snowflake does after about 45 s. Default 45,000; 0 answers every query-request that way.
+   */
+  readonly inProgressAfterMs?: number;
 }
 
 export interface FakeSnowflakeQuery {
@@ -84,6 +89,9 @@ export async function startFakeSnowflake(options: FakeSnowflakeOptions): Promise
   const requests: string[] = [];
   const queries: FakeSnowflakeQuery[] = [];
   const chunkRows = options.chunkRows ?? 100_000;
+  const inProgressAfterMs = options.inProgressAfterMs ?? 45_000;
+  // Statements still running after a request gave up waiting, by query id.
+  const pending = new Map<string, Promise<unknown>>();
   let url = "";
   let bindTables = 0;
 
@@ -200,10 +208,31 @@ export async function startFakeSnowflake(options: FakeSnowflakeOptions): Promise
     }
   };
 
+  /** The statement's reply, or "in progress" with a result URL when it takes longer than the request waits. */
+  const replyWithin = async (queryId: string, reply: Promise<unknown>, waitMs: number) => {
+    const inProgress = { success: true, code: "333333", message: "Query execution in progress", data: { queryId, getResultUrl: `/queries/${queryId}/result` } };
+    const done = waitMs === 0 ? undefined : await Promise.race([reply, new Promise((resolve) => setTimeout(() => resolve(undefined), waitMs))]);
+    if (done !== undefined) return done;
+    pending.set(queryId, reply);
+    return inProgress;
+  };
+
   const queryRequest = async (session: Session, body: Record<string, unknown>, requestId: string) => {
+    const queryId = randomUUID();
+    return replyWithin(queryId, runStatement(session, body, requestId, queryId), inProgressAfterMs);
+  };
+
+  const resultRequest = async (queryId: string) => {
+    const reply = pending.get(queryId);
+    if (!reply) return { success: false, code: "000709", message: `Statement ${queryId} not found`, data: { queryId } };
+    pending.delete(queryId);
+    // A poll waits at least a moment, so a driver polling at once does not spin.
+    return replyWithin(queryId, reply, Math.max(inProgressAfterMs, 10));
+  };
+
+  const runStatement = async (session: Session, body: Record<string, unknown>, requestId: string, queryId: string) => {
     const sqlText = String(body["sqlText"] ?? "");
     const bindings = body["bindings"] as Record<string, { type: string; value: unknown }> | undefined;
-    const queryId = randomUUID();
     const firstBind = bindings ? Object.values(bindings)[0]?.value : undefined;
     queries.push({ queryId, sqlText, queryTag: session.params["QUERY_TAG"], user: session.user, binds: Array.isArray(firstBind) ? firstBind.length : bindings ? 1 : 0 });
     session.running.set(requestId, queryId);
@@ -255,6 +284,8 @@ export async function startFakeSnowflake(options: FakeSnowflakeOptions): Promise
     const session = token ? sessions.get(token) : undefined;
     if (!session || !token) return { success: false, code: "390104", message: "User must login again to access the service.", data: null };
     if (path === "/queries/v1/query-request") return queryRequest(session, body, params.get("requestId") ?? randomUUID());
+    const result = /^\/queries\/([^/]+)\/result$/.exec(path);
+    if (result) return resultRequest(result[1]!);
     if (path === "/session/heartbeat") return { success: true, code: null, message: null, data: {} };
     const abort = /^\/queries\/([^/]+)\/abort-request$/.exec(path);
     if (abort) {
