@@ -1,5 +1,5 @@
-import { rowsTypeHandler, tableIOManager, type IOManagerDefinition, type SchemaEvolution, type TableTypeHandler } from "@orch/core";
-import { arrowTableTypeHandler, polarsTypeHandler } from "@orch/dataframe";
+import { tableIOManager, type IOManagerDefinition, type SchemaEvolution, type TableTypeHandler } from "@orch/core";
+import { defaultTableTypeHandlers } from "@orch/dataframe";
 import { resolve } from "node:path";
 import { duckdbClient } from "./duckdb-client.ts";
 import { openDuckDB } from "./duckdb-database.ts";
@@ -36,5 +36,5 @@ export function duckdbIOManager(options: DuckDBIOManagerOptions): IOManagerDefin
 
 /** Polars DataFrame/LazyFrame, Arrow Table, row objects: an input without a declared type gets a Polars frame. */
 export function defaultDuckDBTypeHandlers(): TableTypeHandler[] {
-  return [polarsTypeHandler(), arrowTableTypeHandler(), rowsTypeHandler()];
+  return defaultTableTypeHandlers();
 }

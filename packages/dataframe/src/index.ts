@@ -10,4 +10,4 @@ export type { CheckOutcome, ColumnStats, ValidateOptions, ValidationReport } fro
 export type { StatsMode } from "./plan.ts";
 export { arrowIpcSerializer, dataframePlugin, parquetSerializer } from "./serializers.ts";
 export { fromArrowSchema, inferSchema, type ColumnDraft, type InferOptions, type InferredSchema } from "./infer-schema.ts";
-export { arrowInput, arrowTableTypeHandler, polarsTypeHandler } from "./table-type-handlers.ts";
+export { arrowInput, arrowTableTypeHandler, defaultTableTypeHandlers, polarsTypeHandler } from "./table-type-handlers.ts";

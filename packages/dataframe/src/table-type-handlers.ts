@@ -1,7 +1,7 @@
 // Table IO manager type handlers for Polars frames and Arrow tables: bulk Parquet batches both ways.
 import pl from "nodejs-polars";
 import type { Table } from "apache-arrow";
-import { loadsAsOf, type LoadsAs, type TableBatch, type TableTypeHandler, type TypeCheck, type TypeCheckContext } from "@orch/core";
+import { loadsAsOf, rowsTypeHandler, type LoadsAs, type TableBatch, type TableTypeHandler, type TypeCheck, type TypeCheckContext } from "@orch/core";
 import { isArrowTable, isPolarsDataFrame, isPolarsLazyFrame } from "./frame-like.ts";
 import type { FrameSchema } from "./frame.ts";
 import { polarsToTable, tableToPolars } from "./ipc.ts";
@@ -37,6 +37,11 @@ export function arrowTableTypeHandler(): TableTypeHandler<Table> {
     toBatch: async (value, options) => toFrameBatch(tableToPolars(value as Table), options.formats, options.tempDir),
     fromBatch: async (batch, type) => polarsToTable(castToSchema(polarsFrom(batch), type, pl)),
   };
+}
+
+/** Polars DataFrame/LazyFrame, Arrow Table, row objects: the handlers of every warehouse's table IO manager by default (an input without a declared type gets Polars). */
+export function defaultTableTypeHandlers(): TableTypeHandler[] {
+  return [polarsTypeHandler(), arrowTableTypeHandler(), rowsTypeHandler()];
 }
 
 /** An input type that checks a frame schema and asks the table IO manager for an Arrow Table. */
