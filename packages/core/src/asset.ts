@@ -4,7 +4,7 @@ import { ErrorCode, OrchError } from "./errors.ts";
 import type { StepHook } from "./hooks.ts";
 import { normalizeMetadata } from "./metadata.ts";
 import type { ExecutableNode, NodeInput, NodeInvocation, NodeResult, PartitionedContext, StepContextBase } from "./node.ts";
-import { isOutput, type Output } from "./output.ts";
+import { isOutput, outputCheckResults, type Output } from "./output.ts";
 import type { PartitionsDefinition } from "./partitions/partitions-definition.ts";
 import type { RetryPolicy } from "./retry.ts";
 import type { TypeCheck } from "./type-check.ts";
@@ -173,8 +173,10 @@ export function asset<const TIns extends AssetInsShape = {}, TOut = unknown, S e
     description: options.description,
     async invoke(inv: NodeInvocation): Promise<NodeResult> {
       const returned: unknown = await compute(assetContext(key, inv) as never);
-      const result = isOutput(returned) ? { value: returned.value, metadata: returned.metadata, dataVersion: returned.dataVersion } : { value: returned };
-      return { outputs: new Map([[ASSET_OUTPUT, result]]) };
+      if (!isOutput(returned)) return { outputs: new Map([[ASSET_OUTPUT, { value: returned }]]) };
+      const result = { value: returned.value, metadata: returned.metadata, dataVersion: returned.dataVersion };
+      const outputs = new Map([[ASSET_OUTPUT, result]]);
+      return returned.checkResults?.length ? { outputs, checkResults: outputCheckResults(key, returned.checkResults) } : { outputs };
     },
   };
 

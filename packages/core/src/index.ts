@@ -53,3 +53,4 @@ export { CRASHED_RUN_REASON, RUN_WORKER_CRASHED, detectCrashedRuns, type DetectC
 export * from "./instance-config.ts";
 export * from "./ops/index.ts";
 export * from "./automation/index.ts";
+export * from "./pipes/index.ts";

@@ -4,8 +4,8 @@ import { DEFAULT_IO_MANAGER_KEY, depKeys, toNodeInput, type AssetAttributes, typ
 import { ErrorCode, OrchError } from "./errors.ts";
 import type { StepHook } from "./hooks.ts";
 import { normalizeMetadata } from "./metadata.ts";
-import type { ExecutableNode, NodeOutputValue, PartitionedContext, StepContextBase } from "./node.ts";
-import { isOutput, type Output } from "./output.ts";
+import type { CheckResult, ExecutableNode, NodeOutputValue, PartitionedContext, StepContextBase } from "./node.ts";
+import { isOutput, outputCheckResults, type Output } from "./output.ts";
 import type { PartitionsDefinition } from "./partitions/partitions-definition.ts";
 import type { RetryPolicy } from "./retry.ts";
 import type { TypeCheck } from "./type-check.ts";
@@ -131,9 +131,11 @@ export function multiAsset<const TOuts extends Record<string, MultiAssetOut<any>
       const unknown = Object.keys(returned).filter((k) => !outNames.includes(k));
       if (unknown.length) throw new OrchError(ErrorCode.STEP_FAILED, `Multi-asset "${name}" returned unknown outs ${unknown.join(", ")}; its outs are ${outNames.join(", ")}.`);
       const outputs = new Map<string, NodeOutputValue>();
+      const checkResults: CheckResult[] = [];
       for (const outName of inv.selectedOutputs) {
         if (!(outName in returned)) continue;
         const value = returned[outName];
+        if (isOutput(value)) checkResults.push(...outputCheckResults(specs[outNames.indexOf(outName)]!.key, value.checkResults));
         outputs.set(
           outName,
           isOutput(value)
@@ -141,7 +143,7 @@ export function multiAsset<const TOuts extends Record<string, MultiAssetOut<any>
             : { value },
         );
       }
-      return { outputs };
+      return checkResults.length ? { outputs, checkResults } : { outputs };
     },
   };
   const outs = Object.fromEntries(specs.map((spec, i) => [outNames[i]!, { asset: spec.key }]));
