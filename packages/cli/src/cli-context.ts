@@ -13,7 +13,7 @@ export async function withProject(command: Command, work: (project: Project, glo
   const globals = command.optsWithGlobals<GlobalOptions>();
   const project = await Project.open({
     ...(globals.module ? { module: globals.module } : {}),
-    onCrashedRun: (run) => process.stderr.write(`Run ${run.runId} was marked FAILURE: ${run.statusReason} (no heartbeat for ${project.config.runs.staleAfterMs} ms).\n`),
+    onCrashedRun: (run) => process.stderr.write(`Run ${run.runId} was marked FAILURE: ${run.statusReason} (${run.evidence}).\n`),
   });
   try {
     await project.storage();

@@ -17,7 +17,7 @@ import {
   type InstanceStorage,
   type IOManagerDefinition,
   type PluginFactoryContext,
-  type RunRecord,
+  type CrashedRun,
 } from "@orch/core";
 import { defaultInstanceDir, sqlitePlugin } from "@orch/sqlite";
 import { UsageError } from "./exit-codes.ts";
@@ -30,7 +30,7 @@ export interface ProjectOptions {
   /** `-m`: overrides `module:` in orch.yaml. */
   module?: string;
   /** Called for each run crash detection closed when the instance opened. */
-  onCrashedRun?: (run: RunRecord) => void;
+  onCrashedRun?: (run: CrashedRun) => void;
 }
 
 /**
@@ -47,7 +47,7 @@ export class Project {
   readonly #moduleOverride: string | undefined;
   #storage: InstanceStorage | undefined;
   #definitions: Definitions | undefined;
-  readonly #onCrashedRun: ((run: RunRecord) => void) | undefined;
+  readonly #onCrashedRun: ((run: CrashedRun) => void) | undefined;
 
   private constructor(dir: string, config: InstanceConfig, hasConfigFile: boolean, registry: PluginRegistry, options: ProjectOptions) {
     this.dir = dir;
@@ -90,7 +90,7 @@ export class Project {
     };
   }
 
-  /** Opens the instance storage once, then closes runs whose worker died (stale heartbeat). */
+  /** Opens the instance storage once, then closes runs whose worker died (its process on this host is gone, or another host's heartbeat is stale). */
   async storage(): Promise<InstanceStorage> {
     if (this.#storage) return this.#storage;
     const config = this.#withRetentionDefaults();

@@ -95,12 +95,12 @@ describe("orch usage and config errors exit 2 with one paragraph", () => {
   });
 
   it("orch.yaml problems are listed with their YAML paths; unknown storages list the registered ones", async () => {
-    const bad = await tempProject("module: ./defs.ts\nruns:\n  heartbeatMs: soon\nextra: 1\n");
+    const bad = await tempProject("module: ./defs.ts\nruns:\n  heartbeatMs: soon\nretension: 1\n");
     const result = await bad.run(["runs", "list"]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`${join(bad.dir, "orch.yaml")} has 2 problems:`);
     expect(result.stderr).toMatch(/orch\.yaml:3:16 runs\.heartbeatMs: Invalid input: expected number/);
-    expect(result.stderr).toMatch(/orch\.yaml:4:8 \(root\): Unrecognized key: "extra"/);
+    expect(result.stderr).toMatch(/orch\.yaml:4:12 retension: unknown key "retension"\. Did you mean "retention"\?/);
 
     const storage = await tempProject("storage:\n  type: postgres\n");
     const unknown = await storage.run(["instance", "info"]);

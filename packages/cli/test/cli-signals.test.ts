@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { collect, DEFS, tempProject, waitForOutput } from "./fixture.ts";
@@ -42,13 +43,14 @@ describe("orch and process signals", () => {
     expect(result.stdout).toBe("");
   });
 
-  it("after SIGKILL mid-run no acknowledged event is lost, the run is marked FAILURE, and --from-failure completes", async () => {
-    const project = await tempProject("module: ./defs.ts\nruns:\n  heartbeatMs: 100\n  staleAfterMs: 1000\n");
+  it("after SIGKILL mid-run no acknowledged event is lost, the run is marked FAILURE at once (default 30 s stale window), and --from-failure completes", async () => {
+    const project = await tempProject();
     const child = project.spawn(["materialize", "--select", "raw/orders+", "--log-format", "json"], { SLOW: "total" });
     const done = collect(child);
     await waitForOutput(child, '"stepKey":"total","type":"STEP_START"');
     // Mid-run: "total" is sleeping inside its compute.
     await new Promise((r) => setTimeout(r, 500));
+    const killedAt = Date.now();
     child.kill("SIGKILL");
     const killed = await done;
     expect(killed.signal).toBe("SIGKILL");
@@ -60,10 +62,10 @@ describe("orch and process signals", () => {
     expect(acknowledged.map((e) => e.type)).toContain("STEP_SUCCESS");
     const runId = printed[0]!.runId;
 
-    await new Promise((r) => setTimeout(r, 1200));
+    // No waiting for the heartbeat to go stale: on this host a dead pid is proof.
     const listed = await project.run(["runs", "list"]);
     expect(listed.code, listed.stderr).toBe(0);
-    expect(listed.stderr).toContain(`Run ${runId} was marked FAILURE: run worker exited unexpectedly`);
+    expect(listed.stderr).toContain(`Run ${runId} was marked FAILURE: run worker exited unexpectedly (its process ${child.pid} on this host is gone)`);
 
     const instance = project.instance();
     try {
@@ -74,7 +76,11 @@ describe("orch and process signals", () => {
         { type: "STEP_FAILURE", stepKey: "total" },
         { type: "RUN_FAILURE", reason: "run worker exited unexpectedly", failedSteps: ["total"] },
       ]);
-      expect(await instance.getRun(runId)).toMatchObject({ status: "FAILURE", statusReason: "run worker exited unexpectedly" });
+      const crashed = await instance.getRun(runId);
+      expect(crashed).toMatchObject({ status: "FAILURE", statusReason: "run worker exited unexpectedly" });
+      // It ended at its last sign of life (heartbeat or event), before it was killed, not when it was noticed.
+      expect(crashed!.endedAt!).toBeLessThanOrEqual(killedAt);
+      expect(crashed!.endedAt!).toBeGreaterThanOrEqual(Math.max(...acknowledged.map((e) => (e as unknown as { timestamp: number }).timestamp)));
     } finally {
       await instance.close();
     }
@@ -89,4 +95,54 @@ describe("orch and process signals", () => {
       await after.close();
     }
   });
+
+  it("a step that blocks its event loop far longer than the stale window, under load, is not declared dead", async () => {
+    // The step blocks its event loop until the test, having run another orch command meanwhile, lets it go.
+    const defs = `
+import { existsSync } from "node:fs";
+import { asset, defineDefinitions } from "@orch/core";
+const blocking = asset({ key: "blocking", compute: () => {
+  process.stderr.write("blocking now\\n");
+  while (!existsSync(process.env.RELEASE!)) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+  return 1;
+} });
+const after = asset({ key: "after", ins: { blocking }, compute: ({ ins }) => (ins.blocking as number) + 1 });
+export default defineDefinitions({ assets: [blocking, after] });
+`;
+    const project = await tempProject("module: ./defs.ts\nruns:\n  heartbeatMs: 100\n  staleAfterMs: 500\n", defs);
+    // Load: a busy process on each core while the step blocks.
+    const burners = [0, 1].map(() => spawn(process.execPath, ["-e", "for (;;) {}"], { stdio: "ignore" }));
+    try {
+      const release = join(project.dir, "release");
+      const child = project.spawn(["materialize", "--log-format", "json"], { RELEASE: release });
+      const done = collect(child);
+      await waitForOutput(child, "blocking now");
+      await new Promise((r) => setTimeout(r, 1000));
+      // Other orch commands open the instance (running crash detection) while the step blocks; re-executing the
+      // live run is refused, so no second run materializes the same assets meanwhile.
+      const listed = await project.run(["runs", "list"]);
+      const reader = project.instance();
+      const [live] = await reader.listRuns().finally(() => reader.close());
+      const retried = await project.run(["reexecute", live!.runId, "--from-failure"]);
+      writeFileSync(release, "");
+      expect(listed.code, listed.stderr).toBe(0);
+      expect(listed.stderr).not.toContain("was marked FAILURE");
+      expect(retried.code).toBe(2);
+      expect(retried.stderr).toContain(`Run "${live!.runId}" is still STARTED`);
+      const result = await done;
+      expect(result.code, result.stderr).toBe(0);
+      const runId = result.stdout.trim().split(" ")[0]!;
+      const instance = project.instance();
+      try {
+        expect(await instance.getRun(runId)).toMatchObject({ status: "SUCCESS" });
+        const types = (await instance.getEvents(runId)).map((e) => e.type);
+        expect(types).not.toContain("STEP_FAILURE");
+        expect(types.filter((t) => t.startsWith("RUN_") && t !== "RUN_START")).toEqual(["RUN_SUCCESS"]);
+      } finally {
+        await instance.close();
+      }
+    } finally {
+      for (const burner of burners) burner.kill("SIGKILL");
+    }
+  }, 120_000);
 });

@@ -5,6 +5,7 @@ export type AssetKey = readonly string[];
 export type AssetKeyInput = string | readonly string[];
 
 const SEGMENT = /^[A-Za-z0-9_.\-]+$/;
+const ALL_DOTS = /^\.+$/;
 
 /** Normalises `"a/b"`, `"a"` or `["a","b"]` into segments, refusing empty or odd segments. */
 export function toAssetKey(input: AssetKeyInput): AssetKey {
@@ -17,6 +18,13 @@ export function toAssetKey(input: AssetKeyInput): AssetKey {
       throw new OrchError(
         ErrorCode.INVALID_ASSET_KEY,
         `Asset key ${JSON.stringify(input)} has an invalid segment ${JSON.stringify(segment)}: segments use letters, digits, "_", "-" and "." only.`,
+      );
+    }
+    // "." and ".." would walk out of the storage root of every IO manager that maps keys to paths.
+    if (ALL_DOTS.test(segment)) {
+      throw new OrchError(
+        ErrorCode.INVALID_ASSET_KEY,
+        `Asset key ${JSON.stringify(input)} has a segment ${JSON.stringify(segment)} made only of dots: such segments name directories, not assets.`,
       );
     }
   }

@@ -62,11 +62,31 @@ export function resolveEnvRefs(raw: unknown, where: string, env: NodeJS.ProcessE
   return { value, secrets };
 }
 
-/** Masks secret values in free text (log lines, error messages). */
+/** Masks secret values in free text (log lines, error messages). Longest first, so a secret inside another goes too. */
 export function redactSecrets(text: string, secrets: readonly string[]): string {
   let out = text;
-  for (const secret of secrets) {
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
     if (secret.length >= 4) out = out.split(secret).join("***");
   }
   return out;
+}
+
+/**
+ * Masks secret values in every string of a JSON-like value (events: error messages and stacks, metadata, check
+ * descriptions), at any depth. Returns the value itself when there is nothing to mask.
+ */
+export function redactSecretsDeep<T>(value: T, secrets: readonly string[]): T {
+  const masked = secrets.filter((s) => s.length >= 4);
+  if (masked.length === 0) return value;
+  const walk = (item: unknown): unknown => {
+    if (typeof item === "string") return redactSecrets(item, masked);
+    if (Array.isArray(item)) return item.map(walk);
+    if (typeof item === "object" && item !== null && Object.getPrototypeOf(item) === Object.prototype) {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(item)) out[redactSecrets(k, masked)] = walk(v);
+      return out;
+    }
+    return item;
+  };
+  return walk(value) as T;
 }

@@ -38,6 +38,7 @@ export const ErrorCode = {
   INVALID_TIMEZONE: "INVALID_TIMEZONE",
   DUPLICATE_AUTOMATION_NAME: "DUPLICATE_AUTOMATION_NAME",
   INVALID_RUN_REQUEST: "INVALID_RUN_REQUEST",
+  RUN_ALREADY_ENDED: "RUN_ALREADY_ENDED",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -10,6 +10,7 @@ export * from "./type-check.ts";
 export * from "./events.ts";
 export * from "./logger.ts";
 export * from "./run-record.ts";
+export { currentProcess, isProcessAlive, type ProcessIdentity } from "./process-identity.ts";
 export * from "./storage.ts";
 export * from "./automation-storage.ts";
 export * from "./queue/index.ts";
@@ -49,7 +50,7 @@ export { applyPartitions, needsPartitionPlanning } from "./execution/partition-p
 export { createIOManagers, materialize, type MaterializeOptions, type RunResult } from "./execution/materialize.ts";
 export * from "./loggers/index.ts";
 export { reexecute, ReexecuteErrorCode, type ReexecuteOptions } from "./execution/reexecute.ts";
-export { CRASHED_RUN_REASON, RUN_WORKER_CRASHED, detectCrashedRuns, type DetectCrashedRunsOptions } from "./execution/crash-detection.ts";
+export { CRASHED_RUN_REASON, RUN_WORKER_CRASHED, detectCrashedRuns, type CrashedRun, type DetectCrashedRunsOptions } from "./execution/crash-detection.ts";
 export * from "./instance-config.ts";
 export * from "./ops/index.ts";
 export * from "./automation/index.ts";

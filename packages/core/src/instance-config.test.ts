@@ -39,7 +39,7 @@ describe("instance config", () => {
   });
 
   it("lists every zod issue with its YAML path and line", () => {
-    const text = ["storage:", "  type: 3", "retention:", "  maxAgeDays: -1", "colour: blue"].join("\n");
+    const text = ["storage:", "  type: 3", "retention:", "  maxAgeDays: -1", "executer: blue"].join("\n");
     const error = (() => {
       try {
         parseInstanceConfig(text, "orch.yaml");
@@ -52,7 +52,7 @@ describe("instance config", () => {
     expect(message).toContain("orch.yaml has 3 problems:");
     expect(message).toMatch(/- orch\.yaml:2:9 storage\.type: .*string/);
     expect(message).toMatch(/- orch\.yaml:4:15 retention\.maxAgeDays: .*>0/);
-    expect(message).toMatch(/- orch\.yaml:5:9 \(root\): Unrecognized key: "colour"/);
+    expect(message).toMatch(/- orch\.yaml:5:11 executer: unknown key "executer"\. Did you mean "executor"\?/);
   });
 
   it("points at the line of a YAML syntax error", () => {

@@ -11,6 +11,7 @@ import type { InstanceStorage } from "./storage.ts";
 import { memoryStorage } from "./storage/memory-storage.ts";
 import { CORE_VERSION } from "./version.ts";
 import { formatZodIssues } from "./zod-issues.ts";
+import { parseKnownKeys } from "./zod-unknown-keys.ts";
 
 export const INVALID_INSTANCE_CONFIG = "INVALID_INSTANCE_CONFIG";
 
@@ -67,7 +68,7 @@ export const instanceConfigSchema = z
           )
           .default([]),
         heartbeatMs: z.number().int().positive().default(5_000),
-        /** A running run whose heartbeat is older than this is marked failed (its worker died). */
+        /** A running run of another host whose heartbeat is older than this is marked failed (on this host the pid decides). */
         staleAfterMs: z.number().int().positive().default(30_000),
       })
       .strict()
@@ -111,10 +112,10 @@ export function parseInstanceConfig(text: string, path: string): InstanceConfig 
     throw new OrchError(INVALID_INSTANCE_CONFIG, `${path} is not valid YAML:\n${lines.join("\n")}`, { details: { path } });
   }
   const locate = (keyPath: readonly PropertyKey[]) => `${path}:${lineOf(doc, lineCounter, keyPath)}`;
-  const result = instanceConfigSchema.safeParse(doc.toJS() ?? {});
+  const result = parseKnownKeys(instanceConfigSchema, doc.toJS() ?? {});
   if (!result.success) {
-    throw new OrchError(INVALID_INSTANCE_CONFIG, `${path} has ${plural(result.error.issues.length, "problem")}:\n${describeIssues(result.error.issues, "", locate)}`, {
-      details: { path, issues: result.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })) },
+    throw new OrchError(INVALID_INSTANCE_CONFIG, `${path} has ${plural(result.issues.length, "problem")}:\n${describeIssues(result.issues, "", locate)}`, {
+      details: { path, issues: result.issues.map((i) => ({ path: i.path.map(String), message: i.message })) },
     });
   }
   return { ...result.data, source: { path, dir: dirname(resolve(path)), locate } };
@@ -190,11 +191,11 @@ async function createEntry(
       { cause: error, details: { path: config.source.path, key: `${label}.type`, known } },
     );
   }
-  const parsed = factory.config.safeParse(choice.config);
+  const parsed = parseKnownKeys(factory.config, choice.config);
   if (!parsed.success) {
     throw new OrchError(
       INVALID_INSTANCE_CONFIG,
-      `${config.source.path}: ${label} "${choice.type}" config has ${plural(parsed.error.issues.length, "problem")}:\n${describeIssues(parsed.error.issues, `${label}.config`, (p) => config.source.locate([...keyPath, "config", ...p]))}`,
+      `${config.source.path}: ${label} "${choice.type}" config has ${plural(parsed.issues.length, "problem")}:\n${describeIssues(parsed.issues, `${label}.config`, (p) => config.source.locate([...keyPath, "config", ...p]))}`,
       { details: { path: config.source.path, key: `${label}.config` } },
     );
   }

@@ -10,7 +10,7 @@ export interface PlannedInput {
   readonly upstreamStepKey?: string;
   readonly upstreamNodeId: string;
   readonly upstreamOutputName: string;
-  /** For re-execution: the run whose output is reused. */
+  /** The run that produced the value when it comes from an earlier run (asset index, or re-execution's parent). */
   readonly upstreamRunId?: string;
   /** The one upstream partition to read, as a plain value (identity mappings). */
   readonly partitionKey?: string;

@@ -1,3 +1,5 @@
+import type { ProcessIdentity } from "./process-identity.ts";
+
 export const RUN_STATUSES = ["QUEUED", "STARTING", "STARTED", "SUCCESS", "FAILURE", "CANCELING", "CANCELED"] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
@@ -28,6 +30,8 @@ export interface RunRecord {
   readonly endedAt?: number;
   /** Why the run failed or was canceled, when known. */
   readonly statusReason?: string;
+  /** The process that executes the run: on its host, crash detection asks the OS whether it is alive. */
+  readonly worker?: ProcessIdentity;
 }
 
 export type RunUpdate = Partial<Pick<RunRecord, "status" | "startedAt" | "endedAt" | "statusReason">>;

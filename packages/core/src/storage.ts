@@ -34,6 +34,11 @@ export interface AssetIndexEntry {
   readonly lastObservation?: StoredEvent;
 }
 
+export interface HeartbeatHandle {
+  /** Stops beating; resolves once no further heartbeat will be written. */
+  stop(): Promise<void>;
+}
+
 /**
  * The instance storage contract: runs, the event log, the asset index derived from it, and the small state
  * tables schedules, sensors and dynamic partitions need. `@orch/core/testing` exports a contract suite every
@@ -49,7 +54,11 @@ export interface InstanceStorage extends AutomationStorage {
   /** Deletes runs and their events; returns how many runs were removed. */
   deleteRuns(runIds: readonly string[]): Promise<number>;
 
-  /** Appends events; resolves once they are durable. The asset index is updated in the same write. */
+  /**
+   * Appends events; resolves once they are durable. The asset index is updated in the same write. A fence: events
+   * of a run whose record is finished (SUCCESS, FAILURE, CANCELED) are refused with `RUN_ALREADY_ENDED` (the
+   * whole call), so a worker that was declared dead cannot write after the fact.
+   */
   appendEvents(events: readonly OrchEvent[]): Promise<void>;
   getEvents(runId: string, query?: EventQuery): Promise<StoredEvent[]>;
   /** Materializations, observations and check evaluations of one asset, newest first by default. */
@@ -62,6 +71,12 @@ export interface InstanceStorage extends AutomationStorage {
   /** Liveness of a run's worker, for crash detection. */
   setHeartbeat(runId: string, at: number): Promise<void>;
   getHeartbeat(runId: string): Promise<number | undefined>;
+  /**
+   * Writes the run's heartbeat every `intervalMs` until stopped. Storages read by other processes write it off
+   * the caller's event loop (SQLite: a worker thread with its own connection), so a step that blocks the loop
+   * does not stop the beat.
+   */
+  startHeartbeat(runId: string, intervalMs: number): HeartbeatHandle;
 
   getDynamicPartitions(name: string): Promise<string[]>;
   addDynamicPartitions(name: string, keys: readonly string[]): Promise<void>;

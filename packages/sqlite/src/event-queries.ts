@@ -1,4 +1,4 @@
-import type { EventQuery, OrchEvent, StoredEvent } from "@orch/core";
+import { assertRunTakesEvents, type EventQuery, type OrchEvent, type RunStatus, type StoredEvent } from "@orch/core";
 import type { Connection } from "./connection.ts";
 import { decodeEvent, encodeEvent, type EventRow } from "./event-codec.ts";
 
@@ -19,9 +19,14 @@ export function createEventWriter(conn: Connection): (batches: readonly (readonl
   );
   const upsertMaterialization = conn.stmt(UPSERT_MATERIALIZATION);
   const upsertObservation = conn.stmt(UPSERT_OBSERVATION);
+  const runStatus = conn.stmt("SELECT status FROM runs WHERE run_id = ?");
   return conn.db.transaction((batches: readonly (readonly OrchEvent[])[]) => {
     let written = 0;
     for (const events of batches) {
+      // The fence, inside the write transaction: a run another process finished takes no more events.
+      for (const runId of new Set(events.map((e) => e.runId))) {
+        assertRunTakesEvents(runId, (runStatus.get(runId) as { status: RunStatus } | undefined)?.status, "sqlite");
+      }
       for (const event of events) {
         const row = encodeEvent(event);
         const id = insert.run(row.run_id, row.type, row.step_key, row.asset_key, row.partition, row.timestamp, row.body).lastInsertRowid;

@@ -24,10 +24,12 @@ describe("retention", () => {
     const path = freshPath();
     const now = Date.now();
     const writer = sqliteStorage({ path });
-    await writer.createRun(run("ancient-success", "SUCCESS", now - 40 * DAY));
+    await writer.createRun(run("ancient-success", "STARTED", now - 40 * DAY));
     await writer.createRun(run("ancient-started", "STARTED", now - 40 * DAY));
-    await writer.createRun(run("recent-failure", "FAILURE", now - 2 * DAY));
+    await writer.createRun(run("recent-failure", "STARTED", now - 2 * DAY));
     await writer.appendEvents([materialization("ancient-success", 1), materialization("recent-failure", 2)]);
+    await writer.updateRun("ancient-success", { status: "SUCCESS" });
+    await writer.updateRun("recent-failure", { status: "FAILURE" });
     await writer.close();
 
     const storage = sqliteStorage({ path, retention: { maxAgeDays: 30 } });
@@ -42,8 +44,9 @@ describe("retention", () => {
     const storage = sqliteStorage({ path: freshPath(), retention: { maxEventRows: 50, checkEveryEvents: 10 } });
     for (let i = 0; i < 30; i++) {
       const runId = `run-${String(i).padStart(2, "0")}`;
-      await storage.createRun(run(runId, "SUCCESS", 1_000 + i));
+      await storage.createRun(run(runId, "STARTED", 1_000 + i));
       await storage.appendEvents(Array.from({ length: 10 }, (_, n) => materialization(runId, n)));
+      await storage.updateRun(runId, { status: "SUCCESS" });
     }
     const remaining = (await storage.listRuns()).map((r) => r.runId);
     // Bounded at 50 rows plus at most one check interval of growth.

@@ -1,4 +1,4 @@
-import { assertValidPartitionKey, ErrorCode, OrchError, type AutomationStorage, type InstanceStorage, type OrchEvent } from "@orch/core";
+import { assertValidPartitionKey, ErrorCode, OrchError, timerHeartbeat, type AutomationStorage, type InstanceStorage, type OrchEvent } from "@orch/core";
 import { openConnection, type Connection, type Durability } from "./connection.ts";
 import { getAssetEvents, getAssetIndex, wipeAsset } from "./asset-queries.ts";
 import { deleteRunsAndEvents } from "./delete-runs.ts";
@@ -9,6 +9,7 @@ import { getRun, insertRun, listRuns, updateRun } from "./run-queries.ts";
 import { createStateQueries } from "./state-queries.ts";
 import { createAutomationQueries } from "./automation-queries.ts";
 import { WriteBatcher } from "./write-batcher.ts";
+import { threadHeartbeat } from "./heartbeat-thread.ts";
 
 export interface SqliteStorageOptions {
   /** The database file, or `":memory:"`. Its folder is created if missing. */
@@ -115,6 +116,13 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
 
     setHeartbeat: async (runId, at) => (ready(), state.setHeartbeat(runId, at)),
     getHeartbeat: async (runId) => (ready(), state.getHeartbeat(runId)),
+    startHeartbeat: (runId, intervalMs) => {
+      ready();
+      // An in-memory database has no file another connection could open; only this process can read it anyway.
+      return options.path === ":memory:"
+        ? timerHeartbeat(async (at) => void (closed || state.setHeartbeat(runId, at)), intervalMs)
+        : threadHeartbeat(options.path, runId, intervalMs);
+    },
     getDynamicPartitions: async (name) => (ready(), state.getDynamicPartitions(name)),
     addDynamicPartitions: async (name, keys) => {
       ready();

@@ -1,12 +1,14 @@
+import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import type { OrchEvent } from "../events.ts";
+import { currentProcess, localProcess, type ProcessIdentity } from "../process-identity.ts";
 import { memoryStorage } from "../storage/memory-storage.ts";
 import { CRASHED_RUN_REASON, detectCrashedRuns } from "./crash-detection.ts";
 
 const T0 = 1_700_000_000_000;
 
-async function liveRun(instance: ReturnType<typeof memoryStorage>, runId: string, heartbeatAt: number, events: OrchEvent[]) {
-  await instance.createRun({ runId, status: "STARTED", assetKeys: ["a", "b", "c"], stepKeys: ["a", "b", "c"], tags: {}, runConfig: {}, createdAt: T0, startedAt: T0 });
+async function liveRun(instance: ReturnType<typeof memoryStorage>, runId: string, heartbeatAt: number, events: OrchEvent[], worker?: ProcessIdentity) {
+  await instance.createRun({ runId, status: "STARTED", assetKeys: ["a", "b", "c"], stepKeys: ["a", "b", "c"], tags: {}, runConfig: {}, createdAt: T0, startedAt: T0, ...(worker ? { worker } : {}) });
   await instance.setHeartbeat(runId, heartbeatAt);
   await instance.appendEvents(events);
 }
@@ -28,11 +30,12 @@ describe("detectCrashedRuns", () => {
     expect(crashed.map((r) => r.runId)).toEqual(["dead"]);
 
     const run = await instance.getRun("dead");
-    expect(run).toMatchObject({ status: "FAILURE", statusReason: CRASHED_RUN_REASON, endedAt: T0 + 60_000 });
+    // It ended at its last sign of life (the heartbeat), not when someone noticed.
+    expect(run).toMatchObject({ status: "FAILURE", statusReason: CRASHED_RUN_REASON, endedAt: T0 + 1_000 });
     const tail = (await instance.getEvents("dead")).slice(-2);
     expect(tail).toMatchObject([
-      { type: "STEP_FAILURE", stepKey: "b", attempt: 2, durationMs: 60_000 - 30, error: { message: `[orch] ${CRASHED_RUN_REASON}`, code: "RUN_WORKER_CRASHED" } },
-      { type: "RUN_FAILURE", reason: CRASHED_RUN_REASON, failedSteps: ["b"], durationMs: 60_000 },
+      { type: "STEP_FAILURE", stepKey: "b", attempt: 2, timestamp: T0 + 1_000, durationMs: 1_000 - 30, error: { message: `[orch] ${CRASHED_RUN_REASON}`, code: "RUN_WORKER_CRASHED" } },
+      { type: "RUN_FAILURE", reason: CRASHED_RUN_REASON, failedSteps: ["b"], durationMs: 1_000 },
     ]);
     expect((await instance.getRun("alive"))?.status).toBe("STARTED");
   });
@@ -43,5 +46,33 @@ describe("detectCrashedRuns", () => {
     expect(await detectCrashedRuns(instance, { staleAfterMs: 10, now: T0 + 100 })).toHaveLength(1);
     expect(await detectCrashedRuns(instance, { staleAfterMs: 10, now: T0 + 200 })).toHaveLength(0);
     expect((await instance.getEvents("dead")).map((e) => e.type)).toEqual(["RUN_FAILURE"]);
+  });
+
+  it("on this host, trusts the OS: a live process is never dead, a killed one is dead at once", async () => {
+    const child = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { stdio: "ignore" });
+    await new Promise((resolve) => child.once("spawn", resolve));
+    const instance = memoryStorage();
+    const worker = localProcess(child.pid!);
+    // Its heartbeat is a minute late (a step blocking the event loop), but the process is there.
+    await liveRun(instance, "blocked", T0, [{ runId: "blocked", timestamp: T0 + 5, stepKey: "a", type: "STEP_START", attempt: 1 }], worker);
+    expect(await detectCrashedRuns(instance, { staleAfterMs: 30_000, now: T0 + 60_000 })).toEqual([]);
+
+    child.kill("SIGKILL");
+    await new Promise((resolve) => child.once("exit", resolve));
+    // Dead a moment ago, heartbeat fresh: no need to wait for the stale window.
+    const crashed = await detectCrashedRuns(instance, { staleAfterMs: 30_000, now: T0 + 10 });
+    expect(crashed).toMatchObject([{ runId: "blocked", status: "FAILURE", endedAt: T0 + 5, evidence: `its process ${child.pid} on this host is gone` }]);
+  });
+
+  it("takes a reused pid (another start time) for dead, and judges other hosts by their heartbeat", async () => {
+    const instance = memoryStorage();
+    const self = currentProcess();
+    await liveRun(instance, "reused", T0, [], { ...self, startTime: "1" });
+    await liveRun(instance, "remote-fresh", T0 + 59_000, [], { host: `${self.host}-other`, pid: self.pid });
+    await liveRun(instance, "remote-stale", T0, [], { host: `${self.host}-other`, pid: self.pid });
+    await liveRun(instance, "mine", T0, [], self);
+    const crashed = await detectCrashedRuns(instance, { staleAfterMs: 30_000, now: T0 + 60_000 });
+    expect(crashed.map((r) => r.runId).sort()).toEqual(["remote-stale", "reused"]);
+    expect(crashed.find((r) => r.runId === "remote-stale")?.evidence).toBe("no heartbeat for 60000 ms");
   });
 });

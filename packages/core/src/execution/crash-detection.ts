@@ -1,14 +1,21 @@
 import type { SerializedError } from "../errors.ts";
 import type { OrchEvent, OrchEventType } from "../events.ts";
 import type { RunRecord, RunStatus } from "../run-record.ts";
+import { isProcessAlive } from "../process-identity.ts";
 import type { InstanceStorage } from "../storage.ts";
 
 export interface DetectCrashedRunsOptions {
-  /** A run whose last heartbeat is older than this is taken for dead. Default 30,000 ms (6 missed beats). */
+  /**
+   * A run of another host whose last heartbeat is older than this is taken for dead. Default 30,000 ms (6 missed
+   * beats). Runs of this host are judged by their process instead, at once.
+   */
   staleAfterMs?: number;
   /** Default Date.now(). */
   now?: number;
 }
+
+/** A run crash detection closed, and what proved it dead. */
+export type CrashedRun = RunRecord & { readonly evidence: string };
 
 export const CRASHED_RUN_REASON = "run worker exited unexpectedly";
 export const RUN_WORKER_CRASHED = "RUN_WORKER_CRASHED";
@@ -17,25 +24,32 @@ const LIVE_STATUSES: readonly RunStatus[] = ["STARTING", "STARTED", "CANCELING"]
 const STEP_EVENTS: readonly OrchEventType[] = ["STEP_START", "STEP_RETRY", "STEP_SUCCESS", "STEP_FAILURE", "STEP_SKIPPED"];
 
 /**
- * Finds runs that claim to be running but whose worker stopped beating (killed, out of memory, machine lost) and
- * closes them honestly: a STEP_FAILURE for every step that started without finishing, a RUN_FAILURE, and the run
- * record set to FAILURE. Returns the runs it marked.
+ * Finds runs that claim to be running but whose worker is gone (killed, out of memory, machine lost) and closes
+ * them honestly: a STEP_FAILURE for every step that started without finishing, a RUN_FAILURE, and the run record
+ * set to FAILURE, ended at its last sign of life. On the worker's own host the OS is asked: a live process
+ * (same pid and start time) is never declared dead however long its heartbeat is late (a step may block its
+ * event loop), and a dead one is declared dead at once. Runs of other hosts are judged by their heartbeat.
  */
-export async function detectCrashedRuns(storage: InstanceStorage, options: DetectCrashedRunsOptions = {}): Promise<RunRecord[]> {
+export async function detectCrashedRuns(storage: InstanceStorage, options: DetectCrashedRunsOptions = {}): Promise<CrashedRun[]> {
   const now = options.now ?? Date.now();
   const staleAfterMs = options.staleAfterMs ?? 30_000;
   const live = await storage.listRuns({ statuses: LIVE_STATUSES, limit: Number.MAX_SAFE_INTEGER });
-  const crashed: RunRecord[] = [];
+  const crashed: CrashedRun[] = [];
   for (const run of live) {
-    const lastSign = (await storage.getHeartbeat(run.runId)) ?? run.startedAt ?? run.createdAt;
-    if (now - lastSign <= staleAfterMs) continue;
-    crashed.push(await markCrashed(storage, run, now));
+    const alive = run.worker ? isProcessAlive(run.worker) : undefined;
+    if (alive === true) continue;
+    const lastBeat = (await storage.getHeartbeat(run.runId)) ?? run.startedAt ?? run.createdAt;
+    if (alive === undefined && now - lastBeat <= staleAfterMs) continue;
+    const evidence = alive === false ? `its process ${run.worker!.pid} on this host is gone` : `no heartbeat for ${now - lastBeat} ms`;
+    crashed.push({ ...(await markCrashed(storage, run, lastBeat)), evidence });
   }
   return crashed;
 }
 
-async function markCrashed(storage: InstanceStorage, run: RunRecord, now: number): Promise<RunRecord> {
+async function markCrashed(storage: InstanceStorage, run: RunRecord, lastBeat: number): Promise<RunRecord> {
   const stepEvents = await storage.getEvents(run.runId, { types: STEP_EVENTS });
+  // The run ended at its last sign of life: its last heartbeat, or a later step event.
+  const now = stepEvents.reduce((latest, e) => Math.max(latest, e.timestamp), Math.max(lastBeat, run.startedAt ?? run.createdAt));
   const inFlight = new Map<string, { firstStart: number; attempt: number }>();
   for (const event of stepEvents) {
     const key = event.stepKey;

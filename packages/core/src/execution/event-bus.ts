@@ -1,3 +1,5 @@
+import { redactSecretsDeep } from "../env.ts";
+import { ErrorCode, isOrchError, type OrchError } from "../errors.ts";
 import type { EventSink, OrchEvent } from "../events.ts";
 import { LOG_LEVEL_ORDER, type Logger } from "../logger.ts";
 import type { RunListener, RunListenerContext } from "../listener.ts";
@@ -9,21 +11,27 @@ const DURABLE_POINTS: ReadonlySet<OrchEvent["type"]> = new Set(["STEP_START", "S
 /**
  * The run's event sink: appends each event to the instance (resolving once durable), then hands it to loggers
  * (synchronously) and listeners (without waiting; their work is awaited at run end). A failing logger or
- * listener never fails the run.
+ * listener never fails the run. Every event passes here, from every executor, so this is where values read
+ * from the environment (`{ env }` config) are masked in every string of the event, before storage, loggers and
+ * listeners see it.
  */
 export class RunEventBus implements EventSink {
   readonly #storage: InstanceStorage;
   readonly #loggers: readonly Logger[];
   readonly #listeners: readonly RunListener[];
+  readonly #secrets: readonly string[];
   readonly #listenerWork = new Set<Promise<void>>();
   #unsettled: Promise<void>[] = [];
   #listenerContext: (listener: RunListener) => RunListenerContext = () => {
     throw new Error("listener context not set");
   };
   #listenerErrors: { listener: string; error: unknown }[] = [];
+  #fenced: OrchError | undefined;
+  #onFenced: (error: OrchError) => void = () => undefined;
 
-  constructor(storage: InstanceStorage, loggers: readonly Logger[], listeners: readonly RunListener[]) {
+  constructor(storage: InstanceStorage, loggers: readonly Logger[], listeners: readonly RunListener[], secrets: readonly string[] = []) {
     this.#storage = storage;
+    this.#secrets = secrets;
     this.#loggers = loggers;
     this.#listeners = listeners.filter((l) => l.onEvent);
   }
@@ -32,11 +40,31 @@ export class RunEventBus implements EventSink {
     this.#listenerContext = make;
   }
 
-  async emit(event: OrchEvent): Promise<void> {
+  /**
+   * Called once when the storage refuses the run's events because the run already ended (another process
+   * declared it dead): the run must stop. Every later event is dropped.
+   */
+  onFenced(handle: (error: OrchError) => void): void {
+    this.#onFenced = handle;
+  }
+
+  /** The storage's refusal, once the run was fenced off. */
+  get fenced(): OrchError | undefined {
+    return this.#fenced;
+  }
+
+  async emit(raw: OrchEvent): Promise<void> {
+    if (this.#fenced) return;
+    const event = redactSecretsDeep(raw, this.#secrets);
     // Every append starts now, in order; the bus waits for durability only at a step's start and end and at
     // the run's start and end, so the events in between share a storage batch. A step's start is durable before
     // its compute runs, so crash detection always knows which steps were in flight.
-    const stored = this.#storage.appendEvents([event]);
+    const stored = this.#storage.appendEvents([event]).catch((error: unknown) => {
+      if (!isOrchError(error, ErrorCode.RUN_ALREADY_ENDED)) throw error;
+      if (this.#fenced) return;
+      this.#fenced = error;
+      this.#onFenced(error);
+    });
     this.#unsettled.push(stored);
     stored.catch(() => undefined);
     if (DURABLE_POINTS.has(event.type) || this.#unsettled.length >= 256) {
@@ -44,6 +72,8 @@ export class RunEventBus implements EventSink {
       this.#unsettled = [];
       await Promise.all(waiting);
     }
+    // Refused by the fence: nobody hears of an event the instance does not have.
+    if (this.#fenced) return;
     for (const logger of this.#loggers) {
       if (event.type === "LOG" && LOG_LEVEL_ORDER[event.level] < LOG_LEVEL_ORDER[logger.level ?? "info"]) continue;
       try {

@@ -8,6 +8,7 @@ import type { RunListener } from "../listener.ts";
 import { makeStepLogger, type Logger } from "../logger.ts";
 import type { ExecutionPlan } from "../plan.ts";
 import type { PartitionRange, RunRecord, RunStatus } from "../run-record.ts";
+import { currentProcess } from "../process-identity.ts";
 import { SerializerRegistry } from "../serializer.ts";
 import type { InstanceStorage } from "../storage.ts";
 import { memoryIOManager } from "../io/memory-io-manager.ts";
@@ -100,16 +101,19 @@ export async function materialize(definitions: Definitions, options: Materialize
     ...(options.parentRunId !== undefined ? { parentRunId: options.parentRunId, rootRunId: options.rootRunId ?? options.parentRunId } : {}),
     createdAt: now,
     startedAt: now,
+    worker: currentProcess(),
   };
   if (options.queued) await instance.updateRun(runId, { startedAt: now });
   else await instance.createRun(run);
 
   const listeners = [...definitions.listeners, ...(options.listeners ?? [])];
-  const bus = new RunEventBus(instance, [...definitions.loggers, ...(options.loggers ?? [])], listeners);
+  const bus = new RunEventBus(instance, [...definitions.loggers, ...(options.loggers ?? [])], listeners, config.secrets);
   const controller = new AbortController();
   const onAbort = () => controller.abort(options.signal?.reason);
   if (options.signal?.aborted) controller.abort(options.signal.reason);
   options.signal?.addEventListener("abort", onAbort, { once: true });
+  // Another process ended this run (it took the worker for dead): stop at once, write nothing more.
+  bus.onFenced((error) => controller.abort(error));
 
   const services: RunServices = {
     definitions,
@@ -131,12 +135,11 @@ export async function materialize(definitions: Definitions, options: Materialize
   const listenerResources = new Map<string, Record<string, unknown>>();
 
   const started = performance.now();
-  const heartbeat = setInterval(() => void instance.setHeartbeat(runId, Date.now()).catch(() => undefined), options.heartbeatMs ?? 5000);
-  heartbeat.unref();
+  await instance.setHeartbeat(runId, Date.now());
+  const heartbeat = instance.startHeartbeat(runId, options.heartbeatMs ?? 5000);
   let outcomes: StepOutcome[] = [];
   let runError: unknown;
   try {
-    await instance.setHeartbeat(runId, Date.now());
     for (const listener of listeners) {
       if (listener.resources?.length) listenerResources.set(listener.name, await services.resources.get(listener.resources));
     }
@@ -158,10 +161,9 @@ export async function materialize(definitions: Definitions, options: Materialize
   }
 
   await reportListenerErrors(bus, log, options.listenerTimeoutMs ?? 30_000);
-  const status = await emitRunEnd(bus, run, outcomes, runError, controller.signal, Math.round(performance.now() - started));
+  const ended = await emitRunEnd(bus, run, outcomes, runError, controller.signal, Math.round(performance.now() - started));
+  const status = bus.fenced ? ((await instance.getRun(runId))?.status ?? "FAILURE") : ended;
   const finalRun: RunRecord = { ...run, status, endedAt: Date.now() };
-  await instance.updateRun(runId, { status, endedAt: finalRun.endedAt! });
-  clearInterval(heartbeat);
   options.signal?.removeEventListener("abort", onAbort);
 
   await bus.drainListeners(options.listenerTimeoutMs ?? 30_000);
@@ -170,9 +172,14 @@ export async function materialize(definitions: Definitions, options: Materialize
   for (const { manager } of ioManagers.values()) await manager.teardown?.();
   if (services.pending.size) await Promise.all(services.pending);
   await bus.settle();
+  // The status is set last: once the run is finished the storage refuses its events, and listeners' and
+  // resources' closing warnings above still belong to the run.
+  await heartbeat.stop();
+  if (!bus.fenced) await instance.updateRun(runId, { status, endedAt: finalRun.endedAt! });
   for (const logger of [...definitions.loggers, ...(options.loggers ?? [])]) await logger.flush?.().catch(() => undefined);
 
-  return { runId, status, success: status === "SUCCESS", run: finalRun, plan, stepOutcomes: outcomes, instance };
+  const result = bus.fenced ? ((await instance.getRun(runId)) ?? finalRun) : finalRun;
+  return { runId, status, success: status === "SUCCESS", run: result, plan, stepOutcomes: outcomes, instance };
 }
 
 export async function createIOManagers(

@@ -40,7 +40,7 @@ describe("partitioned runs", () => {
       expect(result.status).toBe("SUCCESS");
     }
     expect(seen[0]).toEqual({ day: "2024-01-02", window: { start: "2024-01-02T00:00:00Z", end: "2024-01-03T00:00:00Z" } });
-    expect((await readdir(join(dir, "orders"))).sort()).toEqual(["2024-01-02.json", "2024-01-03.json"]);
+    expect((await readdir(join(dir, "orders", "@partitions"))).sort()).toEqual(["2024-01-02.json", "2024-01-03.json"]);
     const index = await instance.getAssetIndex(["orders"], { byPartition: true });
     expect(index.map((e) => e.partition).sort()).toEqual(["2024-01-02", "2024-01-03"]);
   });

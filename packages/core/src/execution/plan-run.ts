@@ -1,6 +1,7 @@
 import type { Definitions } from "../definitions.ts";
 import { ErrorCode, OrchError } from "../errors.ts";
-import type { ExecutionPlan } from "../plan.ts";
+import { assetKeyToString } from "../asset-key.ts";
+import type { ExecutionPlan, PlannedInput } from "../plan.ts";
 import type { InstanceStorage } from "../storage.ts";
 import type { MaterializeOptions } from "./materialize.ts";
 import { applyPartitions, needsPartitionPlanning } from "./partition-planner.ts";
@@ -19,7 +20,43 @@ export async function planRun(definitions: Definitions, instance: InstanceStorag
         context: { dynamicPartitions: (name) => instance.getDynamicPartitions(name) },
       })
     : basePlan;
-  return options.stepKeys ? restrictPlan(plan, options.stepKeys, options.parentRunId) : plan;
+  return withProducingRuns(options.stepKeys ? restrictPlan(plan, options.stepKeys, options.parentRunId) : plan, instance);
+}
+
+/**
+ * Inputs read from an earlier materialization record the run that produced the value (lineage), looked up in the
+ * asset index: for a range of partitions, the newest of their producing runs.
+ */
+async function withProducingRuns(plan: ExecutionPlan, instance: InstanceStorage): Promise<ExecutionPlan> {
+  const earlier = plan.steps.flatMap((s) => s.inputs).filter((i) => i.assetKey && i.upstreamStepKey === undefined);
+  if (earlier.length === 0) return plan;
+  const keys = [...new Set(earlier.map((i) => assetKeyToString(i.assetKey!)))];
+  const latest = new Map<string, { runId: string; timestamp: number }>();
+  for (const entry of await instance.getAssetIndex(keys, { byPartition: true })) {
+    const event = entry.lastMaterialization;
+    if (event) latest.set(`${entry.assetKey}|${entry.partition ?? ""}`, { runId: event.runId, timestamp: event.timestamp });
+  }
+  const producer = (input: PlannedInput): string | undefined => {
+    const key = assetKeyToString(input.assetKey!);
+    const partitions = input.partitionKeys ?? (input.partitionKey !== undefined ? [input.partitionKey] : [""]);
+    let newest: { runId: string; timestamp: number } | undefined;
+    for (const p of partitions) {
+      const found = latest.get(`${key}|${p}`);
+      if (found && (!newest || found.timestamp > newest.timestamp)) newest = found;
+    }
+    return newest?.runId;
+  };
+  return {
+    ...plan,
+    steps: plan.steps.map((step) => ({
+      ...step,
+      inputs: step.inputs.map((input) => {
+        if (!input.assetKey || input.upstreamStepKey !== undefined) return input;
+        const runId = producer(input);
+        return runId !== undefined ? { ...input, upstreamRunId: runId } : input;
+      }),
+    })),
+  };
 }
 
 /** Keeps only the chosen steps; inputs from dropped steps are read from the parent run's stored outputs. */

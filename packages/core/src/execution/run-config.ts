@@ -3,6 +3,7 @@ import type { Definitions } from "../definitions.ts";
 import { resolveEnvRefs } from "../env.ts";
 import { ErrorCode, isOrchError, OrchError } from "../errors.ts";
 import { formatZodIssues } from "../zod-issues.ts";
+import { parseKnownKeys } from "../zod-unknown-keys.ts";
 import type { PlannedStep } from "../plan.ts";
 import { didYouMean } from "../suggest.ts";
 
@@ -32,14 +33,15 @@ export interface ResolvedRunConfig {
 
 /**
  * Validates the whole run config before any step runs: every problem is reported at once, each with its path
- * (`assets.cleaned.config.threshold: ...`).
+ * (`assets.cleaned.config.threshold: ...`). Unknown keys are refused with the closest known key, even where the
+ * schema is a plain (non-strict) zod object.
  */
 export function resolveRunConfig(definitions: Definitions, steps: readonly PlannedStep[], raw: unknown): ResolvedRunConfig {
   const problems: string[] = [];
   const secrets: string[] = [];
-  const shape = runConfigShape.safeParse(raw ?? {});
+  const shape = parseKnownKeys(runConfigShape, raw ?? {});
   if (!shape.success) {
-    throw invalid(formatZodIssues(shape.error.issues, ""));
+    throw invalid(formatZodIssues(shape.issues, ""));
   }
   const config = shape.data as RunConfig;
   const nodeIds = new Set(steps.map((s) => s.nodeId));
@@ -62,9 +64,9 @@ export function resolveRunConfig(definitions: Definitions, steps: readonly Plann
     }
     const value = resolve(given ?? {}, `${section}.${id}.config`);
     if (value === FAILED) continue;
-    const parsed = node.configSchema.safeParse(value);
+    const parsed = parseKnownKeys(node.configSchema, value);
     if (parsed.success) nodeConfig.set(id, parsed.data);
-    else problems.push(...formatZodIssues(parsed.error.issues, `${section}.${id}.config`));
+    else problems.push(...formatZodIssues(parsed.issues, `${section}.${id}.config`));
   }
 
   const resourceConfig = new Map<string, unknown>();
@@ -80,9 +82,9 @@ export function resolveRunConfig(definitions: Definitions, steps: readonly Plann
       resourceConfig.set(key, value);
       continue;
     }
-    const parsed = resource.configSchema.safeParse(value ?? {});
+    const parsed = parseKnownKeys(resource.configSchema, value ?? {});
     if (parsed.success) resourceConfig.set(key, parsed.data);
-    else problems.push(...formatZodIssues(parsed.error.issues, `resources.${key}.config`));
+    else problems.push(...formatZodIssues(parsed.issues, `resources.${key}.config`));
   }
   if (problems.length > 0) throw invalid(problems);
   return { nodeConfig, resourceConfig, secrets };

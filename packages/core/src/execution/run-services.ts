@@ -4,7 +4,6 @@ import type { IOManager } from "../io-manager.ts";
 import { makeStepLogger, type StepLogger } from "../logger.ts";
 import type { Metadata } from "../metadata.ts";
 import type { RunRecord } from "../run-record.ts";
-import { redactSecrets } from "../env.ts";
 import type { ResourceScope } from "./resource-scope.ts";
 import type { ResolvedRunConfig } from "./run-config.ts";
 
@@ -25,7 +24,7 @@ export interface RunServices {
   readonly pending: Set<Promise<void>>;
 }
 
-/** A logger whose lines become LOG events of the run (secrets masked). */
+/** A logger whose lines become LOG events of the run (the event bus masks secrets in message and metadata). */
 export function runLogger(services: Pick<RunServices, "run" | "events" | "config" | "pending">, stepKey?: string): StepLogger {
   return makeStepLogger((level: LogLevel, message: string, metadata?: Metadata) => {
     const p = services.events
@@ -35,7 +34,7 @@ export function runLogger(services: Pick<RunServices, "run" | "events" | "config
         ...(stepKey !== undefined ? { stepKey } : {}),
         type: "LOG",
         level,
-        message: redactSecrets(message, services.config.secrets),
+        message,
         ...(metadata ? { metadata } : {}),
       })
       .catch(() => undefined);

@@ -1,4 +1,5 @@
 import { assetKeyToString } from "../asset-key.ts";
+import { redactSecretsDeep } from "../env.ts";
 import { ErrorCode, OrchError, serializeError, type SerializedError } from "../errors.ts";
 import type { OrchEventBody } from "../events.ts";
 import type { StepOutcome } from "../executor.ts";
@@ -35,7 +36,8 @@ export async function runStep(services: RunServices, step: PlannedStep): Promise
       await emit({ type: "STEP_SUCCESS", stepKey: step.key, durationMs: elapsed(started) });
       return outcome;
     } catch (error) {
-      const serialized = serializeError(error);
+      // Masked here as well as on the bus: hooks receive the error directly (a Slack hook posts it).
+      const serialized = redactSecretsDeep(serializeError(error), services.config.secrets);
       const retryable = attempt <= maxRetries && !services.signal.aborted && !(error instanceof NonRetryable);
       await settleLogs(services);
       if (retryable) {

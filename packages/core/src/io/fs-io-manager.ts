@@ -1,6 +1,5 @@
-import { randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import type { AssetKey } from "../asset-key.ts";
 import { assetKeyToString } from "../asset-key.ts";
 import type { IOManagerDefinition } from "../definitions.ts";
@@ -8,6 +7,13 @@ import { ErrorCode, OrchError } from "../errors.ts";
 import type { InputContext, IOManager, OutputContext } from "../io-manager.ts";
 import type { Metadata } from "../metadata.ts";
 import type { Serializer, SerializerRegistry } from "../serializer.ts";
+import { removeAbandonedTempFiles, tempFileName } from "./temp-files.ts";
+
+/**
+ * Partitions of asset `a` live under `a/@partitions/`: `@` never appears in an asset key segment, so partition
+ * `b` of `a` and asset `a/b` can never share a file, and wiping `a` cannot reach `a/b`.
+ */
+const PARTITIONS_DIR = "@partitions";
 
 export interface FsIOManagerOptions {
   /** Root folder; relative paths resolve against the project dir. Default `.orch/storage`. */
@@ -15,22 +21,40 @@ export interface FsIOManagerOptions {
 }
 
 /**
- * Stores each asset as a file under `<baseDir>/<key segments>[/<partition>].<ext>` (op outputs under
- * `_runs/<runId>/<step>/<output>`). The serializer comes from the output's `format` metadata or the value's
- * type. Writes go to a temp file that is renamed into place, so a failed write never leaves a partial file.
+ * Stores each asset as a file under `<baseDir>/<key segments>.<ext>` (a partition under
+ * `<key segments>/@partitions/<partition>.<ext>`, op outputs under `_runs/<runId>/<step>/<output>`). The
+ * serializer comes from the output's `format` metadata or the value's type. Writes go to a temp file named after
+ * the writing process that is renamed into place, so a failed write never leaves a partial file; temp files of
+ * processes that died are removed when the next run creates the IO manager. Every path is checked to resolve
+ * inside the root.
  */
 export function fsIOManager(options: FsIOManagerOptions = {}): IOManagerDefinition {
   return {
     kind: "orch.io_manager",
-    create: (context) => createFsIOManager(resolve(context.baseDir, options.baseDir ?? ".orch/storage"), context.serializers),
+    create: async (context) => {
+      const root = resolve(context.baseDir, options.baseDir ?? ".orch/storage");
+      await removeAbandonedTempFiles(root);
+      return createFsIOManager(root, context.serializers);
+    },
   };
 }
 
-export function createFsIOManager(root: string, serializers: SerializerRegistry): IOManager {
+export function createFsIOManager(rootDir: string, serializers: SerializerRegistry): IOManager {
+  const root = resolve(rootDir);
+  const inside = (...segments: string[]): string => {
+    const path = resolve(root, ...segments);
+    const rel = relative(root, path);
+    if (rel === "" || rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+      throw new OrchError(ErrorCode.INVALID_ASSET_KEY, `The filesystem IO manager refuses path ${JSON.stringify(segments.join("/"))}: it resolves outside its root ${root}.`, {
+        details: { root, path },
+      });
+    }
+    return path;
+  };
   const stem = (runId: string, stepKey: string, outputName: string, assetKey: AssetKey | undefined, partition: string | undefined) =>
     assetKey
-      ? join(root, ...assetKey, ...(partition !== undefined ? [encodePart(partition)] : []))
-      : join(root, "_runs", runId, encodePart(stepKey), encodePart(outputName));
+      ? inside(...assetKey, ...(partition !== undefined ? [PARTITIONS_DIR, encodePart(partition)] : []))
+      : inside("_runs", encodePart(runId), encodePart(stepKey), encodePart(outputName));
 
   const findFile = async (base: string): Promise<{ path: string; serializer: Serializer } | undefined> => {
     for (const ext of serializers.extensions().reverse()) {
@@ -45,7 +69,7 @@ export function createFsIOManager(root: string, serializers: SerializerRegistry)
     const bytes = await serializer.serialize(value);
     const path = `${base}.${serializer.extension}`;
     await mkdir(join(path, ".."), { recursive: true });
-    const temp = `${path}.${randomBytes(6).toString("hex")}.tmp`;
+    const temp = tempFileName(path);
     try {
       await writeFile(temp, bytes);
       await rename(temp, path);
@@ -98,8 +122,9 @@ export function createFsIOManager(root: string, serializers: SerializerRegistry)
       return (await findFile(stem(context.runId, context.stepKey, context.outputName, context.assetKey, context.partitionKey))) !== undefined;
     },
     async deleteAsset(assetKey: AssetKey) {
-      const base = join(root, ...assetKey);
-      await rm(base, { recursive: true, force: true });
+      // Only this asset's own files: `a.<ext>` and `a/@partitions/`, never `a/b.<ext>` (another asset).
+      const base = inside(...assetKey);
+      await rm(inside(...assetKey, PARTITIONS_DIR), { recursive: true, force: true });
       for (const ext of serializers.extensions()) await rm(`${base}.${ext}`, { force: true });
     },
   };

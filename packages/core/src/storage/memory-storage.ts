@@ -7,6 +7,7 @@ import type { AssetEventQuery, EventQuery, InstanceStorage, RunFilter } from "..
 import { ASSET_EVENT_TYPES, MemoryAssetIndex } from "./memory-asset-index.ts";
 import { DEFAULT_RUN_LIMIT, runMatchesFilter } from "./run-filter.ts";
 import { firstAfter, memoryAutomation } from "./memory-automation.ts";
+import { assertRunTakesEvents, timerHeartbeat } from "./run-fence.ts";
 
 /**
  * An instance storage that lives in process memory: for tests, benchmarks and one-off runs. Every write is
@@ -97,6 +98,7 @@ export function memoryStorage(): InstanceStorage {
 
     async appendEvents(events: readonly OrchEvent[]): Promise<void> {
       open();
+      for (const runId of new Set(events.map((e) => e.runId))) assertRunTakesEvents(runId, runs.get(runId)?.record.status);
       append(events);
     },
 
@@ -152,6 +154,11 @@ export function memoryStorage(): InstanceStorage {
     async getHeartbeat(runId: string): Promise<number | undefined> {
       open();
       return heartbeats.get(runId);
+    },
+
+    startHeartbeat(runId: string, intervalMs: number) {
+      open();
+      return timerHeartbeat(async (at) => void (closed || heartbeats.set(runId, at)), intervalMs);
     },
 
     async getDynamicPartitions(name: string): Promise<string[]> {

@@ -57,8 +57,9 @@ export function describeStateContract(handle: StorageHandle, options: StorageCon
     if (options.reopen !== undefined) {
       const reopen = options.reopen;
       it("reads everything back after closing and reopening", async () => {
-        await handle.storage.createRun(run("r1", { status: "SUCCESS" }));
+        await handle.storage.createRun(run("r1", { status: "STARTED" }));
         await handle.storage.appendEvents([materialization("r1", "a", "p1"), log("r1", "done")]);
+        await handle.storage.updateRun("r1", { status: "SUCCESS" });
         await handle.storage.setHeartbeat("r1", 9);
         await handle.storage.addDynamicPartitions("d", ["k"]);
         await handle.storage.setState("ns", "k", "v");

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe } from "vitest";
 import type { InstanceStorage } from "../storage.ts";
 import { describeAutomationContract } from "./storage-contract-automation.ts";
 import { describeEventLogContract } from "./storage-contract-events.ts";
+import { describeLivenessContract } from "./storage-contract-liveness.ts";
 import { describeRunsContract } from "./storage-contract-runs.ts";
 import { describeStateContract } from "./storage-contract-state.ts";
 
@@ -38,6 +39,7 @@ export function describeStorageContract(
 
     describeRunsContract(handle);
     describeEventLogContract(handle);
+    describeLivenessContract(handle);
     describeStateContract(handle, options);
     describeAutomationContract(handle);
   });

@@ -1,0 +1,48 @@
+// The storage contract: what crash detection relies on (the worker's identity, heartbeats, the fence).
+import { setTimeout as sleep } from "node:timers/promises";
+import { describe, expect, it } from "vitest";
+import { log, materialization, run } from "./storage-contract-fixtures.ts";
+import type { StorageHandle } from "./storage-contract.ts";
+
+export function describeLivenessContract(handle: StorageHandle): void {
+  describe("liveness and the fence", () => {
+    it("keeps the identity of the run's worker process", async () => {
+      const worker = { host: "host-a", pid: 4242, startTime: "123456" };
+      await handle.storage.createRun(run("r1", { status: "STARTED", worker }));
+      expect((await handle.storage.getRun("r1"))?.worker).toEqual(worker);
+    });
+
+    it("refuses every event of a finished run, and only of that run", async () => {
+      await handle.storage.createRun(run("done", { status: "STARTED" }));
+      await handle.storage.createRun(run("going", { status: "STARTED" }));
+      await handle.storage.appendEvents([log("done", "before the end")]);
+      await handle.storage.updateRun("done", { status: "FAILURE", endedAt: 3_000 });
+      // Appends made together (one storage batch) must not fail their neighbours.
+      const late = handle.storage.appendEvents([log("done", "late"), materialization("done", "a")]);
+      const other = handle.storage.appendEvents([log("going", "still running")]);
+      await expect(late).rejects.toMatchObject({ code: "RUN_ALREADY_ENDED", message: expect.stringContaining("done") });
+      await other;
+      expect((await handle.storage.getEvents("done")).map((e) => e.type === "LOG" && e.message)).toEqual(["before the end"]);
+      expect(await handle.storage.getAssetIndex(["a"])).toEqual([]);
+      expect(await handle.storage.getEvents("going")).toHaveLength(1);
+      // Events of a run not created yet are taken (a run's first events may precede its record).
+      await handle.storage.appendEvents([log("unknown", "early")]);
+      expect(await handle.storage.getEvents("unknown")).toHaveLength(1);
+    });
+
+    it("beats until the heartbeat is stopped", async () => {
+      const started = Date.now();
+      const beat = handle.storage.startHeartbeat("r1", 10);
+      let seen: number | undefined;
+      for (let i = 0; i < 500 && !(seen !== undefined && seen >= started); i++) {
+        await sleep(10);
+        seen = await handle.storage.getHeartbeat("r1");
+      }
+      expect(seen).toBeGreaterThanOrEqual(started);
+      await beat.stop();
+      const last = await handle.storage.getHeartbeat("r1");
+      await sleep(50);
+      expect(await handle.storage.getHeartbeat("r1")).toBe(last);
+    });
+  });
+}
