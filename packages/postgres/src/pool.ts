@@ -32,8 +32,14 @@ export function openPool(options: PoolOptions): pg.Pool {
 }
 
 /** A single connection outside the pool (LISTEN, advisory locks held for a process's lifetime). */
-export function openClient(options: PoolOptions): pg.Client {
-  const client = new pg.Client({ connectionString: options.url, options: `-c search_path=${options.schema}`, types, application_name: "orch" });
+export function openClient(options: PoolOptions & { readonly keepAlive?: boolean }): pg.Client {
+  const client = new pg.Client({
+    connectionString: options.url,
+    options: `-c search_path=${options.schema}`,
+    types,
+    application_name: "orch",
+    ...(options.keepAlive ? { keepAlive: true, keepAliveInitialDelayMillis: 1_000 } : {}),
+  });
   client.on("error", () => undefined);
   return client;
 }

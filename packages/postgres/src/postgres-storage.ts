@@ -6,6 +6,7 @@ import { EventWriter } from "./event-writer.ts";
 import { threadHeartbeat } from "./heartbeat-thread.ts";
 import { assertSchemaName, migrate } from "./migrations.ts";
 import { EventNotifier } from "./notifier.ts";
+import { jobQueueDistribution } from "./distribution.ts";
 import { openPool } from "./pool.ts";
 import { deleteRuns, getRun, insertRun, listRuns, updateRun } from "./run-queries.ts";
 import { createStateQueries } from "./state-queries.ts";
@@ -68,7 +69,12 @@ export function postgresStorage(options: PostgresStorageOptions): PostgresStorag
       return fn(...args);
     };
 
+  // Once this process leads (advisory lock), it takes the daemon lock row over from whoever wrote it last.
+  let leading = false;
+  const distribution = jobQueueDistribution({ url: options.url, schema }, db, () => (leading = true));
   const queries = createAutomationQueries(db);
+  const acquireDaemonLock = queries.acquireDaemonLock;
+  queries.acquireDaemonLock = (holder, staleAfterMs) => acquireDaemonLock(holder, leading ? -1 : staleAfterMs);
   const automation = Object.fromEntries(
     Object.entries(queries).map(([name, query]) => [name, after(query as (...args: unknown[]) => Promise<unknown>)]),
   ) as unknown as AutomationStorage;
@@ -77,6 +83,7 @@ export function postgresStorage(options: PostgresStorageOptions): PostgresStorag
     name: "postgres",
     schema,
     ...automation,
+    distribution,
     ready: () => migrated,
     stats: () => ({ eventBatches: writer.batches, eventsWritten: writer.eventsWritten }),
     watchEvents: async (listener) => {
@@ -102,7 +109,9 @@ export function postgresStorage(options: PostgresStorageOptions): PostgresStorag
     wipeAsset: after((assetKey) => wipeAsset(db, assetKey)),
 
     setHeartbeat: after(state.setHeartbeat),
-    getHeartbeat: after(state.getHeartbeat),
+    // A run released to the job queue beats through its waiting job until a worker takes it: the queue may hold
+    // it longer than runs.staleAfterMs when every worker is busy, and it must not be taken for crashed meanwhile.
+    getHeartbeat: after(async (runId) => ((await distribution.isWaiting(runId)) ? Date.now() : state.getHeartbeat(runId))),
     startHeartbeat: (runId, intervalMs) => {
       if (closed) throw new OrchError(ErrorCode.STORAGE_ERROR, `The PostgreSQL instance storage (schema "${schema}") is closed.`, { pkg: "postgres" });
       return threadHeartbeat(options.url, schema, runId, intervalMs);
@@ -119,6 +128,7 @@ export function postgresStorage(options: PostgresStorageOptions): PostgresStorag
       await writer.idle();
       closed = true;
       await notifier.close();
+      await distribution.close();
       await pool.end();
     },
   };

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { Daemon, inProcessLauncher, type RunLauncher } from "@orch/core";
 import { Option, type Command } from "commander";
 import { withProject } from "../cli-context.ts";
+import { UsageError } from "../exit-codes.ts";
 import { processLauncher } from "../process-launcher.ts";
 import { queueLimits } from "../queue-config.ts";
 import type { Project } from "../project.ts";
@@ -9,7 +10,7 @@ import { positiveInt } from "./runs.ts";
 
 interface DaemonFlags {
   intervalMs?: number;
-  launcher?: "process" | "in_process";
+  launcher?: "process" | "in_process" | "queue";
 }
 
 /** `orch daemon`: schedules, sensors, backfills, the run queue and run monitoring over this instance. */
@@ -18,7 +19,7 @@ export function registerDaemon(program: Command): void {
     .command("daemon")
     .description("run schedules, sensors, backfills and the run queue until stopped (SIGTERM/Ctrl-C finish the tick in progress)")
     .option("--interval-ms <ms>", "how often each loop wakes (default daemon.intervalMs in orch.yaml, 1000)", (v) => positiveInt(v, "--interval-ms"))
-    .addOption(new Option("--launcher <launcher>", "start runs in child processes or inside the daemon").choices(["process", "in_process"]))
+    .addOption(new Option("--launcher <launcher>", "start runs in child processes, inside the daemon, or on `orch worker` processes (queue)").choices(["process", "in_process", "queue"]))
     .action((flags: DaemonFlags, command: Command) =>
       withProject(command, async (project, globals) => {
         const definitions = await project.definitions();
@@ -44,6 +45,13 @@ export function registerDaemon(program: Command): void {
           log: (line) => process.stderr.write(`orch daemon: ${line}\n`),
         });
         try {
+          // On a storage many hosts share, daemons elect one leader; the others stand by here until it dies.
+          const distribution = instance.distribution;
+          if (distribution !== undefined) {
+            process.stderr.write(`orch daemon: standing by for leadership (pid ${process.pid})\n`);
+            await distribution.lead(controller.signal);
+            process.stderr.write("orch daemon: leading\n");
+          }
           await daemon.acquire();
           process.stderr.write(
             `orch daemon: started (pid ${process.pid}, ${definitions.schedules.size} schedule(s), ${definitions.sensors.size} sensor(s), ${launcher.name} launcher)\n`,
@@ -59,8 +67,16 @@ export function registerDaemon(program: Command): void {
     );
 }
 
-async function createLauncher(project: Project, kind: "process" | "in_process", module: string | undefined): Promise<RunLauncher> {
+async function createLauncher(project: Project, kind: "process" | "in_process" | "queue", module: string | undefined): Promise<RunLauncher> {
   const instance = await project.storage();
+  if (kind === "queue") {
+    if (instance.distribution === undefined) {
+      throw new UsageError(
+        `[orch] [cli] ${project.config.source.path}: the queue launcher hands runs to \`orch worker\` processes, which needs a storage many hosts share (storage: { type: postgres }); "${instance.name}" is not one.`,
+      );
+    }
+    return instance.distribution.launcher();
+  }
   if (kind === "in_process") {
     const definitions = await project.definitions();
     return inProcessLauncher(definitions, instance, {
