@@ -1,5 +1,8 @@
 import type { AutomationStorage } from "./automation-storage.ts";
 import type { OrchEvent, OrchEventType, StoredEvent } from "./events.ts";
+import type { Definitions } from "./definitions.ts";
+import type { IOManager } from "./io-manager.ts";
+import type { IOManagerDefinition } from "./definitions.ts";
 import type { RunLauncher } from "./queue/launcher.ts";
 import type { RunRecord, RunStatus, RunUpdate } from "./run-record.ts";
 
@@ -47,8 +50,16 @@ export interface HeartbeatHandle {
 export interface RunDistribution {
   /** The launcher a daemon uses to hand the runs its coordinator released to the workers' job queue. */
   launcher(): RunLauncher;
-  /** Takes released runs from the job queue and calls `execute` for each, `concurrency` at a time, until `signal` aborts. */
-  work(options: { readonly concurrency: number; readonly execute: (runId: string) => Promise<void>; readonly signal: AbortSignal }): Promise<void>;
+  /**
+   * Takes released runs from the job queue and calls `execute` for each, `concurrency` at a time, until `signal`
+   * aborts. With `steps`, also runs single steps of runs executed with the queue executor.
+   */
+  work(options: {
+    readonly concurrency: number;
+    readonly execute: (runId: string) => Promise<void>;
+    readonly signal: AbortSignal;
+    readonly steps?: { readonly definitions: Definitions; readonly defaultIOManager?: IOManager | IOManagerDefinition; readonly baseDir?: string; readonly heartbeatMs?: number };
+  }): Promise<void>;
   /**
    * Resolves once this process is the instance's coordinating daemon (leader election); a second daemon stands by
    * here and takes over when the leader's process dies. Afterwards `acquireDaemonLock` takes the lock over from

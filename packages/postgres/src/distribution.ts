@@ -1,4 +1,5 @@
-import type { RunDistribution, RunLauncher } from "@orch/core";
+import type { InstanceStorage, RunDistribution, RunLauncher } from "@orch/core";
+import { runDistributedStep, STEP_TASK, type StepJob } from "./step-queue.ts";
 import { Logger, makeWorkerUtils, run as runGraphileWorker, type WorkerUtils } from "graphile-worker";
 import type { Queryable } from "./db.ts";
 import { LeaderLock } from "./leader-lock.ts";
@@ -30,12 +31,25 @@ export interface JobQueueDistribution extends RunDistribution {
   close(): Promise<void>;
 }
 
-export function jobQueueDistribution(options: DistributionOptions, db: Queryable, onLead: () => void): JobQueueDistribution {
-  const jobsSchema = `${options.schema}_jobs`;
+/** graphile-worker's utilities (addJob) on `<schema>_jobs`, migrated on first use. */
+export function jobQueueUtils(url: string, schema: string): { get(): Promise<WorkerUtils>; release(): Promise<void> } {
   let utils: Promise<WorkerUtils> | undefined;
+  return {
+    get: () => (utils ??= makeWorkerUtils({ connectionString: url, schema: `${schema}_jobs`, logger: quiet }).then(async (u) => (await u.migrate(), u))),
+    async release() {
+      const pending = utils;
+      utils = undefined;
+      if (pending !== undefined) await (await pending).release();
+    },
+  };
+}
+
+export function jobQueueDistribution(options: DistributionOptions, db: Queryable, storage: () => InstanceStorage, onLead: () => void): JobQueueDistribution {
+  const jobsSchema = `${options.schema}_jobs`;
+  const utils = jobQueueUtils(options.url, options.schema);
   const leader = new LeaderLock(options);
   let queueExists = false;
-  const workerUtils = () => (utils ??= makeWorkerUtils({ connectionString: options.url, schema: jobsSchema, logger: quiet }).then(async (u) => (await u.migrate(), u)));
+  const workerUtils = () => utils.get();
 
   return {
     launcher(): RunLauncher {
@@ -50,7 +64,7 @@ export function jobQueueDistribution(options: DistributionOptions, db: Queryable
         running: () => [],
       };
     },
-    async work({ concurrency, execute, signal }) {
+    async work({ concurrency, execute, signal, steps }) {
       const runner = await runGraphileWorker({
         connectionString: options.url,
         schema: jobsSchema,
@@ -63,6 +77,13 @@ export function jobQueueDistribution(options: DistributionOptions, db: Queryable
           [RUN_TASK]: async (payload) => {
             await execute((payload as { runId: string }).runId);
           },
+          ...(steps
+            ? {
+                [STEP_TASK]: async (payload: unknown) => {
+                  await runDistributedStep(payload as StepJob, { ...steps, storage: storage() });
+                },
+              }
+            : {}),
         },
       });
       const stop = () => void runner.stop().catch(() => undefined);
@@ -90,7 +111,7 @@ export function jobQueueDistribution(options: DistributionOptions, db: Queryable
     },
     async close() {
       await leader.release();
-      if (utils !== undefined) await (await utils).release();
+      await utils.release();
     },
   };
 }

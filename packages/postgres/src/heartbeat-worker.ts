@@ -24,6 +24,8 @@ parentPort!.on("message", (message: unknown) => {
 });
 client.connect().then(
   () => {
+    // The first beat at once: whoever watches (crash detection, the queue executor) sees the work taken now.
+    beat();
     timer = setInterval(beat, intervalMs);
     parentPort!.postMessage("ready");
   },

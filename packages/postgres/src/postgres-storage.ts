@@ -71,7 +71,7 @@ export function postgresStorage(options: PostgresStorageOptions): PostgresStorag
 
   // Once this process leads (advisory lock), it takes the daemon lock row over from whoever wrote it last.
   let leading = false;
-  const distribution = jobQueueDistribution({ url: options.url, schema }, db, () => (leading = true));
+  const distribution = jobQueueDistribution({ url: options.url, schema }, db, () => storage, () => (leading = true));
   const queries = createAutomationQueries(db);
   const acquireDaemonLock = queries.acquireDaemonLock;
   queries.acquireDaemonLock = (holder, staleAfterMs) => acquireDaemonLock(holder, leading ? -1 : staleAfterMs);
@@ -79,7 +79,7 @@ export function postgresStorage(options: PostgresStorageOptions): PostgresStorag
     Object.entries(queries).map(([name, query]) => [name, after(query as (...args: unknown[]) => Promise<unknown>)]),
   ) as unknown as AutomationStorage;
 
-  return {
+  const storage: PostgresStorage = {
     name: "postgres",
     schema,
     ...automation,
@@ -132,4 +132,5 @@ export function postgresStorage(options: PostgresStorageOptions): PostgresStorag
       await pool.end();
     },
   };
+  return storage;
 }

@@ -34,15 +34,22 @@ export interface Cluster {
   readonly storage: PostgresStorage;
   /** Starts `orch <args>` in the project, optionally inside a network namespace. */
   spawn(args: readonly string[], options?: { readonly netns?: string; readonly url?: string }): ChildProcess;
+  run(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }>;
   /** Run ids in executions.log, in order, with the pid that executed each. */
   executions(): Promise<{ runId: string; pid: number }[]>;
   close(): Promise<void>;
 }
 
-export async function startCluster(url: string, schema: string, env: Record<string, string> = {}): Promise<Cluster> {
+export interface ClusterOptions {
+  readonly defs?: string;
+  /** Extra orch.yaml lines (e.g. an executor). */
+  readonly yaml?: readonly string[];
+}
+
+export async function startCluster(url: string, schema: string, env: Record<string, string> = {}, options: ClusterOptions = {}): Promise<Cluster> {
   const dir = await mkdtemp(join(tmpdir(), "orch-pg-cluster-"));
   await symlink(REPO_NODE_MODULES, join(dir, "node_modules"), "dir");
-  await writeFile(join(dir, "defs.ts"), CLUSTER_DEFS);
+  await writeFile(join(dir, "defs.ts"), options.defs ?? CLUSTER_DEFS);
   await writeFile(
     join(dir, "orch.yaml"),
     [
@@ -51,13 +58,14 @@ export async function startCluster(url: string, schema: string, env: Record<stri
       `storage: { type: postgres, config: { url: { env: ORCH_PG_URL }, schema: ${schema}, poolSize: 4 } }`,
       "runs: { heartbeatMs: 250, staleAfterMs: 3000, maxConcurrent: 8 }",
       "daemon: { intervalMs: 100, staleAfterMs: 3000, launcher: queue }",
+      ...(options.yaml ?? []),
       "",
     ].join("\n"),
   );
   await writeFile(join(dir, "executions.log"), "");
   const children: ChildProcess[] = [];
   const storage = postgresStorage({ url, schema, poolSize: 2 });
-  return {
+  const cluster: Cluster = {
     dir,
     storage,
     spawn(args, options = {}) {
@@ -70,6 +78,14 @@ export async function startCluster(url: string, schema: string, env: Record<stri
       });
       children.push(child);
       return child;
+    },
+    run(args) {
+      const child = cluster.spawn(args);
+      let stdout = "";
+      let stderr = "";
+      child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
+      child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+      return new Promise((resolve) => child.once("close", (code: number | null) => resolve({ code, stdout, stderr })));
     },
     async executions() {
       const text = await readFile(join(dir, "executions.log"), "utf8");
@@ -88,6 +104,7 @@ export async function startCluster(url: string, schema: string, env: Record<stri
       await rm(dir, { recursive: true, force: true });
     },
   };
+  return cluster;
 }
 
 /** Resolves once the child's stderr contains `text`; the output so far is in the error otherwise. */

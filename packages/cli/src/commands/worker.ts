@@ -45,6 +45,7 @@ export function registerWorker(program: Command): void {
           await distribution.work({
             concurrency: flags.concurrency,
             signal: controller.signal,
+            steps: { definitions, defaultIOManager: options.defaultIOManager, baseDir: project.dir, heartbeatMs: options.heartbeatMs },
             execute: async (runId) => {
               // A run already started or ended elsewhere is not executed again (executeQueuedRun's claim refuses it);
               // a failing run has recorded its failure on the run itself.
