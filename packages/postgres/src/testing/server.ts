@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { appendFileSync, chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -39,7 +39,7 @@ export function freePort(host = "127.0.0.1"): Promise<number> {
  * address such as a veth end) on a free port. As root, the server runs as the `postgres` user, which initdb
  * requires. Tuned for tests: fsync stays on (acknowledged means durable), more connections than the default.
  */
-export async function startTestPostgres(options: { readonly listen?: readonly string[] } = {}): Promise<TestPostgres> {
+export async function startTestPostgres(options: { readonly listen?: readonly string[]; readonly trustCidrs?: readonly string[] } = {}): Promise<TestPostgres> {
   const bin = findPostgresBinDir();
   if (bin === undefined) throw new Error("PostgreSQL server binaries not found (apt-get install -y postgresql, or set ORCH_PG_BINDIR).");
   const listen = options.listen ?? ["127.0.0.1"];
@@ -55,6 +55,8 @@ export async function startTestPostgres(options: { readonly listen?: readonly st
   };
   const data = join(dir, "data");
   run("initdb", ["-D", data, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8"]);
+  // initdb trusts loopback only; clients from other addresses (network namespaces) need their own lines.
+  for (const cidr of options.trustCidrs ?? []) appendFileSync(join(data, "pg_hba.conf"), `host all all ${cidr} trust\n`);
   const settings = [`-p ${port}`, `-k ${dir}`, `-c listen_addresses=${listen.join(",")}`, "-c max_connections=300", "-c shared_buffers=64MB"];
   run("pg_ctl", ["-D", data, "-w", "-l", join(dir, "server.log"), "-o", settings.join(" "), "start"]);
   let stopped = false;
