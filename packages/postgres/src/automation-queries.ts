@@ -41,6 +41,8 @@ export function createAutomationQueries(db: Db): AutomationStorage {
           await tx.execute("INSERT INTO event_logs (run_id, type, timestamp) VALUES ($1, 'RUN_ENQUEUED', $2)", [run.runId, run.createdAt]);
           outcomes.push({ runId: run.runId, created: true });
         }
+        // Watchers (a daemon's queue loop) hear of new runs at commit, as they hear of appended events.
+        if (outcomes.some((o) => o.created)) await tx.query("SELECT pg_notify(current_schema() || '_events', (SELECT coalesce(max(id), 0) FROM event_logs)::text)");
         return outcomes;
       }),
     async getRunIdForKey(instigator, runKey) {

@@ -44,7 +44,13 @@ export function jobQueueUtils(url: string, schema: string): { get(): Promise<Wor
   };
 }
 
-export function jobQueueDistribution(options: DistributionOptions, db: Queryable, storage: () => InstanceStorage, onLead: () => void): JobQueueDistribution {
+export function jobQueueDistribution(
+  options: DistributionOptions,
+  db: Queryable,
+  storage: () => InstanceStorage,
+  watch: (listener: () => void) => Promise<unknown>,
+  onLead: () => void,
+): JobQueueDistribution {
   const jobsSchema = `${options.schema}_jobs`;
   const utils = jobQueueUtils(options.url, options.schema);
   const leader = new LeaderLock(options);
@@ -62,6 +68,11 @@ export function jobQueueDistribution(options: DistributionOptions, db: Queryable
         // Cancellation reaches workers through the run record (CANCELING), which a running run polls.
         cancel: () => false,
         running: () => [],
+        // Runs end on other hosts: every append (a run ended, a run was queued) wakes the daemon's queue loop
+        // through LISTEN/NOTIFY, so freed worker slots and new runs are seen at once rather than at the next pass.
+        onRunEnded(listener) {
+          void watch(() => listener()).catch(() => undefined);
+        },
       };
     },
     async work({ concurrency, execute, signal, steps }) {

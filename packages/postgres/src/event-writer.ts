@@ -2,6 +2,16 @@ import { ErrorCode, OrchError, type OrchEvent, type RunStatus } from "@orch/core
 import { encodeEvent } from "./codecs.ts";
 import type { Queryable } from "./db.ts";
 
+/**
+ * How far an acknowledged event append survives, as with @orch/sqlite. `"process"` (default): the append is
+ * committed when it resolves, so it survives any orch process being killed (a worker, the daemon), but the WAL may
+ * not be on disk yet: a crash of the PostgreSQL server itself or its machine may lose the last fraction of a
+ * second of appends (`synchronous_commit = off` for event appends only). `"power"`: the server flushes the WAL
+ * before acknowledging (the server's own setting, on by default). Run records, claims, locks and run keys always
+ * wait for the flush.
+ */
+export type Durability = "process" | "power";
+
 interface Pending {
   readonly events: readonly OrchEvent[];
   resolve(): void;
@@ -21,8 +31,11 @@ export class EventWriter {
 
   readonly #db: Queryable;
 
-  constructor(db: Queryable) {
+  readonly #waitFlush: boolean;
+
+  constructor(db: Queryable, durability: Durability) {
     this.#db = db;
+    this.#waitFlush = durability === "power";
   }
 
   append(events: readonly OrchEvent[]): Promise<void> {
@@ -59,8 +72,8 @@ export class EventWriter {
     });
     try {
       const refused = await this.#db.query<{ refused_group: number; refused_run: string; refused_status: RunStatus }>(
-        "SELECT * FROM append_events($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[])",
-        columns,
+        "SELECT * FROM append_events($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9)",
+        [...columns, this.#waitFlush],
       );
       this.batches++;
       const byGroup = new Map(refused.map((r) => [r.refused_group, r]));

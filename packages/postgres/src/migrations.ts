@@ -78,14 +78,16 @@ export const MIGRATIONS: readonly Migration[] = [
       -- One batch of events in one round trip: the fence, the insert and the asset index in one call. Appends
       -- take a transaction-scoped advisory lock so ids commit in id order: a reader tailing by id never skips an
       -- id that commits later. Returns the groups (one per appendEvents call) refused by the fence.
+      -- p_wait_flush false: the commit returns before the WAL reaches disk (the "process" durability).
       CREATE FUNCTION append_events(
         p_group INT[], p_run_id TEXT[], p_type TEXT[], p_step_key TEXT[], p_asset_key TEXT[], p_partition TEXT[],
-        p_timestamp BIGINT[], p_body TEXT[]
+        p_timestamp BIGINT[], p_body TEXT[], p_wait_flush BOOLEAN
       ) RETURNS TABLE (refused_group INT, refused_run TEXT, refused_status TEXT) LANGUAGE plpgsql AS $fn$
       DECLARE
         refused INT[];
         last_id BIGINT;
       BEGIN
+        IF NOT p_wait_flush THEN PERFORM set_config('synchronous_commit', 'off', true); END IF;
         PERFORM pg_advisory_xact_lock(hashtext(current_schema() || '.event_logs'));
         RETURN QUERY
           SELECT DISTINCT ON (e.g) e.g, e.run_id, r.status

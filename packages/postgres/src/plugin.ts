@@ -10,6 +10,8 @@ const config = z.object({
   url: z.union([z.string().min(1), envRef]),
   schema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "a lower-case identifier").default("orch"),
   poolSize: z.number().int().positive().default(10),
+  /** `process`: event appends survive killed orch processes; `power`: also a server crash (WAL flushed per append). */
+  durability: z.enum(["process", "power"]).default("process"),
 });
 
 const executorConfig = z.object({
@@ -31,7 +33,7 @@ export const postgresPlugin = definePlugin({
       config,
       async create(options: z.output<typeof config>) {
         const url = resolveEnvRefs(options.url, "storage.config.url").value as string;
-        const storage = postgresStorage({ url, schema: options.schema, poolSize: options.poolSize });
+        const storage = postgresStorage({ url, schema: options.schema, poolSize: options.poolSize, durability: options.durability });
         await storage.ready();
         return storage;
       },

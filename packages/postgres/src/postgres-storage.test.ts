@@ -14,6 +14,8 @@ describeStorageContract("postgres", () => postgresStorage({ url, schema: freshSc
   reopen: (closed) => postgresStorage({ url, schema: (closed as PostgresStorage).schema, poolSize: 4 }),
 });
 
+describeStorageContract("postgres (durability: power)", () => postgresStorage({ url, schema: freshSchema(), poolSize: 4, durability: "power" }));
+
 function log(runId: string, message: string): OrchEvent {
   return { type: "LOG", runId, timestamp: 1, level: "info", message };
 }

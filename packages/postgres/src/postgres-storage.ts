@@ -2,7 +2,7 @@ import { ErrorCode, OrchError, type AutomationStorage, type InstanceStorage } fr
 import { createAutomationQueries } from "./automation-queries.ts";
 import { createDb } from "./db.ts";
 import { getAssetEvents, getAssetIndex, getEvents, wipeAsset } from "./event-queries.ts";
-import { EventWriter } from "./event-writer.ts";
+import { EventWriter, type Durability } from "./event-writer.ts";
 import { threadHeartbeat } from "./heartbeat-thread.ts";
 import { assertSchemaName, migrate } from "./migrations.ts";
 import { EventNotifier } from "./notifier.ts";
@@ -18,6 +18,8 @@ export interface PostgresStorageOptions {
   readonly schema?: string;
   /** Pooled connections; default 10. */
   readonly poolSize?: number;
+  /** How far an acknowledged event append survives; default `"process"` (see Durability). */
+  readonly durability?: Durability;
 }
 
 export interface PostgresStorageStats {
@@ -51,7 +53,7 @@ export function postgresStorage(options: PostgresStorageOptions): PostgresStorag
   const migrated = migrate(pool, schema);
   // Callers see the failure through the calls they make; this only keeps it from being "unhandled".
   migrated.catch(() => undefined);
-  const writer = new EventWriter(db);
+  const writer = new EventWriter(db, options.durability ?? "process");
   const notifier = new EventNotifier({ url: options.url, schema });
   const state = createStateQueries(db);
   let closed = false;
@@ -71,7 +73,7 @@ export function postgresStorage(options: PostgresStorageOptions): PostgresStorag
 
   // Once this process leads (advisory lock), it takes the daemon lock row over from whoever wrote it last.
   let leading = false;
-  const distribution = jobQueueDistribution({ url: options.url, schema }, db, () => storage, () => (leading = true));
+  const distribution = jobQueueDistribution({ url: options.url, schema }, db, () => storage, (listener) => storage.watchEvents(listener), () => (leading = true));
   const queries = createAutomationQueries(db);
   const acquireDaemonLock = queries.acquireDaemonLock;
   queries.acquireDaemonLock = (holder, staleAfterMs) => acquireDaemonLock(holder, leading ? -1 : staleAfterMs);

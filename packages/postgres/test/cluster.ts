@@ -42,6 +42,8 @@ export interface Cluster {
 
 export interface ClusterOptions {
   readonly defs?: string;
+  /** runs.maxConcurrent: how many runs the daemon releases to the workers at once. Default 8. */
+  readonly maxConcurrent?: number;
   /** Extra orch.yaml lines (e.g. an executor). */
   readonly yaml?: readonly string[];
 }
@@ -56,7 +58,7 @@ export async function startCluster(url: string, schema: string, env: Record<stri
       "module: ./defs.ts",
       'plugins: ["@orch/postgres"]',
       `storage: { type: postgres, config: { url: { env: ORCH_PG_URL }, schema: ${schema}, poolSize: 4 } }`,
-      "runs: { heartbeatMs: 250, staleAfterMs: 3000, maxConcurrent: 8 }",
+      `runs: { heartbeatMs: 250, staleAfterMs: 3000, maxConcurrent: ${options.maxConcurrent ?? 8} }`,
       "daemon: { intervalMs: 100, staleAfterMs: 3000, launcher: queue }",
       ...(options.yaml ?? []),
       "",

@@ -16,5 +16,5 @@ if (!name || !existsSync(join(here, `${name}.ts`))) {
   process.exit(2);
 }
 
-const result = spawnSync(process.execPath, ["--expose-gc", join(here, `${name}.ts`), ...args], { stdio: "inherit" });
+const result = spawnSync(process.execPath, ["--expose-gc", "--conditions=@orch/source", join(here, `${name}.ts`), ...args], { stdio: "inherit" });
 process.exit(result.status ?? 1);
