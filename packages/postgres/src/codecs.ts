@@ -1,75 +1,10 @@
-import { assetKeyToString, type OrchEvent, type RunRecord, type RunStatus, type StoredEvent } from "@orch/core";
+import { encodeRun as encodeRunRow, type RunRecord } from "@orch/core";
 
-/** One row of `runs`: the fields `updateRun` changes and `listRuns` filters on are columns; the rest is JSON. */
-export interface RunRow {
-  readonly run_id: string;
-  readonly status: string;
-  readonly created_at: number;
-  readonly started_at: number | null;
-  readonly ended_at: number | null;
-  readonly status_reason: string | null;
-  readonly body: string;
-}
-
+/** The run columns in insert order; the row shapes and codecs are core's, shared with @orch/sqlite. */
 export const RUN_COLUMNS = "run_id, status, created_at, started_at, ended_at, status_reason, body";
 
+/** A run record as positional parameters for RUN_COLUMNS. */
 export function encodeRun(run: RunRecord): unknown[] {
-  const { runId, status, createdAt, startedAt, endedAt, statusReason, ...rest } = run;
-  return [runId, status, createdAt, startedAt ?? null, endedAt ?? null, statusReason ?? null, JSON.stringify(rest)];
-}
-
-export function decodeRun(row: RunRow): RunRecord {
-  const run: Record<string, unknown> = { runId: row.run_id, status: row.status as RunStatus, createdAt: row.created_at, ...JSON.parse(row.body) };
-  if (row.started_at !== null) run.startedAt = row.started_at;
-  if (row.ended_at !== null) run.endedAt = row.ended_at;
-  if (row.status_reason !== null) run.statusReason = row.status_reason;
-  return run as unknown as RunRecord;
-}
-
-/** One row of `event_logs`. */
-export interface EventRow {
-  readonly id: number;
-  readonly run_id: string;
-  readonly type: string;
-  readonly step_key: string | null;
-  readonly asset_key: string | null;
-  readonly partition: string | null;
-  readonly timestamp: number;
-  readonly body: string | null;
-}
-
-export type EventColumns = Omit<EventRow, "id">;
-
-/** Splits an event into columns and a body without the fields the columns already hold (rows stay small). */
-export function encodeEvent(event: OrchEvent): EventColumns {
-  const { runId, type, stepKey, timestamp, ...rest } = event;
-  let assetKey: string | null = null;
-  let partition: string | null = null;
-  let body: Record<string, unknown> = rest;
-  if ("assetKey" in rest) {
-    const { assetKey: key, partition: part, ...others } = rest as { assetKey: readonly string[]; partition?: string };
-    assetKey = assetKeyToString(key);
-    partition = part ?? null;
-    body = others;
-  }
-  return {
-    run_id: runId,
-    type,
-    step_key: stepKey ?? null,
-    asset_key: assetKey,
-    partition,
-    timestamp,
-    body: Object.keys(body).length === 0 ? null : JSON.stringify(body),
-  };
-}
-
-export function decodeEvent(row: EventRow): StoredEvent {
-  const event: Record<string, unknown> = { runId: row.run_id, timestamp: row.timestamp, type: row.type };
-  if (row.step_key !== null) event.stepKey = row.step_key;
-  // Asset key segments never contain "/" (core refuses it), so the string form splits back losslessly.
-  if (row.asset_key !== null) event.assetKey = row.asset_key.split("/");
-  if (row.partition !== null) event.partition = row.partition;
-  if (row.body !== null) Object.assign(event, JSON.parse(row.body));
-  event.id = row.id;
-  return event as unknown as StoredEvent;
+  const row = encodeRunRow(run);
+  return [row.run_id, row.status, row.created_at, row.started_at, row.ended_at, row.status_reason, row.body];
 }

@@ -1,5 +1,5 @@
 import type { AssetEventQuery, AssetIndexEntry, EventLogQuery, EventQuery, OrchEventType, StoredEvent } from "@orch/core";
-import { decodeEvent, type EventRow } from "./codecs.ts";
+import { decodeEvent, type EventRow } from "@orch/core";
 import type { Db, Queryable } from "./db.ts";
 
 const EVENT_COLUMNS = "id, run_id, type, step_key, asset_key, partition, timestamp, body";

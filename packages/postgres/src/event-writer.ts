@@ -1,5 +1,5 @@
 import { ErrorCode, OrchError, type OrchEvent, type RunStatus } from "@orch/core";
-import { encodeEvent } from "./codecs.ts";
+import { encodeEvent } from "@orch/core";
 import type { Queryable } from "./db.ts";
 
 /**

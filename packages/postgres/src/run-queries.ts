@@ -1,5 +1,6 @@
 import { DEFAULT_RUN_LIMIT, ErrorCode, OrchError, type RunFilter, type RunRecord, type RunStatus, type RunUpdate } from "@orch/core";
-import { decodeRun, encodeRun, RUN_COLUMNS, type RunRow } from "./codecs.ts";
+import { decodeRun, type RunRow } from "@orch/core";
+import { encodeRun, RUN_COLUMNS } from "./codecs.ts";
 import type { Db, Queryable } from "./db.ts";
 
 /** Inserts a run and its tags (one statement); a taken run id is an error. */

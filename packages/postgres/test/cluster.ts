@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
+import { FINISHED_STATUSES, type InstanceStorage, type RunRecord } from "@orch/core";
 import { postgresStorage, type PostgresStorage } from "../src/index.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -142,4 +143,23 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined>
 
 export function exited(child: ChildProcess): Promise<void> {
   return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once("exit", () => r()));
+}
+
+/** Waits until every run has ended and returns their records. */
+export function allEnded(storage: InstanceStorage, runIds: readonly string[], timeoutMs = 90_000): Promise<RunRecord[]> {
+  return until(
+    "every run to end",
+    async () => {
+      const all = await Promise.all(runIds.map((id) => storage.getRun(id)));
+      return all.every((r) => r !== undefined && FINISHED_STATUSES.has(r.status)) ? all.map((r) => r!) : undefined;
+    },
+    timeoutMs,
+  );
+}
+
+/** How many times each run id appears in executions.log. */
+export function executionCounts(executions: readonly { runId: string }[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const e of executions) counts.set(e.runId, (counts.get(e.runId) ?? 0) + 1);
+  return counts;
 }

@@ -1,6 +1,6 @@
-import { asset, defineDefinitions, enqueueRun, FINISHED_STATUSES } from "@orch/core";
+import { asset, defineDefinitions, enqueueRun } from "@orch/core";
 import { describe, expect, inject, it } from "vitest";
-import { exited, startCluster, until, waitForOutput } from "./cluster.ts";
+import { allEnded, executionCounts, exited, startCluster, until, waitForOutput } from "./cluster.ts";
 
 const url = inject("pgUrl");
 // Only the run record's selection matters here: the workers plan and run from the project's own definitions.
@@ -31,17 +31,9 @@ describe("runs distributed over orch worker processes (real processes, one Postg
       const failoverMs = Date.now() - killedAt;
       expect(failoverMs).toBeLessThan(15_000);
 
-      const runs = await until(
-        "every run to end",
-        async () => {
-          const all = await Promise.all(runIds.map((id) => cluster.storage.getRun(id)));
-          return all.every((r) => r !== undefined && FINISHED_STATUSES.has(r.status)) ? all.map((r) => r!) : undefined;
-        },
-        90_000,
-      );
+      const runs = await allEnded(cluster.storage, runIds);
       const executions = await cluster.executions();
-      const counts = new Map<string, number>();
-      for (const e of executions) counts.set(e.runId, (counts.get(e.runId) ?? 0) + 1);
+      const counts = executionCounts(executions);
       // Nothing ran twice; every run either succeeded or, having died with its worker, was closed as FAILURE.
       expect([...counts.values()].every((n) => n === 1)).toBe(true);
       const byId = new Map(runs.map((r) => [r.runId, r]));

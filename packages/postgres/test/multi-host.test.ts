@@ -1,7 +1,7 @@
-import { asset, defineDefinitions, enqueueRun, FINISHED_STATUSES } from "@orch/core";
+import { asset, defineDefinitions, enqueueRun } from "@orch/core";
 import { describe, expect, it } from "vitest";
 import { startTestPostgres } from "../src/testing/server.ts";
-import { exited, startCluster, until, waitForOutput } from "./cluster.ts";
+import { allEnded, executionCounts, exited, startCluster, until, waitForOutput } from "./cluster.ts";
 import { canUseNetns, createHosts, deleteHosts } from "./netns.ts";
 
 const definitions = defineDefinitions({ assets: [asset({ key: "work", compute: () => 1 })] });
@@ -29,17 +29,9 @@ describe("three worker hosts in three network namespaces, one PostgreSQL", () =>
         await until("the second host's worker to start a run", async () => (await cluster.executions()).some((e) => e.pid === victim.pid) || undefined);
         victim.kill("SIGKILL");
 
-        const runs = await until(
-          "every run to end",
-          async () => {
-            const all = await Promise.all(runIds.map((id) => cluster.storage.getRun(id)));
-            return all.every((r) => r !== undefined && FINISHED_STATUSES.has(r.status)) ? all.map((r) => r!) : undefined;
-          },
-          90_000,
-        );
+        const runs = await allEnded(cluster.storage, runIds);
         const executions = await cluster.executions();
-        const counts = new Map<string, number>();
-        for (const e of executions) counts.set(e.runId, (counts.get(e.runId) ?? 0) + 1);
+        const counts = executionCounts(executions);
         expect([...counts.values()].every((n) => n === 1)).toBe(true);
         // Work ran on every host, and only the killed host's runs failed.
         for (const worker of workers) expect(executions.some((e) => e.pid === worker.pid)).toBe(true);

@@ -1,6 +1,6 @@
 import type { AssetEventQuery, AssetIndexEntry, OrchEventType, StoredEvent } from "@orch/core";
 import type { Connection } from "./connection.ts";
-import { decodeEvent, type EventRow } from "./event-codec.ts";
+import { decodeEvent, type EventRow } from "@orch/core";
 
 /** Asset history starts after the asset's last wipe. */
 const AFTER_WIPE = "(SELECT coalesce(max(wiped_through_id), 0) FROM asset_wipes WHERE asset_key = ?)";

@@ -21,7 +21,7 @@ import {
 import { postgresStorage } from "@orch/postgres";
 import { startTestPostgres } from "@orch/postgres/testing";
 import { sqliteStorage } from "@orch/sqlite";
-import { startCluster, waitForOutput } from "../../../packages/postgres/test/cluster.ts";
+import { executionCounts, startCluster, waitForOutput } from "../../../packages/postgres/test/cluster.ts";
 import { chain } from "./_assets.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 1_000);
@@ -121,8 +121,7 @@ async function main(): Promise<void> {
       });
       const ended = Math.max(...runs.map((r) => r.endedAt ?? 0));
       const executions = await cluster.executions();
-      const counts = new Map<string, number>();
-      for (const e of executions) counts.set(e.runId, (counts.get(e.runId) ?? 0) + 1);
+      const counts = executionCounts(executions);
       const duplicates = ids.reduce((sum, id) => sum + Math.max(0, (counts.get(id) ?? 0) - 1), 0);
       const recovered = runs.filter((r) => r.status === "FAILURE" && r.statusReason === CRASHED_RUN_REASON).length;
       const succeeded = runs.filter((r) => r.status === "SUCCESS").length;
