@@ -45,6 +45,8 @@ export interface ClusterOptions {
   readonly defs?: string;
   /** runs.maxConcurrent: how many runs the daemon releases to the workers at once. Default 8. */
   readonly maxConcurrent?: number;
+  /** runs.staleAfterMs and daemon.staleAfterMs. Default 3,000 ms. */
+  readonly staleAfterMs?: number;
   /** Extra orch.yaml lines (e.g. an executor). */
   readonly yaml?: readonly string[];
 }
@@ -59,8 +61,8 @@ export async function startCluster(url: string, schema: string, env: Record<stri
       "module: ./defs.ts",
       'plugins: ["@orch/postgres"]',
       `storage: { type: postgres, config: { url: { env: ORCH_PG_URL }, schema: ${schema}, poolSize: 4 } }`,
-      `runs: { heartbeatMs: 250, staleAfterMs: 3000, maxConcurrent: ${options.maxConcurrent ?? 8} }`,
-      "daemon: { intervalMs: 100, staleAfterMs: 3000, launcher: queue }",
+      `runs: { heartbeatMs: 250, staleAfterMs: ${options.staleAfterMs ?? 3000}, maxConcurrent: ${options.maxConcurrent ?? 8} }`,
+      `daemon: { intervalMs: 100, staleAfterMs: ${options.staleAfterMs ?? 3000}, launcher: queue }`,
       ...(options.yaml ?? []),
       "",
     ].join("\n"),
