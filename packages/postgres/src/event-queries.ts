@@ -1,5 +1,5 @@
 import type { AssetEventQuery, AssetIndexEntry, EventLogQuery, EventQuery, OrchEventType, StoredEvent } from "@orch/core";
-import { decodeEvent, type EventRow } from "@orch/core";
+import { assetIndexEntries, assetIndexEventIds, decodeEvent, type AssetIndexRow, type EventRow } from "@orch/core";
 import type { Db, Queryable } from "./db.ts";
 
 const EVENT_COLUMNS = "id, run_id, type, step_key, asset_key, partition, timestamp, body";
@@ -38,13 +38,6 @@ export async function getAssetEvents(db: Queryable, assetKey: string, types: rea
   return rows.map(decodeEvent);
 }
 
-interface IndexRow {
-  readonly asset_key: string;
-  readonly partition: string;
-  readonly materialization: number | null;
-  readonly observation: number | null;
-}
-
 export async function getAssetIndex(db: Queryable, assetKeys: readonly string[] | undefined, byPartition: boolean): Promise<AssetIndexEntry[]> {
   const filter = "WHERE ($1::text[] IS NULL OR asset_key = ANY ($1::text[]))";
   // Ids grow with the log, so the latest event over all partitions is the largest id.
@@ -53,23 +46,10 @@ export async function getAssetIndex(db: Queryable, assetKeys: readonly string[] 
        FROM asset_index ${filter} ORDER BY asset_key, partition`
     : `SELECT asset_key, '' AS partition, max(last_materialization_id) AS materialization, max(last_observation_id) AS observation
        FROM asset_index ${filter} GROUP BY asset_key ORDER BY asset_key`;
-  const rows = await db.query<IndexRow>(sql, [assetKeys ?? null]);
-  const ids = rows.flatMap((row) => [row.materialization, row.observation].filter((id) => id !== null));
-  const events = new Map<number, StoredEvent>();
-  if (ids.length > 0) {
-    const found = await db.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM event_logs WHERE id = ANY ($1::bigint[])`, [ids]);
-    for (const row of found) events.set(row.id, decodeEvent(row));
-  }
-  return rows.map((row) => {
-    const lastMaterialization = row.materialization === null ? undefined : events.get(row.materialization);
-    const lastObservation = row.observation === null ? undefined : events.get(row.observation);
-    return {
-      assetKey: row.asset_key,
-      partition: row.partition === "" ? null : row.partition,
-      ...(lastMaterialization ? { lastMaterialization } : {}),
-      ...(lastObservation ? { lastObservation } : {}),
-    };
-  });
+  const rows = await db.query<AssetIndexRow>(sql, [assetKeys ?? null]);
+  const ids = assetIndexEventIds(rows);
+  const found = ids.length === 0 ? [] : await db.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM event_logs WHERE id = ANY ($1::bigint[])`, [ids]);
+  return assetIndexEntries(rows, found);
 }
 
 export async function wipeAsset(db: Db, assetKey: string): Promise<void> {

@@ -2,6 +2,7 @@
 // columns, the rest a compact JSON body. One codec, so both stores read and write the same rows.
 import { assetKeyToString } from "../asset-key.ts";
 import type { OrchEvent, StoredEvent } from "../events.ts";
+import type { AssetIndexEntry } from "../storage.ts";
 import type { RunRecord, RunStatus } from "../run-record.ts";
 
 /** One row of `runs`: what `updateRun` changes and `listRuns` filters on are columns; the rest is JSON. */
@@ -87,4 +88,31 @@ export function decodeEvent(row: EventRow): StoredEvent {
   if (row.body !== null) Object.assign(event, JSON.parse(row.body));
   event.id = row.id;
   return event as unknown as StoredEvent;
+}
+
+/** One row of an asset index query: the ids of the latest materialization and observation ('' = unpartitioned). */
+export interface AssetIndexRow {
+  readonly asset_key: string;
+  readonly partition: string;
+  readonly materialization: number | null;
+  readonly observation: number | null;
+}
+
+/** The event ids an index query's rows point at, to load in one query. */
+export const assetIndexEventIds = (rows: readonly AssetIndexRow[]): number[] =>
+  rows.flatMap((row) => [row.materialization, row.observation].filter((id) => id !== null));
+
+/** Index rows with the events they point at (loaded by id) as `AssetIndexEntry`s. */
+export function assetIndexEntries(rows: readonly AssetIndexRow[], eventRows: readonly EventRow[]): AssetIndexEntry[] {
+  const events = new Map(eventRows.map((row) => [row.id, decodeEvent(row)]));
+  return rows.map((row) => {
+    const lastMaterialization = row.materialization === null ? undefined : events.get(row.materialization);
+    const lastObservation = row.observation === null ? undefined : events.get(row.observation);
+    return {
+      assetKey: row.asset_key,
+      partition: row.partition === "" ? null : row.partition,
+      ...(lastMaterialization ? { lastMaterialization } : {}),
+      ...(lastObservation ? { lastObservation } : {}),
+    };
+  });
 }
