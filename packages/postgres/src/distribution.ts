@@ -26,8 +26,11 @@ export interface DistributionOptions {
  * worker dies is closed by the daemon's crash detection (missed heartbeats), never executed a second time.
  */
 export interface JobQueueDistribution extends RunDistribution {
-  /** Whether a released run's job still waits for a worker (the run is alive in the queue, not crashed). */
-  isWaiting(runId: string): Promise<boolean>;
+  /**
+   * When the job of a released run (or of a queued step) last showed life: now while it waits for a worker, the
+   * time a worker took it once taken; undefined without a job. A run must not be taken for crashed meanwhile.
+   */
+  jobSeenAt(jobKey: string): Promise<number | undefined>;
   close(): Promise<void>;
 }
 
@@ -55,16 +58,34 @@ export function jobQueueDistribution(
   const utils = jobQueueUtils(options.url, options.schema);
   const leader = new LeaderLock(options);
   let queueExists = false;
+  let launcherInUse = false;
   const workerUtils = () => utils.get();
+  async function jobSeenAt(jobKey: string): Promise<number | undefined> {
+    // graphile-worker's public `jobs` view, absent until a launcher or worker first used the queue.
+    if (!queueExists) {
+      const [row] = await db.query<{ exists: boolean }>(`SELECT to_regclass('${jobsSchema}.jobs') IS NOT NULL AS exists`);
+      if (row?.exists !== true) return undefined;
+      queueExists = true;
+    }
+    // A waiting job is alive now; a taken one was alive when its worker locked it (until the run's own beats).
+    const [row] = await db.query<{ at: number }>(
+      `SELECT (extract(epoch FROM coalesce(locked_at, now())) * 1000)::bigint AS at FROM ${jobsSchema}.jobs WHERE key = $1`,
+      [jobKey],
+    );
+    return row?.at;
+  }
+
+  const release = async (runId: string) => {
+    // The job key makes a second release of one run a no-op.
+    await (await workerUtils()).addJob(RUN_TASK, { runId }, { jobKey: runId, jobKeyMode: "preserve_run_at", maxAttempts: 1 });
+  };
 
   return {
     launcher(): RunLauncher {
+      launcherInUse = true;
       return {
         name: "queue",
-        async launch(run) {
-          // The job key makes a second release of one run (a daemon that took over mid-pass) a no-op.
-          await (await workerUtils()).addJob(RUN_TASK, { runId: run.runId }, { jobKey: run.runId, jobKeyMode: "preserve_run_at", maxAttempts: 1 });
-        },
+        launch: (run) => release(run.runId),
         // Cancellation reaches workers through the run record (CANCELING), which a running run polls.
         cancel: () => false,
         running: () => [],
@@ -106,19 +127,17 @@ export function jobQueueDistribution(
         signal.removeEventListener("abort", stop);
       }
     },
-    async isWaiting(runId) {
-      // graphile-worker's public `jobs` view, absent until a launcher or worker first used the queue.
-      if (!queueExists) {
-        const [row] = await db.query<{ exists: boolean }>(`SELECT to_regclass('${jobsSchema}.jobs') IS NOT NULL AS exists`);
-        if (row?.exists !== true) return false;
-        queueExists = true;
-      }
-      const [row] = await db.query<{ waiting: boolean }>(`SELECT EXISTS (SELECT 1 FROM ${jobsSchema}.jobs WHERE key = $1 AND locked_at IS NULL) AS waiting`, [runId]);
-      return row?.waiting === true;
-    },
+    jobSeenAt,
     async lead(signal) {
       await leader.acquire(signal);
       onLead();
+      // A leader that died between claiming runs (STARTING) and handing them to the queue left them with no job;
+      // the new leader hands them over, so they run instead of being closed as crashed. A worker's claim
+      // (STARTING -> STARTED) still lets each run execute once.
+      if (!launcherInUse) return;
+      for (const run of await storage().listRuns({ statuses: ["STARTING"], limit: Number.MAX_SAFE_INTEGER })) {
+        if ((await jobSeenAt(run.runId)) === undefined) await release(run.runId);
+      }
     },
     async close() {
       await leader.release();

@@ -111,9 +111,12 @@ export function postgresStorage(options: PostgresStorageOptions): PostgresStorag
     wipeAsset: after((assetKey) => wipeAsset(db, assetKey)),
 
     setHeartbeat: after(state.setHeartbeat),
-    // A run released to the job queue beats through its waiting job until a worker takes it: the queue may hold
-    // it longer than runs.staleAfterMs when every worker is busy, and it must not be taken for crashed meanwhile.
-    getHeartbeat: after(async (runId) => ((await distribution.isWaiting(runId)) ? Date.now() : state.getHeartbeat(runId))),
+    // A run released to the job queue beats through its job until the worker's own beats start: the queue may
+    // hold it longer than runs.staleAfterMs when every worker is busy, and it must not be taken for crashed.
+    getHeartbeat: after(async (runId) => {
+      const [beat, job] = await Promise.all([state.getHeartbeat(runId), distribution.jobSeenAt(runId)]);
+      return beat === undefined && job === undefined ? undefined : Math.max(beat ?? 0, job ?? 0);
+    }),
     startHeartbeat: (runId, intervalMs) => {
       if (closed) throw new OrchError(ErrorCode.STORAGE_ERROR, `The PostgreSQL instance storage (schema "${schema}") is closed.`, { pkg: "postgres" });
       return threadHeartbeat(options.url, schema, runId, intervalMs);
