@@ -9,6 +9,7 @@ import { registerReexecute } from "./commands/reexecute.ts";
 import { registerRuns } from "./commands/runs.ts";
 import { registerRunQueue } from "./commands/run-queue.ts";
 import { registerDaemon } from "./commands/daemon.ts";
+import { registerWorker } from "./commands/worker.ts";
 import { registerSchedule } from "./commands/schedule.ts";
 import { registerSensor } from "./commands/sensor.ts";
 import { registerTicks } from "./commands/ticks.ts";
@@ -37,6 +38,7 @@ export function createProgram(): Command {
   registerDaemon(program);
   registerWebserver(program);
   registerDev(program);
+  registerWorker(program);
   registerAsset(program);
   registerDefinitions(program);
   registerInstance(program);

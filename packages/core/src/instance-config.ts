@@ -79,8 +79,11 @@ export const instanceConfigSchema = z
         intervalMs: z.number().int().positive().default(1_000),
         /** A daemon lock whose heartbeat is older than this is taken over by a new daemon. */
         staleAfterMs: z.number().int().positive().default(30_000),
-        /** Runs the queue starts in one child process each (`process`) or inside the daemon (`in_process`). */
-        launcher: z.enum(["process", "in_process"]).default("process"),
+        /**
+         * Runs the queue starts in one child process each (`process`), inside the daemon (`in_process`), or on
+         * `orch worker` processes through the storage's job queue (`queue`, PostgreSQL).
+         */
+        launcher: z.enum(["process", "in_process", "queue"]).default("process"),
       })
       .strict()
       .default({ intervalMs: 1_000, staleAfterMs: 30_000, launcher: "process" }),

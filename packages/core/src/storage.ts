@@ -1,5 +1,9 @@
 import type { AutomationStorage } from "./automation-storage.ts";
 import type { OrchEvent, OrchEventType, StoredEvent } from "./events.ts";
+import type { Definitions } from "./definitions.ts";
+import type { IOManager } from "./io-manager.ts";
+import type { IOManagerDefinition } from "./definitions.ts";
+import type { RunLauncher } from "./queue/launcher.ts";
 import type { RunRecord, RunStatus, RunUpdate } from "./run-record.ts";
 
 export interface RunFilter {
@@ -40,12 +44,39 @@ export interface HeartbeatHandle {
 }
 
 /**
+ * What a storage shared by many hosts (PostgreSQL) adds so runs spread over `orch worker` processes and one of
+ * several daemons coordinates. Declared by the storage (`InstanceStorage.distribution`), never probed for.
+ */
+export interface RunDistribution {
+  /** The launcher a daemon uses to hand the runs its coordinator released to the workers' job queue. */
+  launcher(): RunLauncher;
+  /**
+   * Takes released runs from the job queue and calls `execute` for each, `concurrency` at a time, until `signal`
+   * aborts. With `steps`, also runs single steps of runs executed with the queue executor.
+   */
+  work(options: {
+    readonly concurrency: number;
+    readonly execute: (runId: string) => Promise<void>;
+    readonly signal: AbortSignal;
+    readonly steps?: { readonly definitions: Definitions; readonly defaultIOManager?: IOManager | IOManagerDefinition; readonly baseDir?: string; readonly heartbeatMs?: number };
+  }): Promise<void>;
+  /**
+   * Resolves once this process is the instance's coordinating daemon (leader election); a second daemon stands by
+   * here and takes over when the leader's process dies. Afterwards `acquireDaemonLock` takes the lock over from
+   * any holder, since leadership already proves no other daemon coordinates. Rejects when `signal` aborts first.
+   */
+  lead(signal: AbortSignal): Promise<void>;
+}
+
+/**
  * The instance storage contract: runs, the event log, the asset index derived from it, and the small state
  * tables schedules, sensors and dynamic partitions need. `@orch/core/testing` exports a contract suite every
  * implementation runs. The automation half (ticks, run keys, the queue, backfills, daemons) is in AutomationStorage.
  */
 export interface InstanceStorage extends AutomationStorage {
   readonly name: string;
+  /** Present on storages whose runs can be executed by `orch worker` processes on other hosts. */
+  readonly distribution?: RunDistribution;
 
   createRun(run: RunRecord): Promise<void>;
   updateRun(runId: string, update: RunUpdate): Promise<void>;

@@ -1,6 +1,6 @@
 import type { AssetEventQuery, AssetIndexEntry, OrchEventType, StoredEvent } from "@orch/core";
 import type { Connection } from "./connection.ts";
-import { decodeEvent, type EventRow } from "./event-codec.ts";
+import { assetIndexEntries, assetIndexEventIds, decodeEvent, type AssetIndexRow, type EventRow } from "@orch/core";
 
 /** Asset history starts after the asset's last wipe. */
 const AFTER_WIPE = "(SELECT coalesce(max(wiped_through_id), 0) FROM asset_wipes WHERE asset_key = ?)";
@@ -21,13 +21,6 @@ export function getAssetEvents(
   return (conn.stmt(sql).all(...params) as EventRow[]).map(decodeEvent);
 }
 
-interface IndexRow {
-  readonly asset_key: string;
-  readonly partition: string;
-  readonly materialization: number | null;
-  readonly observation: number | null;
-}
-
 export function getAssetIndex(conn: Connection, assetKeys: readonly string[] | undefined, byPartition: boolean): AssetIndexEntry[] {
   const filter = assetKeys === undefined ? "" : "WHERE asset_key IN (SELECT value FROM json_each(?))";
   // Ids grow with the log, so the latest event over all partitions is the largest id.
@@ -36,23 +29,10 @@ export function getAssetIndex(conn: Connection, assetKeys: readonly string[] | u
        FROM asset_index ${filter} ORDER BY asset_key, partition`
     : `SELECT asset_key, '' AS partition, max(last_materialization_id) AS materialization,
          max(last_observation_id) AS observation FROM asset_index ${filter} GROUP BY asset_key ORDER BY asset_key`;
-  const rows = conn.stmt(sql).all(...(assetKeys === undefined ? [] : [JSON.stringify(assetKeys)])) as IndexRow[];
-  const ids = rows.flatMap((row) => [row.materialization, row.observation].filter((id) => id !== null));
-  const events = new Map<number, StoredEvent>();
-  if (ids.length > 0) {
-    const found = conn.stmt("SELECT * FROM event_logs WHERE id IN (SELECT value FROM json_each(?))").all(JSON.stringify(ids));
-    for (const row of found as EventRow[]) events.set(row.id, decodeEvent(row));
-  }
-  return rows.map((row) => {
-    const lastMaterialization = row.materialization === null ? undefined : events.get(row.materialization);
-    const lastObservation = row.observation === null ? undefined : events.get(row.observation);
-    return {
-      assetKey: row.asset_key,
-      partition: row.partition === "" ? null : row.partition,
-      ...(lastMaterialization ? { lastMaterialization } : {}),
-      ...(lastObservation ? { lastObservation } : {}),
-    };
-  });
+  const rows = conn.stmt(sql).all(...(assetKeys === undefined ? [] : [JSON.stringify(assetKeys)])) as AssetIndexRow[];
+  const ids = assetIndexEventIds(rows);
+  const found = ids.length === 0 ? [] : (conn.stmt("SELECT * FROM event_logs WHERE id IN (SELECT value FROM json_each(?))").all(JSON.stringify(ids)) as EventRow[]);
+  return assetIndexEntries(rows, found);
 }
 
 export function wipeAsset(conn: Connection, assetKey: string): void {

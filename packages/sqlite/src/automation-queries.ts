@@ -12,8 +12,8 @@ import {
   type StoredTick,
 } from "@orch/core";
 import type { Connection } from "./connection.ts";
-import { decodeEvent, type EventRow } from "./event-codec.ts";
-import { decodeRun, type RunRow } from "./run-codec.ts";
+import { decodeEvent, type EventRow } from "@orch/core";
+import { decodeRun, type RunRow } from "@orch/core";
 import { insertRun } from "./run-queries.ts";
 
 /**

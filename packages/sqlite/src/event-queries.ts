@@ -1,6 +1,6 @@
 import { assertRunTakesEvents, type EventQuery, type OrchEvent, type RunStatus, type StoredEvent } from "@orch/core";
 import type { Connection } from "./connection.ts";
-import { decodeEvent, encodeEvent, type EventRow } from "./event-codec.ts";
+import { decodeEvent, encodeEvent, type EventRow } from "@orch/core";
 
 function indexUpsert(column: "last_materialization_id" | "last_observation_id"): string {
   return `INSERT INTO asset_index (asset_key, partition, ${column}) VALUES (?, ?, ?)

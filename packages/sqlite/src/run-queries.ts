@@ -1,7 +1,7 @@
 import type { RunFilter, RunRecord, RunUpdate } from "@orch/core";
 import { DEFAULT_RUN_LIMIT, ErrorCode, OrchError } from "@orch/core";
 import type { Connection } from "./connection.ts";
-import { decodeRun, encodeRun, type RunRow } from "./run-codec.ts";
+import { decodeRun, encodeRun, type RunRow } from "@orch/core";
 
 export function insertRun(conn: Connection, run: RunRecord): void {
   const row = encodeRun(run);

@@ -1,7 +1,8 @@
 import { join } from "node:path";
-import { Daemon, inProcessLauncher, type Definitions, type RunLauncher } from "@orch/core";
+import { Daemon, inProcessLauncher, type Definitions, type InstanceStorage, type RunLauncher } from "@orch/core";
 import { Option, type Command } from "commander";
 import { withProject } from "../cli-context.ts";
+import { UsageError } from "../exit-codes.ts";
 import { processLauncher } from "../process-launcher.ts";
 import { queueLimits } from "../queue-config.ts";
 import type { Project } from "../project.ts";
@@ -9,7 +10,7 @@ import { positiveInt } from "./runs.ts";
 
 export interface DaemonFlags {
   intervalMs?: number;
-  launcher?: "process" | "in_process";
+  launcher?: "process" | "in_process" | "queue";
 }
 
 /** `orch daemon`: schedules, sensors, backfills, the run queue and run monitoring over this instance. */
@@ -18,10 +19,10 @@ export function registerDaemon(program: Command): void {
     .command("daemon")
     .description("run schedules, sensors, backfills and the run queue until stopped (SIGTERM/Ctrl-C finish the tick in progress)")
     .option("--interval-ms <ms>", "how often each loop wakes (default daemon.intervalMs in orch.yaml, 1000)", (v) => positiveInt(v, "--interval-ms"))
-    .addOption(new Option("--launcher <launcher>", "start runs in child processes or inside the daemon").choices(["process", "in_process"]))
+    .addOption(new Option("--launcher <launcher>", "start runs in child processes, inside the daemon, or on `orch worker` processes (queue)").choices(["process", "in_process", "queue"]))
     .action((flags: DaemonFlags, command: Command) =>
       withProject(command, async (project, globals) => {
-        const { daemon, launcher, definitions } = await buildDaemon(project, flags, globals.module);
+        const { daemon, launcher, definitions, instance } = await buildDaemon(project, flags, globals.module);
         const controller = new AbortController();
         const stop = (signal: string) => {
           process.stderr.write(`orch daemon: ${signal} received, finishing the tick in progress; queued runs stay queued.\n`);
@@ -32,6 +33,13 @@ export function registerDaemon(program: Command): void {
         process.on("SIGTERM", onTerm);
         process.on("SIGINT", onInt);
         try {
+          // On a storage many hosts share, daemons elect one leader; the others stand by here until it dies.
+          const distribution = instance.distribution;
+          if (distribution !== undefined) {
+            process.stderr.write(`orch daemon: standing by for leadership (pid ${process.pid})\n`);
+            await distribution.lead(controller.signal);
+            process.stderr.write("orch daemon: leading\n");
+          }
           await daemon.acquire();
           process.stderr.write(
             `orch daemon: started (pid ${process.pid}, ${definitions.schedules.size} schedule(s), ${definitions.sensors.size} sensor(s), ${launcher.name} launcher)\n`,
@@ -48,7 +56,7 @@ export function registerDaemon(program: Command): void {
 }
 
 /** The daemon over this project's instance, with orch.yaml's settings and the flags' overrides (`orch daemon`, `orch dev`). */
-export async function buildDaemon(project: Project, flags: DaemonFlags, module: string | undefined): Promise<{ daemon: Daemon; launcher: RunLauncher; definitions: Definitions }> {
+export async function buildDaemon(project: Project, flags: DaemonFlags, module: string | undefined): Promise<{ daemon: Daemon; launcher: RunLauncher; definitions: Definitions; instance: InstanceStorage }> {
   const definitions = await project.definitions();
   const instance = await project.storage();
   const launcher = await createLauncher(project, flags.launcher ?? project.config.daemon.launcher, module);
@@ -62,7 +70,7 @@ export async function buildDaemon(project: Project, flags: DaemonFlags, module: 
     runStaleAfterMs: project.config.runs.staleAfterMs,
     log: (line) => process.stderr.write(`orch daemon: ${line}\n`),
   });
-  return { daemon, launcher, definitions };
+  return { daemon, launcher, definitions, instance };
 }
 
 /** What a run started inside this process needs from the project: IO manager, executor, loggers, heartbeat, paths. */
@@ -77,8 +85,16 @@ export async function inProcessRunOptions(project: Project, definitions: Definit
   };
 }
 
-async function createLauncher(project: Project, kind: "process" | "in_process", module: string | undefined): Promise<RunLauncher> {
+async function createLauncher(project: Project, kind: "process" | "in_process" | "queue", module: string | undefined): Promise<RunLauncher> {
   const instance = await project.storage();
+  if (kind === "queue") {
+    if (instance.distribution === undefined) {
+      throw new UsageError(
+        `[orch] [cli] ${project.config.source.path}: the queue launcher hands runs to \`orch worker\` processes, which needs a storage many hosts share (storage: { type: postgres }); "${instance.name}" is not one.`,
+      );
+    }
+    return instance.distribution.launcher();
+  }
   if (kind === "in_process") {
     const definitions = await project.definitions();
     return inProcessLauncher(definitions, instance, await inProcessRunOptions(project, definitions));

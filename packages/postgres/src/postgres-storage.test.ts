@@ -1,0 +1,81 @@
+import { describeStorageContract } from "@orch/core/testing";
+import type { OrchEvent } from "@orch/core";
+import pg from "pg";
+import { describe, expect, inject, it } from "vitest";
+import { postgresStorage, type PostgresStorage } from "./postgres-storage.ts";
+import { MIGRATIONS } from "./migrations.ts";
+
+const url = inject("pgUrl");
+if (url === "") throw new Error("PostgreSQL server binaries not found: apt-get install -y postgresql (or set ORCH_PG_BINDIR).");
+let counter = 0;
+const freshSchema = () => `t${process.pid}_${++counter}`;
+
+describeStorageContract("postgres", () => postgresStorage({ url, schema: freshSchema(), poolSize: 4 }), {
+  reopen: (closed) => postgresStorage({ url, schema: (closed as PostgresStorage).schema, poolSize: 4 }),
+});
+
+describeStorageContract("postgres (durability: power)", () => postgresStorage({ url, schema: freshSchema(), poolSize: 4, durability: "power" }));
+
+function log(runId: string, message: string): OrchEvent {
+  return { type: "LOG", runId, timestamp: 1, level: "info", message };
+}
+
+describe("postgresStorage", () => {
+  it("migrates once when several processes' storages open the same schema at the same time", async () => {
+    const schema = freshSchema();
+    const storages = Array.from({ length: 4 }, () => postgresStorage({ url, schema, poolSize: 2 }));
+    const applied = await Promise.all(storages.map((s) => s.ready()));
+    expect(applied.flat().sort()).toEqual(MIGRATIONS.map((m) => m.version));
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    const { rows } = await client.query(`SELECT version FROM ${schema}.orch_migrations ORDER BY version`);
+    await client.end();
+    expect(rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
+    await Promise.all(storages.map((s) => s.close()));
+  });
+
+  it("writes concurrent appends in few round trips, in call order", async () => {
+    const storage = postgresStorage({ url, schema: freshSchema(), poolSize: 2 });
+    await storage.ready();
+    await Promise.all(Array.from({ length: 500 }, (_, i) => storage.appendEvents([log("r1", `m${i}`)])));
+    expect(storage.stats().eventsWritten).toBe(500);
+    expect(storage.stats().eventBatches).toBeLessThanOrEqual(2);
+    const messages = (await storage.getEvents("r1")).map((e) => (e.type === "LOG" ? e.message : ""));
+    expect(messages).toEqual(Array.from({ length: 500 }, (_, i) => `m${i}`));
+    await storage.close();
+  });
+
+  it("refuses only the call whose run ended when calls share a batch", async () => {
+    const storage = postgresStorage({ url, schema: freshSchema(), poolSize: 2 });
+    await storage.createRun({ runId: "done", jobName: "j", status: "SUCCESS", tags: {}, createdAt: 1 } as never);
+    const results = await Promise.allSettled([
+      storage.appendEvents([log("live", "a")]),
+      storage.appendEvents([log("live", "b"), log("done", "late")]),
+      storage.appendEvents([log("live", "c")]),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect((results[1] as PromiseRejectedResult).reason.code).toBe("RUN_ALREADY_ENDED");
+    expect((await storage.getEvents("live")).map((e) => (e.type === "LOG" ? e.message : ""))).toEqual(["a", "c"]);
+    expect(await storage.getEvents("done")).toEqual([]);
+    await storage.close();
+  });
+
+  it("pushes new event ids to watchers in other processes' storages through LISTEN/NOTIFY", async () => {
+    const schema = freshSchema();
+    const writer = postgresStorage({ url, schema, poolSize: 2 });
+    const reader = postgresStorage({ url, schema, poolSize: 2 });
+    const seen: number[] = [];
+    let arrive!: () => void;
+    const arrived = new Promise<void>((resolve) => (arrive = resolve));
+    const stop = await reader.watchEvents((id) => {
+      seen.push(id);
+      arrive();
+    });
+    await writer.appendEvents([log("r1", "hello")]);
+    await arrived;
+    expect(seen[0]).toBe(await reader.getLatestEventId());
+    await stop();
+    await writer.close();
+    await reader.close();
+  });
+});

@@ -1,0 +1,1 @@
+export { canStartTestPostgres, findPostgresBinDir, freePort, startTestPostgres, type TestPostgres } from "./server.ts";
