@@ -2,6 +2,7 @@ import { executeQueuedRun } from "@orch/core";
 import type { Command } from "commander";
 import { withProject } from "../cli-context.ts";
 import { UsageError } from "../exit-codes.ts";
+import { inProcessRunOptions } from "./daemon.ts";
 import { positiveInt } from "./runs.ts";
 
 /**
@@ -23,14 +24,7 @@ export function registerWorker(program: Command): void {
           );
         }
         const definitions = await project.definitions();
-        const options = {
-          defaultIOManager: project.defaultIOManager(),
-          executor: await project.executor(definitions),
-          loggers: await project.loggers(definitions),
-          heartbeatMs: project.config.runs.heartbeatMs,
-          baseDir: project.dir,
-          ...(project.modulePath ? { definitionsModule: project.modulePath } : {}),
-        };
+        const options = await inProcessRunOptions(project, definitions);
         const controller = new AbortController();
         const stop = (signal: string) => {
           process.stderr.write(`orch worker: ${signal} received, finishing the runs in progress.\n`);
