@@ -2,7 +2,8 @@ import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { defineDefinitions } from "@orch/core";
-import { describe, expect, it } from "vitest";
+import { startTestPostgres, type TestPostgres } from "@orch/postgres/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Project } from "../src/project.ts";
 import { collect, ORCH_BIN, tempProject } from "./fixture.ts";
 
@@ -44,6 +45,18 @@ const orchYaml = blocks.filter((b) => b.info === "yaml" || b.info === "yaml orch
 const commandOutputs = blocks.filter((b) => /^text orch /.test(b.info));
 
 describe("documentation snippets", () => {
+  // Snippets on PostgreSQL storage are built against a real server (Debian's binaries, started on 127.0.0.1).
+  let postgres: TestPostgres | undefined;
+  beforeAll(async () => {
+    if (!orchYaml.some((b) => /type: postgres/.test(b.text))) return;
+    postgres = await startTestPostgres();
+    process.env["ORCH_PG_URL"] = postgres.url;
+  });
+  afterAll(async () => {
+    delete process.env["ORCH_PG_URL"];
+    await postgres?.stop();
+  });
+
   it("finds the orch.yaml snippets of the docs", () => {
     expect(orchYaml.map((b) => b.file)).toEqual(expect.arrayContaining(["docs/concepts/executors.md", "docs/guides/cli.md", "docs/integrations/datadog.md"]));
   });
