@@ -79,7 +79,7 @@ export function registerAsset(program: Command): void {
             await storage.wipeAsset(spec.id);
             const manager = managers.get(spec.ioManagerKey)?.manager;
             const output = definitions.graph.definitionOf(spec.id)?.node?.outputs.find((o) => o.name === spec.outputName);
-            const deleted = await manager?.deleteAsset?.(spec.key, { definitionMetadata: output?.metadata ?? spec.metadata });
+            const deleted = await manager?.deleteAsset?.(spec.key, { definitionMetadata: output?.metadata ?? {} });
             const where = !manager?.deleteAsset
               ? " (index only: its IO manager cannot delete)"
               : deleted
