@@ -193,6 +193,9 @@ export function describeTableIOManagerContract(name: string, options: TableIOCon
       expect(await io.hasOutput!(outputContext(["contract_has", "p"], { ...slice, keys: ["eu"] }))).toBe(true);
       expect(await io.hasOutput!(outputContext(["contract_has", "p"], { ...slice, keys: ["us"] }))).toBe(false);
       expect(await io.hasOutput!(outputContext(["contract_has", "p"], { ...slice, keys: ["eu", "us"] }))).toBe(true);
+      const { batch } = await client.readSlice({ schema: "contract_has", table: "p", limit: 1 }, ["rows"]);
+      expect(batch.format === "rows" ? batch.rows.length : batch.rows).toBe(1);
+      await batch.dispose?.();
     });
 
     it("deleteAsset drops the table metadata names, even from a fresh IO manager, and again is a no-op", async () => {
