@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { materialize, memoryStorage, type StoredEvent } from "@orch/core";
+import { isIOManagerDefinition, materialize, memoryStorage, SerializerRegistry, type StoredEvent } from "@orch/core";
 import { describe, expect, it } from "vitest";
 import { openDuckDB } from "@orch/duckdb";
 import { jaffleShopDefinitions } from "./definitions.ts";
@@ -62,6 +62,27 @@ describe("jaffle shop", () => {
       { customer_id: 8n, name: "Frank R.", lifetime_value: 45 },
       { customer_id: 1n, name: "Michael P.", lifetime_value: 33 },
     ]);
+  });
+
+  it("wiping through the table IO manager drops the TypeScript asset's table and keeps the tables dbt built", async () => {
+    const project = projectCopy();
+    const definitions = jaffleShopDefinitions(project);
+    expect((await materialize(definitions, { instance: memoryStorage() })).status).toBe("SUCCESS");
+    const wipe = async (id: string) => {
+      const spec = definitions.graph.spec(id);
+      const output = definitions.graph.definitionOf(id)?.node?.outputs.find((o) => o.name === spec.outputName);
+      const configured = definitions.ioManagers.get(spec.ioManagerKey);
+      const manager = isIOManagerDefinition(configured) ? await configured.create({ serializers: new SerializerRegistry(), baseDir: project.projectDir }) : configured!;
+      try {
+        return await manager.deleteAsset!(spec.key, { definitionMetadata: output?.metadata ?? {} });
+      } finally {
+        await manager.teardown?.();
+      }
+    };
+    expect(await wipe("customers")).toMatchObject({ kept: expect.stringContaining("warehouse built table") });
+    expect(await wipe("analytics/customer_lifetime_value")).toBeUndefined();
+    const tables = await query(project.warehouse, "SELECT schema_name || '.' || table_name AS name FROM duckdb_tables() WHERE table_name IN ('customers', 'customer_lifetime_value')");
+    expect(tables.map((t) => t["name"])).toEqual(["jaffle_shop.customers"]);
   });
 
   it("fails the dbt model whose SQL DuckDB rejects, and skips what reads it", async () => {

@@ -151,7 +151,7 @@ export function bigqueryClient(bigquery: BigQuery, config: BigQueryConfig, optio
     async readSlice(slice) {
       const columns = (await describe(slice)) ?? [];
       const wanted = slice.columns ? new Set(slice.columns) : undefined;
-      const select = `SELECT ${slice.columns ? slice.columns.map(quoteIdentifier).join(", ") : "*"} FROM ${table(slice)}${slice.predicate !== undefined ? ` WHERE ${slice.predicate}` : ""}`;
+      const select = `SELECT ${slice.columns ? slice.columns.map(quoteIdentifier).join(", ") : "*"} FROM ${table(slice)}${slice.predicate !== undefined ? ` WHERE ${slice.predicate}` : ""}${slice.limit !== undefined ? ` LIMIT ${Math.trunc(slice.limit)}` : ""}`;
       const result = await query(select, `reading ${slice.schema}.${slice.table} failed`);
       const batch: TableBatch = { format: "rows", rows: result.rows, columns: columns.filter((c) => !wanted || wanted.has(c.name)) };
       return { batch, ...(result.jobId !== undefined ? { queryId: result.jobId } : {}) };

@@ -177,7 +177,8 @@ async function describe(connection: DuckDBConnection, slice: TableSlice) {
 function selectSql(slice: TableSlice, table: string): string {
   const columns = slice.columns ? slice.columns.map(quoteIdentifier).join(", ") : "*";
   const where = slice.predicate !== undefined ? ` WHERE ${slice.predicate}` : "";
-  return `SELECT ${columns} FROM ${table}${where}`;
+  const limit = slice.limit !== undefined ? ` LIMIT ${Math.trunc(slice.limit)}` : "";
+  return `SELECT ${columns} FROM ${table}${where}${limit}`;
 }
 
 async function transactionId(connection: DuckDBConnection): Promise<string> {

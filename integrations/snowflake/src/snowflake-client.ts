@@ -48,7 +48,7 @@ export function snowflakeClient(pool: SharedPool, options: SnowflakeClientOption
       pool.withConnection(async (session) => {
         const columns = (await describe(session, execute, slice)) ?? [];
         const wanted = slice.columns ? new Set(slice.columns) : undefined;
-        const select = `SELECT ${slice.columns ? slice.columns.map(quoteIdentifier).join(", ") : "*"} FROM ${table(slice)}${slice.predicate !== undefined ? ` WHERE ${slice.predicate}` : ""}`;
+        const select = `SELECT ${slice.columns ? slice.columns.map(quoteIdentifier).join(", ") : "*"} FROM ${table(slice)}${slice.predicate !== undefined ? ` WHERE ${slice.predicate}` : ""}${slice.limit !== undefined ? ` LIMIT ${Math.trunc(slice.limit)}` : ""}`;
         const result = await execute(session, select);
         const batch: TableBatch = { format: "rows", rows: result.rows, columns: columns.filter((c) => !wanted || wanted.has(c.name)) };
         return { batch, queryId: result.queryId };

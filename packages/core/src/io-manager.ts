@@ -60,9 +60,23 @@ export interface IOManager {
   loadInput(context: InputContext): Promise<unknown>;
   /** Whether an output exists, used by re-execution to reuse earlier results. */
   hasOutput?(context: OutputContext): Promise<boolean>;
-  /** Removes stored values for an asset (`orch asset wipe`). */
-  deleteAsset?(assetKey: AssetKey): Promise<void>;
+  /**
+   * Removes stored values for an asset (`orch asset wipe`). `asset` carries the asset output's definition metadata
+   * when the caller has the definition (IO managers whose storage names come from metadata need it). Returns
+   * `{ kept }` with the reason when it deliberately left the stored values in place.
+   */
+  deleteAsset?(assetKey: AssetKey, asset?: DeleteAssetContext): Promise<void | DeleteAssetResult>;
   teardown?(): void | Promise<void>;
+}
+
+export interface DeleteAssetContext {
+  /** The definition metadata of the asset's output, as `OutputContext.definitionMetadata` has it. */
+  readonly definitionMetadata: Metadata;
+}
+
+export interface DeleteAssetResult {
+  /** Why the stored values were left in place (e.g. the warehouse built the table and owns it). */
+  readonly kept: string;
 }
 
 export interface IOManagerFactoryContext {

@@ -28,10 +28,12 @@ export function dbtTableTypeHandler(): TableTypeHandler<never> {
 
 /**
  * `schema` and `table` metadata for a dbt node's output (its relation's schema and alias), the names table IO
- * managers use instead of the asset key, so the key stays dbt's and the table stays the one dbt built.
+ * managers use instead of the asset key, so the key stays dbt's and the table stays the one dbt built; and
+ * `writtenBy: "warehouse"`, so table IO managers never drop it.
  */
 export function dbtTableMetadata(spec: AssetSpec): Record<string, string> {
   const schema = spec.metadata["dbt/schema"];
   const table = spec.metadata["dbt/alias"];
-  return typeof schema === "string" && typeof table === "string" ? { schema, table } : {};
+  // writtenBy: dbt owns the table, so `orch asset wipe` leaves it in place.
+  return typeof schema === "string" && typeof table === "string" ? { schema, table, writtenBy: "warehouse" } : {};
 }

@@ -78,8 +78,14 @@ export function registerAsset(program: Command): void {
           for (const spec of specs) {
             await storage.wipeAsset(spec.id);
             const manager = managers.get(spec.ioManagerKey)?.manager;
-            await manager?.deleteAsset?.(spec.key);
-            process.stdout.write(`Wiped ${spec.id}${manager?.deleteAsset ? ` (index and stored values in IO manager "${spec.ioManagerKey}")` : " (index only: its IO manager cannot delete)"}\n`);
+            const output = definitions.graph.definitionOf(spec.id)?.node?.outputs.find((o) => o.name === spec.outputName);
+            const deleted = await manager?.deleteAsset?.(spec.key, { definitionMetadata: output?.metadata ?? {} });
+            const where = !manager?.deleteAsset
+              ? " (index only: its IO manager cannot delete)"
+              : deleted
+                ? ` (index only: IO manager "${spec.ioManagerKey}" kept its stored values: ${deleted.kept})`
+                : ` (index and stored values in IO manager "${spec.ioManagerKey}")`;
+            process.stdout.write(`Wiped ${spec.id}${where}\n`);
           }
         } finally {
           for (const { manager } of managers.values()) await manager.teardown?.();

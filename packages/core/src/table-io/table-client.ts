@@ -39,6 +39,8 @@ export interface TableSlice extends TableRef {
   readonly predicate?: string;
   /** Columns to read; absent for all. */
   readonly columns?: readonly string[];
+  /** At most this many rows (`hasOutput` reads one); absent for all. */
+  readonly limit?: number;
 }
 
 export interface StatementResult {

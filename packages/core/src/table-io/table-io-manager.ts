@@ -2,7 +2,7 @@ import { tmpdir } from "node:os";
 import { assetKeyToString, type AssetKey } from "../asset-key.ts";
 import type { IOManagerDefinition } from "../definitions.ts";
 import { isOrchError } from "../errors.ts";
-import type { InputContext, IOManager, IOManagerFactoryContext, OutputContext } from "../io-manager.ts";
+import type { DeleteAssetContext, DeleteAssetResult, InputContext, IOManager, IOManagerFactoryContext, OutputContext } from "../io-manager.ts";
 import type { Metadata } from "../metadata.ts";
 import type { TypeCheck } from "../type-check.ts";
 import { partitionPredicate } from "./partition-predicate.ts";
@@ -50,13 +50,22 @@ export function createTableIOManager(options: TableIOManagerOptions & { readonly
   if (typeHandlers.length === 0) throw tableError(TableErrorCode.TABLE_TYPE_UNSUPPORTED, "tableIOManager needs at least one type handler.");
   const defaultSchema = options.defaultSchema ?? "public";
   const tempDir = options.tempDir ?? tmpdir();
+  // Tables this IO manager resolved from definitions in this process, so deleteAsset without metadata names them right.
+  const resolved = new Map<string, ResolvedTable>();
+  const resolve = (assetKey: AssetKey, metadata: Metadata): ResolvedTable => {
+    const id = assetKeyToString(assetKey);
+    const table = { ref: tableRefFor(assetKey, metadata, defaultSchema, client), inPlace: metadata["writtenBy"] === "warehouse" || resolved.get(id)?.inPlace === true };
+    resolved.set(id, table);
+    return table;
+  };
 
   return {
     async handleOutput(context: OutputContext, value: unknown): Promise<Metadata> {
       const started = performance.now();
       const assetKey = requireAsset(context.assetKey, `output "${context.outputName}" of step "${context.stepKey}"`);
       const id = assetKeyToString(assetKey);
-      const ref = tableRefFor(assetKey, context.definitionMetadata, defaultSchema, client);
+      const table = resolve(assetKey, context.definitionMetadata);
+      const ref = table.ref;
       const handler = typeHandlers.find((h) => h.canStore(value));
       if (!handler) {
         throw tableError(
@@ -65,7 +74,10 @@ export function createTableIOManager(options: TableIOManagerOptions & { readonly
         );
       }
       const batch = await toBatch(handler, value, id, { formats: client.formats, tempDir });
-      if (batch === null) return recordInPlace(client, ref, id, handler.rowsInPlace?.(value), started);
+      if (batch === null) {
+        table.inPlace = true;
+        return recordInPlace(client, ref, id, handler.rowsInPlace?.(value), started);
+      }
       try {
         const predicate = partitionPredicate(client, { assetKey, metadata: context.definitionMetadata, partitions: context.partitions, keys: keysOf(context) });
         const declared = context.typeCheck ? declaredColumns(typeHandlers, context.typeCheck) : undefined;
@@ -91,7 +103,7 @@ export function createTableIOManager(options: TableIOManagerOptions & { readonly
       const up = context.upstreamOutput;
       const assetKey = requireAsset(up.assetKey ?? context.assetKey, `input "${context.inputName}" of step "${context.stepKey}"`);
       const id = assetKeyToString(assetKey);
-      const ref = tableRefFor(assetKey, up.definitionMetadata, defaultSchema, client);
+      const { ref } = resolve(assetKey, up.definitionMetadata);
       const predicate = partitionPredicate(client, { assetKey, metadata: up.definitionMetadata, partitions: up.partitions, keys: keysOf(context) });
       const exists = await client.transaction((tx) => tx.describeTable(ref));
       if (!exists) {
@@ -110,10 +122,49 @@ export function createTableIOManager(options: TableIOManagerOptions & { readonly
       }
     },
 
+    /** The table exists and, for a partition (or range), its slice has at least one row. */
+    async hasOutput(context: OutputContext): Promise<boolean> {
+      const assetKey = requireAsset(context.assetKey, `output "${context.outputName}" of step "${context.stepKey}"`);
+      const { ref } = resolve(assetKey, context.definitionMetadata);
+      const stored = await client.transaction((tx) => tx.describeTable(ref));
+      if (!stored) return false;
+      const predicate = partitionPredicate(client, { assetKey, metadata: context.definitionMetadata, partitions: context.partitions, keys: keysOf(context) });
+      if (predicate === undefined) return true;
+      const { batch } = await client.readSlice({ ...ref, predicate, columns: [stored[0]!.name], limit: 1 }, ["rows"]);
+      try {
+        return batchRows(batch) > 0;
+      } finally {
+        await batch.dispose?.();
+      }
+    },
+
+    /** DROP TABLE IF EXISTS of the asset's table; a table the warehouse built (a dbt model) is kept. */
+    async deleteAsset(assetKey: AssetKey, asset?: DeleteAssetContext): Promise<void | DeleteAssetResult> {
+      const id = assetKeyToString(assetKey);
+      const table = asset ? resolve(assetKey, asset.definitionMetadata) : (resolved.get(id) ?? resolve(assetKey, {}));
+      const name = qualifiedName(client, table.ref);
+      if (table.inPlace) return { kept: `the warehouse built table ${name} (writtenBy: warehouse), so orch leaves it to the tool that owns it` };
+      try {
+        await client.transaction((tx) => tx.execute(`DROP TABLE IF EXISTS ${name}`));
+      } catch (error) {
+        if (isOrchError(error)) throw error;
+        throw tableError(TableErrorCode.TABLE_WRITE_FAILED, `Deleting asset "${id}": dropping ${client.name} table ${name} failed: ${(error as Error)?.message ?? String(error)}`, {
+          cause: error,
+          details: { assetKey: id, table: `${table.ref.schema}.${table.ref.table}` },
+        });
+      }
+    },
+
     async teardown() {
       await client.close?.();
     },
   };
+}
+
+interface ResolvedTable {
+  readonly ref: TableRef;
+  /** The warehouse builds it (definition metadata `writtenBy: warehouse`, or a handler stored it in place). */
+  inPlace: boolean;
 }
 
 interface WriteResult {

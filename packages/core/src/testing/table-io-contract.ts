@@ -183,6 +183,51 @@ export function describeTableIOManagerContract(name: string, options: TableIOCon
       expect((missing as Error).message).toContain('Asset "contract_in_place/absent"');
     });
 
+    it("hasOutput: the table exists, and for a partition its slice has a row", async () => {
+      expect(await io.hasOutput!(outputContext(["contract_has", "t"]))).toBe(false);
+      await write(["contract_has", "t"], [{ id: 1 }]);
+      expect(await io.hasOutput!(outputContext(["contract_has", "t"]))).toBe(true);
+      const slice = { partitions: staticPartitions(["eu", "us"]), metadata: { partitionExpr: "region" } };
+      expect(await io.hasOutput!(outputContext(["contract_has", "p"], { ...slice, keys: ["eu"] }))).toBe(false);
+      await write(["contract_has", "p"], [{ region: "eu", n: 1 }, { region: "eu", n: 2 }], { ...slice, keys: ["eu"] });
+      expect(await io.hasOutput!(outputContext(["contract_has", "p"], { ...slice, keys: ["eu"] }))).toBe(true);
+      expect(await io.hasOutput!(outputContext(["contract_has", "p"], { ...slice, keys: ["us"] }))).toBe(false);
+      expect(await io.hasOutput!(outputContext(["contract_has", "p"], { ...slice, keys: ["eu", "us"] }))).toBe(true);
+      const { batch } = await client.readSlice({ schema: "contract_has", table: "p", limit: 1 }, ["rows"]);
+      expect(batch.format === "rows" ? batch.rows.length : batch.rows).toBe(1);
+      await batch.dispose?.();
+    });
+
+    it("deleteAsset drops the table metadata names, even from a fresh IO manager, and again is a no-op", async () => {
+      const metadata = { schema: "contract_delete", table: "renamed" };
+      const ref = { schema: metadata.schema, table: metadata.table };
+      await write(["contract_delete", "key"], [{ id: 1 }], { metadata });
+      await write(["contract_delete", "key_named"], [{ id: 2 }]);
+      const fresh = createTableIOManager({ client, typeHandlers: handlers });
+      expect(await fresh.deleteAsset!(["contract_delete", "key"], { definitionMetadata: metadata })).toBeUndefined();
+      expect(await client.transaction((tx) => tx.describeTable(ref))).toBeUndefined();
+      expect(await client.transaction((tx) => tx.describeTable({ schema: "contract_delete", table: "key_named" }))).toBeDefined();
+      await fresh.deleteAsset!(["contract_delete", "key"], { definitionMetadata: metadata });
+
+      // The IO manager that resolved the name remembers it when the caller passes the key alone.
+      await write(["contract_delete", "key"], [{ id: 3 }], { metadata });
+      await io.deleteAsset!(["contract_delete", "key"]);
+      expect(await client.transaction((tx) => tx.describeTable(ref))).toBeUndefined();
+    });
+
+    it("deleteAsset never drops a table the warehouse built", async () => {
+      const ref = { schema: "contract_in_place", table: "built" };
+      const fresh = createTableIOManager({ client, typeHandlers: handlers });
+      const kept = await fresh.deleteAsset!(["contract_in_place", "built"], { definitionMetadata: { writtenBy: "warehouse" } });
+      expect(kept).toMatchObject({ kept: expect.stringContaining("warehouse built table") });
+      const inPlace: TableTypeHandler = { ...handlers[0]!, name: "in_place", canStore: (value) => typeof value === "object" && value !== null && "builtBy" in value, toBatch: async () => null };
+      const recorder = createTableIOManager({ client, typeHandlers: [inPlace, ...handlers] });
+      await recorder.handleOutput(outputContext(["contract_in_place", "built"]), { builtBy: "sql" });
+      expect(await recorder.deleteAsset!(["contract_in_place", "built"])).toMatchObject({ kept: expect.any(String) });
+      expect(await client.transaction((tx) => tx.describeTable(ref))).toBeDefined();
+      expect(await read(["contract_in_place", "built"])).toEqual([{ id: 7 }]);
+    });
+
     it("runs through the step runner: partitions and declared input types reach the IO manager", async () => {
       const partitions = staticPartitions(["x", "y"]);
       const source = asset({
