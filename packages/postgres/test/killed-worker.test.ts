@@ -35,6 +35,12 @@ describe("a SIGKILLed worker (real processes, one PostgreSQL)", () => {
         expect([undefined, victim.pid]).toContain(executions.find((e) => e.runId === run.runId)?.pid);
         expect(run.statusReason).toBe(CRASHED_RUN_REASON);
       }
+      // Each run records the worker process that took it, so crash detection on its host asks the OS.
+      for (const run of runs) {
+        const executedBy = executions.find((e) => e.runId === run.runId)?.pid;
+        if (executedBy !== undefined) expect(run.worker?.pid).toBe(executedBy);
+      }
+      for (const run of failed) expect(run.worker?.pid).toBe(victim.pid);
       expect(runs.filter((r) => r.status === "SUCCESS")).toHaveLength(20 - failed.length);
       expect([...counts.values()].every((n) => n === 1)).toBe(true);
       for (const run of failed) expect(await cluster.storage.getEvents(run.runId, { types: ["RUN_FAILURE"] })).toHaveLength(1);
