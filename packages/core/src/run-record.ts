@@ -34,4 +34,5 @@ export interface RunRecord {
   readonly worker?: ProcessIdentity;
 }
 
-export type RunUpdate = Partial<Pick<RunRecord, "status" | "startedAt" | "endedAt" | "statusReason">>;
+/** `worker`: the process that took the run (a queued run gets its executor's identity when a worker claims it). */
+export type RunUpdate = Partial<Pick<RunRecord, "status" | "startedAt" | "endedAt" | "statusReason" | "worker">>;

@@ -67,9 +67,11 @@ export function jobQueueDistribution(
       if (row?.exists !== true) return undefined;
       queueExists = true;
     }
-    // A waiting job is alive now; a taken one was alive when its worker locked it (until the run's own beats).
+    // A waiting job is alive now; a taken one was alive when its worker locked it (until the run's own beats). A
+    // job that failed its only attempt is no sign of life: no worker will ever take it again.
     const [row] = await db.query<{ at: number }>(
-      `SELECT (extract(epoch FROM coalesce(locked_at, now())) * 1000)::bigint AS at FROM ${jobsSchema}.jobs WHERE key = $1`,
+      `SELECT (extract(epoch FROM coalesce(locked_at, now())) * 1000)::bigint AS at FROM ${jobsSchema}.jobs
+       WHERE key = $1 AND (locked_at IS NOT NULL OR attempts < max_attempts)`,
       [jobKey],
     );
     return row?.at;

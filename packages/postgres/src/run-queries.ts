@@ -21,10 +21,12 @@ export async function insertRun(db: Queryable, run: RunRecord): Promise<void> {
 }
 
 const SET_UPDATE = `status = coalesce($2, status), started_at = coalesce($3, started_at),
-  ended_at = coalesce($4, ended_at), status_reason = coalesce($5, status_reason)`;
+  ended_at = coalesce($4, ended_at), status_reason = coalesce($5, status_reason),
+  body = CASE WHEN $6::text IS NULL THEN body ELSE jsonb_set(body::jsonb, '{worker}', $6::jsonb)::text END`;
 
 function updateParams(runId: string, update: RunUpdate): unknown[] {
-  return [runId, update.status ?? null, update.startedAt ?? null, update.endedAt ?? null, update.statusReason ?? null];
+  const worker = update.worker !== undefined ? JSON.stringify(update.worker) : null;
+  return [runId, update.status ?? null, update.startedAt ?? null, update.endedAt ?? null, update.statusReason ?? null, worker];
 }
 
 export async function updateRun(db: Queryable, runId: string, update: RunUpdate): Promise<void> {
@@ -34,7 +36,7 @@ export async function updateRun(db: Queryable, runId: string, update: RunUpdate)
 
 /** Compare-and-set on the status: one guarded UPDATE, so of two processes racing, exactly one changes the row. */
 export async function transitionRun(db: Queryable, runId: string, from: readonly RunStatus[], update: RunUpdate): Promise<boolean> {
-  return (await db.execute(`UPDATE runs SET ${SET_UPDATE} WHERE run_id = $1 AND status = ANY ($6::text[])`, [...updateParams(runId, update), from])) === 1;
+  return (await db.execute(`UPDATE runs SET ${SET_UPDATE} WHERE run_id = $1 AND status = ANY ($7::text[])`, [...updateParams(runId, update), from])) === 1;
 }
 
 export async function getRun(db: Queryable, runId: string): Promise<RunRecord | undefined> {

@@ -14,7 +14,7 @@ import {
 import type { Connection } from "./connection.ts";
 import { decodeEvent, type EventRow } from "@orch/core";
 import { decodeRun, type RunRow } from "@orch/core";
-import { insertRun } from "./run-queries.ts";
+import { insertRun, RUN_UPDATE_SET, runUpdateParams } from "./run-queries.ts";
 
 /**
  * The automation half of the storage contract. Writes that must be atomic across processes (run keys, claims,
@@ -68,19 +68,8 @@ export function createAutomationQueries(conn: Connection): SyncAutomationQueries
     transitionRun(runId, from, update) {
       // One UPDATE guarded by the status: of two processes racing here, the second sees zero changes.
       const result = conn
-        .stmt(
-          `UPDATE runs SET status = coalesce(@status, status), started_at = coalesce(@startedAt, started_at),
-             ended_at = coalesce(@endedAt, ended_at), status_reason = coalesce(@statusReason, status_reason)
-           WHERE run_id = @runId AND status IN (SELECT value FROM json_each(@from))`,
-        )
-        .run({
-          runId,
-          from: JSON.stringify(from),
-          status: update.status ?? null,
-          startedAt: update.startedAt ?? null,
-          endedAt: update.endedAt ?? null,
-          statusReason: update.statusReason ?? null,
-        });
+        .stmt(`UPDATE runs SET ${RUN_UPDATE_SET} WHERE run_id = @runId AND status IN (SELECT value FROM json_each(@from))`)
+        .run({ ...runUpdateParams(runId, update), from: JSON.stringify(from) });
       return result.changes === 1;
     },
 

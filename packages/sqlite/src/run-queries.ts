@@ -21,20 +21,24 @@ export function insertRun(conn: Connection, run: RunRecord): void {
   })();
 }
 
+/** The SET clause of a run update (unset fields keep their value), with its parameters from `runUpdateParams`. */
+export const RUN_UPDATE_SET = `status = coalesce(@status, status), started_at = coalesce(@startedAt, started_at),
+  ended_at = coalesce(@endedAt, ended_at), status_reason = coalesce(@statusReason, status_reason),
+  body = CASE WHEN @worker IS NULL THEN body ELSE json_set(body, '$.worker', json(@worker)) END`;
+
+export function runUpdateParams(runId: string, update: RunUpdate): Record<string, string | number | null> {
+  return {
+    runId,
+    status: update.status ?? null,
+    startedAt: update.startedAt ?? null,
+    endedAt: update.endedAt ?? null,
+    statusReason: update.statusReason ?? null,
+    worker: update.worker !== undefined ? JSON.stringify(update.worker) : null,
+  };
+}
+
 export function updateRun(conn: Connection, runId: string, update: RunUpdate): void {
-  const result = conn
-    .stmt(
-      `UPDATE runs SET status = coalesce(@status, status), started_at = coalesce(@startedAt, started_at),
-         ended_at = coalesce(@endedAt, ended_at), status_reason = coalesce(@statusReason, status_reason)
-       WHERE run_id = @runId`,
-    )
-    .run({
-      runId,
-      status: update.status ?? null,
-      startedAt: update.startedAt ?? null,
-      endedAt: update.endedAt ?? null,
-      statusReason: update.statusReason ?? null,
-    });
+  const result = conn.stmt(`UPDATE runs SET ${RUN_UPDATE_SET} WHERE run_id = @runId`).run(runUpdateParams(runId, update));
   if (result.changes === 0) {
     throw new OrchError(ErrorCode.UNKNOWN_RUN, `Cannot update run "${runId}": no such run.`, { pkg: "sqlite" });
   }

@@ -40,13 +40,22 @@ export async function detectCrashedRuns(storage: InstanceStorage, options: Detec
     if (alive === true) continue;
     const lastBeat = (await storage.getHeartbeat(run.runId)) ?? run.startedAt ?? run.createdAt;
     if (alive === undefined && now - lastBeat <= staleAfterMs) continue;
+    // The listing may be older than the heartbeat just read: a run a worker took (STARTING -> STARTED) or that
+    // ended since was judged on a beat it no longer needs. Only a run still in the listed status is closed.
+    if ((await storage.getRun(run.runId))?.status !== run.status) continue;
     const evidence = alive === false ? `its process ${run.worker!.pid} on this host is gone` : `no heartbeat for ${now - lastBeat} ms`;
-    crashed.push({ ...(await markCrashed(storage, run, lastBeat)), evidence });
+    const closed = await markCrashed(storage, run, lastBeat);
+    if (closed !== undefined) crashed.push({ ...closed, evidence });
   }
   return crashed;
 }
 
-async function markCrashed(storage: InstanceStorage, run: RunRecord, lastBeat: number): Promise<RunRecord> {
+/**
+ * Writes the crash's events, then moves the run to FAILURE only from the status it was judged in. The events go
+ * first because the storage fence refuses events of a finished run; the guarded transition keeps a run that
+ * moved on in between (a worker took it) from being overwritten. Undefined when it moved on.
+ */
+async function markCrashed(storage: InstanceStorage, run: RunRecord, lastBeat: number): Promise<RunRecord | undefined> {
   const stepEvents = await storage.getEvents(run.runId, { types: STEP_EVENTS });
   // The run ended at its last sign of life: its last heartbeat, or a later step event.
   const now = stepEvents.reduce((latest, e) => Math.max(latest, e.timestamp), Math.max(lastBeat, run.startedAt ?? run.createdAt));
@@ -81,6 +90,6 @@ async function markCrashed(storage: InstanceStorage, run: RunRecord, lastBeat: n
   });
   await storage.appendEvents(events);
   const update = { status: "FAILURE" as const, endedAt: now, statusReason: CRASHED_RUN_REASON };
-  await storage.updateRun(run.runId, update);
+  if (!(await storage.transitionRun(run.runId, [run.status], update))) return undefined;
   return { ...run, ...update };
 }

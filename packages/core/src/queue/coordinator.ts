@@ -42,10 +42,13 @@ export class RunCoordinator {
     const { launch } = planDequeue(queued, inProgress, this.#limits);
     const launched: string[] = [];
     for (const run of launch) {
+      // The claim is the run's first sign of life: crash detection measures from here, not from the enqueue time.
+      // Written before the claim, so crash detection never sees the run STARTING without it (and measuring from
+      // the enqueue time, takes a run just released for dead); a claim lost to another coordinator only leaves
+      // a beat a few ms older than that coordinator's own.
+      await this.#instance.setHeartbeat(run.runId, Date.now());
       // Lost the claim: another coordinator took it, or it was canceled since we read the queue.
       if (!(await this.#instance.transitionRun(run.runId, ["QUEUED"], { status: "STARTING" }))) continue;
-      // The claim is the run's first sign of life: crash detection measures from here, not from the enqueue time.
-      await this.#instance.setHeartbeat(run.runId, Date.now());
       launched.push(run.runId);
       try {
         await this.#launcher.launch({ ...run, status: "STARTING" });

@@ -3,6 +3,7 @@ import { ErrorCode, OrchError, serializeError } from "../errors.ts";
 import { materialize, type MaterializeOptions, type RunResult } from "../execution/materialize.ts";
 import { runJob } from "../ops/run-job.ts";
 import { FINISHED_STATUSES } from "../run-record.ts";
+import { currentProcess } from "../process-identity.ts";
 import type { InstanceStorage } from "../storage.ts";
 
 export type ExecuteQueuedRunOptions = Omit<
@@ -29,7 +30,8 @@ export async function executeQueuedRun(
 ): Promise<RunResult | undefined> {
   const run = await instance.getRun(runId);
   if (run === undefined) throw new OrchError(ErrorCode.UNKNOWN_RUN, `Run "${runId}" does not exist in this instance.`);
-  if (!(await instance.transitionRun(runId, ["STARTING", "QUEUED"], { status: "STARTED" }))) {
+  // The claim records this process: on its host, crash detection asks the OS (pid and start time) at once.
+  if (!(await instance.transitionRun(runId, ["STARTING", "QUEUED"], { status: "STARTED", worker: currentProcess() }))) {
     const now = await instance.getRun(runId);
     if (now?.status === "CANCELING") await finishCanceled(instance, runId, run.createdAt);
     return undefined;

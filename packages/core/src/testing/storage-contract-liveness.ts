@@ -12,6 +12,17 @@ export function describeLivenessContract(handle: StorageHandle): void {
       expect((await handle.storage.getRun("r1"))?.worker).toEqual(worker);
     });
 
+    it("records the worker that claims a queued run, keeping the rest of the record", async () => {
+      await handle.storage.createRun(run("claimed", { status: "STARTING", tags: { team: "a" }, selection: "x" }));
+      const worker = { host: "host-b", pid: 77, startTime: "99" };
+      expect(await handle.storage.transitionRun("claimed", ["STARTING"], { status: "STARTED", worker })).toBe(true);
+      const claimed = await handle.storage.getRun("claimed");
+      expect(claimed).toMatchObject({ status: "STARTED", worker, tags: { team: "a" }, selection: "x" });
+      // An update without a worker keeps it.
+      await handle.storage.updateRun("claimed", { startedAt: 5 });
+      expect((await handle.storage.getRun("claimed"))?.worker).toEqual(worker);
+    });
+
     it("refuses every event of a finished run, and only of that run", async () => {
       await handle.storage.createRun(run("done", { status: "STARTED" }));
       await handle.storage.createRun(run("going", { status: "STARTED" }));

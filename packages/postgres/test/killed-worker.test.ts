@@ -1,0 +1,55 @@
+import { asset, CRASHED_RUN_REASON, defineDefinitions, enqueueRun } from "@orch/core";
+import { describe, expect, inject, it } from "vitest";
+import { allEnded, executionCounts, exited, startCluster, until, waitForOutput } from "./cluster.ts";
+
+const url = inject("pgUrl");
+// Only the run record's selection matters here: the workers plan and run from the project's own definitions.
+const definitions = defineDefinitions({ assets: [asset({ key: "work", compute: () => 1 })] });
+
+describe("a SIGKILLed worker (real processes, one PostgreSQL)", () => {
+  it("closes as crashed only the runs it was executing; queued runs and other workers' runs succeed, none twice", async () => {
+    // 8 released at once for 4 slots: runs wait in the job queue longer than staleAfterMs while every slot is busy.
+    const cluster = await startCluster(url, "dist_killed_worker", { WORK_MS: "1500" }, { maxConcurrent: 8, staleAfterMs: 2_000 });
+    try {
+      const daemon = cluster.spawn(["daemon"]);
+      await waitForOutput(daemon, "orch daemon: started");
+      const workers = [cluster.spawn(["worker", "--concurrency", "2"]), cluster.spawn(["worker", "--concurrency", "2"])];
+      await Promise.all(workers.map((w) => waitForOutput(w, "orch worker: started")));
+
+      const runIds: string[] = [];
+      for (let i = 0; i < 20; i++) runIds.push((await enqueueRun(definitions, cluster.storage, { selection: "work" })).runId);
+      const victim = workers[0]!;
+      await until("the first worker to start two runs", async () =>
+        (await cluster.executions()).filter((e) => e.pid === victim.pid).length >= 2 ? true : undefined,
+      );
+      victim.kill("SIGKILL");
+
+      const runs = await allEnded(cluster.storage, runIds, 150_000);
+      const executions = await cluster.executions();
+      const counts = executionCounts(executions);
+      const failed = runs.filter((r) => r.status === "FAILURE");
+      const report = failed.map((r) => `${r.runId} executed by ${executions.filter((e) => e.runId === r.runId).map((e) => e.pid).join(",") || "nobody"}`);
+      // At most the victim's concurrency, and only runs it executed (or took before they started).
+      expect(failed.length, report.join("\n")).toBeLessThanOrEqual(2);
+      for (const run of failed) {
+        expect([undefined, victim.pid]).toContain(executions.find((e) => e.runId === run.runId)?.pid);
+        expect(run.statusReason).toBe(CRASHED_RUN_REASON);
+      }
+      // Each run records the worker process that took it, so crash detection on its host asks the OS.
+      for (const run of runs) {
+        const executedBy = executions.find((e) => e.runId === run.runId)?.pid;
+        if (executedBy !== undefined) expect(run.worker?.pid).toBe(executedBy);
+      }
+      for (const run of failed) expect(run.worker?.pid).toBe(victim.pid);
+      expect(runs.filter((r) => r.status === "SUCCESS")).toHaveLength(20 - failed.length);
+      expect([...counts.values()].every((n) => n === 1)).toBe(true);
+      for (const run of failed) expect(await cluster.storage.getEvents(run.runId, { types: ["RUN_FAILURE"] })).toHaveLength(1);
+
+      workers[1]!.kill("SIGTERM");
+      daemon.kill("SIGTERM");
+      await Promise.all([exited(workers[1]!), exited(daemon)]);
+    } finally {
+      await cluster.close();
+    }
+  }, 240_000);
+});
