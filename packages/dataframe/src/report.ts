@@ -38,13 +38,17 @@ function clip(text: string): string {
   return text.length > MAX_CELL ? `${text.slice(0, MAX_CELL - 1)}…` : text;
 }
 
-/** Pass/fail per check, row count, and per-column null count, min, max and distinct count: JSON-safe. */
+/**
+ * Pass/fail per check, row count, and per-column null count, min, max and distinct count: JSON-safe. `columns` is
+ * empty with `stats_skipped: true` when an error-severity check failed (the statistics were not computed).
+ */
 export function reportMetadata(report: ValidationReport): Metadata {
   return normalizeMetadata({
     schema: report.schema,
     row_count: report.rows,
     passed: report.passed,
     failed_checks: report.outcomes.filter((o) => !o.passed).length,
+    ...(report.statsSkipped ? { stats_skipped: true } : {}),
     checks: report.outcomes.map((o) => ({
       column: o.column,
       check: o.check,

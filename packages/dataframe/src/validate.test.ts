@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import pl from "nodejs-polars";
 import { tableFromIPC } from "apache-arrow";
-import { col, frame, frameToIPC, isArrowTable, isPolarsDataFrame, isPolarsLazyFrame } from "./index.ts";
+import { col, frame, frameToIPC, isArrowTable, isPolarsDataFrame, isPolarsLazyFrame, reportMetadata } from "./index.ts";
 
 const ts = (ms: number[]) => pl.Series(ms).cast(pl.Int64).cast(pl.Datetime("ms", "UTC"));
 
@@ -113,7 +113,8 @@ describe("validate", () => {
   });
 
   it("allows nulls only in nullable columns, and value checks skip nulls", async () => {
-    const schema = frame({ a: col.float64().nullable().min(0).isin([1, 2]), b: col.categorical().notin(["x"]) });
+    // A warning: the frame is stored, so its statistics are computed.
+    const schema = frame({ a: col.float64().nullable().min(0).isin([1, 2]), b: col.categorical().notin(["x"], { severity: "warn" }) });
     const df = pl.DataFrame({ a: [1, null, 2], b: pl.Series(["y", "x", "z"]).cast(pl.Categorical) });
     const report = await schema.validate(df);
     expect(failed(report)).toEqual(['b: notin("x")']);
@@ -128,6 +129,26 @@ describe("validate", () => {
     expect(both.severity).toBe("error");
     const warnSchema = frame({ b: col.utf8() }, { severity: "warn" });
     expect((await warnSchema.validate(pl.DataFrame({ b: [null] as (string | null)[] }))).severity).toBe("warn");
+  });
+
+  it("skips the column statistics of a frame failing an error-severity check, and keeps every check's result", async () => {
+    const schema = frame({ id: col.int64().unique(), v: col.float64().max(10, { severity: "warn" }) });
+    const df = pl.DataFrame({ id: pl.Series([1, 2, 2]).cast(pl.Int64), v: [1, 20, 3] });
+    for (const value of [df, df.lazy()]) {
+      const report = await schema.validate(value);
+      expect([report.passed, report.severity, report.statsSkipped, report.columns]).toEqual([false, "error", true, {}]);
+      expect(failed(report)).toEqual(["id: unique", "v: <= 10"]);
+      expect(report.outcomes.find((o) => o.check === "unique")).toMatchObject({ failingRows: 1, examples: [2] });
+      expect(reportMetadata(report)).toMatchObject({ passed: false, columns: {}, stats_skipped: true });
+    }
+    // A structural failure is known before any query: no statistics either.
+    const missing = await schema.validate(pl.DataFrame({ v: [1] }));
+    expect([missing.statsSkipped, missing.columns]).toEqual([true, {}]);
+    // Warnings alone: the frame is stored, so its statistics are computed.
+    const warned = await schema.validate(pl.DataFrame({ id: pl.Series([1, 2]).cast(pl.Int64), v: [1, 20] }));
+    expect([warned.severity, warned.statsSkipped]).toEqual(["warn", undefined]);
+    expect(warned.columns.v).toEqual({ dtype: "float64", nullCount: 0, min: 1, max: 20, distinctCount: 2 });
+    expect(warned.columns.id).toEqual({ dtype: "int64", nullCount: 0, min: 1, max: 2, distinctCount: 2 });
   });
 });
 
@@ -159,7 +180,7 @@ describe("coercion", () => {
 
 describe("costs kept down", () => {
   it("reports statistics per the stats mode, and unique checks hold in every mode", async () => {
-    const schema = frame({ id: col.int64().unique(), v: col.float64() });
+    const schema = frame({ id: col.int64().unique({ severity: "warn" }), v: col.float64() });
     const df = pl.DataFrame({ id: pl.Series([1, 2, 2]).cast(pl.Int64), v: [1, 2, 3] });
     const full = await schema.validate(df);
     expect(full.columns.v).toEqual({ dtype: "float64", nullCount: 0, min: 1, max: 3, distinctCount: 3 });
@@ -221,7 +242,7 @@ describe("costs kept down", () => {
       pl.col("id"),
       pl.col("id").modulo(7).cast(pl.Int32).alias("day"),
     );
-    const report = await frame({ id: col.int32().unique(), day: col.int32().unique() }).validate(df);
+    const report = await frame({ id: col.int32().unique(), day: col.int32().unique({ severity: "warn" }) }).validate(df);
     expect(report.outcomes.filter((o) => o.check.startsWith("dtype")).every((o) => o.passed)).toBe(true);
     expect(report.columns.id!.distinctCount).toBe(n);
     expect(report.columns.day!.distinctCount).toBe(7);
@@ -238,7 +259,7 @@ describe("costs kept down", () => {
         pl.format("k{}", pl.when(pl.col("i").eq(600_000)).then(pl.lit(0).cast(pl.Int64)).otherwise(pl.col("i").cast(pl.Int64).mul(7919).modulo(n)).cast(pl.Int64)).alias("key"),
         pl.format("g{}", pl.col("i").modulo(1000)).alias("group"),
       );
-    const report = await frame({ i: col.int32(), key: col.utf8().unique(), group: col.utf8() }).validate(df);
+    const report = await frame({ i: col.int32(), key: col.utf8().unique({ severity: "warn" }), group: col.utf8() }).validate(df);
     expect(Number((df.select(pl.col("key").nUnique()).toRecords()[0] as Record<string, unknown>).key)).toBe(n - 1);
     expect(report.columns.key).toMatchObject({ distinctCount: n - 1, distinctCountHashed: true });
     expect(report.columns.group).toMatchObject({ distinctCount: 1000, distinctCountHashed: true });

@@ -1,5 +1,6 @@
-// Validation in one pass: every row check, column statistic and the examples of plain checks are aggregates of a
-// single lazy `select`. Only duplicate checks that fail need further queries (their examples and exact recounts).
+// Validation in one pass: every row check and the examples of plain checks are aggregates of a single lazy
+// `select`, with the column statistics for a LazyFrame (an in-memory frame's are a second query, run only when no
+// error-severity check failed). Only duplicate checks that fail need further queries (examples, exact recounts).
 // In-memory frames also get a cheap sampling query first (see distinct.ts), and unique-together checks wait for
 // the pass's distinct counts only when a key column might be all-distinct: then the answer is known without
 // hashing every row.
@@ -46,7 +47,13 @@ export interface ValidationReport {
   /** The severity of the failure: `error` when any failing check is an error, else `warn`. Absent when passed. */
   readonly severity?: Severity;
   readonly outcomes: readonly CheckOutcome[];
+  /** Statistics per declared column present; empty when `statsSkipped` or in stats mode `none`. */
   readonly columns: Readonly<Record<string, ColumnStats>>;
+  /**
+   * Present (true) when an error-severity check failed: such a frame is never stored, so its column statistics are
+   * not computed (`columns` is empty). Warnings alone do not skip them.
+   */
+  readonly statsSkipped?: true;
   /** The frame with columns cast to their declared dtypes, when coercion changed anything and lost nothing. */
   readonly coerced?: FrameLike;
 }
@@ -85,7 +92,17 @@ export async function validate(schema: FrameSchema, value: FrameLike, options: V
     if (!deferred.has(i)) aggregates.push((check.count ?? check.failing.sum()).alias(`__fail${i}`));
     if (inPass.has(i)) aggregates.push(sampleOf(check, i, sampleSize));
   });
-  plan.stats.forEach((stat, i) => aggregates.push(...statExprs(stat, i, statsMode)));
+  // An in-memory frame gets its statistics in a second query, run only when no error-severity check failed (such a
+  // frame is never stored, and distinct counts are costly); the first pass keeps the distinct counts that
+  // can settle unique-together. A LazyFrame gets one pass, so its statistics are computed beside the checks.
+  const statsLater = !!df && statsMode !== "none";
+  // Distinct counts a check is counted from (`unique`) stay in the first pass too, where Polars computes them once.
+  const settling = new Set([...deferred].flatMap((i) => plan.rowChecks[i]!.keys!));
+  const checked = (name: string) => settling.has(name) || schema.columns[name]!.spec.checks.some((c) => c.count);
+  plan.stats.forEach((stat, i) => {
+    if (!statsLater) aggregates.push(...statExprs(stat, i, statsMode));
+    else if (stat.distinct && checked(stat.name)) aggregates.push(stat.distinct.alias(`__distinct${i}`));
+  });
   const totals = (await lazy.select(aggregates).collect()).toRecords()[0] ?? {};
   const rows = Number(totals.__rows ?? 0);
 
@@ -115,8 +132,11 @@ export async function validate(schema: FrameSchema, value: FrameLike, options: V
     });
   }
 
+  const failed = outcomes.filter((o) => !o.passed);
+  const errorFailed = failed.some((o) => o.severity === "error");
+  if (statsLater && !errorFailed) Object.assign(totals, await statistics(lazy, plan, statsMode, totals));
   const columns: Record<string, ColumnStats> = {};
-  if (statsMode !== "none") {
+  if (statsMode !== "none" && !errorFailed) {
     plan.stats.forEach((stat, i) => {
       columns[stat.name] = {
         dtype: dtypeLabel(stat.dtype),
@@ -127,12 +147,23 @@ export async function validate(schema: FrameSchema, value: FrameLike, options: V
     });
   }
 
-  const failed = outcomes.filter((o) => !o.passed);
   const passed = failed.length === 0;
-  const severity: Severity | undefined = passed ? undefined : failed.some((o) => o.severity === "error") ? "error" : "warn";
+  const severity: Severity | undefined = passed ? undefined : errorFailed ? "error" : "warn";
   const castLost = plan.rowChecks.some((c, i) => c.name.startsWith("cast ") && failing[i]! > 0);
   const coerced = plan.casts.length && !castLost ? recast(value, lazy, plan.casts) : undefined;
-  return { schema: schema.name, rows, passed, outcomes, columns, ...(severity ? { severity } : {}), ...(coerced ? { coerced: await coerced } : {}) };
+  return {
+    schema: schema.name, rows, passed, outcomes, columns, ...(severity ? { severity } : {}),
+    ...(errorFailed && statsMode !== "none" ? { statsSkipped: true as const } : {}), ...(coerced ? { coerced: await coerced } : {}),
+  };
+}
+
+/** The column statistics' aggregates not already in `totals` (distinct counts taken in the first pass), as one query. */
+async function statistics(lazy: pl.LazyDataFrame, plan: Plan, mode: StatsMode, totals: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const exprs = plan.stats.flatMap((stat, i) => {
+    const { distinct, ...rest } = stat;
+    return statExprs(distinct && mode === "full" && !(`__distinct${i}` in totals) ? stat : rest, i, mode);
+  });
+  return exprs.length ? ((await lazy.select(exprs).collect()).toRecords()[0] ?? {}) : {};
 }
 
 /** Declared columns present in the frame whose distinct count this validation computes. */
