@@ -148,8 +148,57 @@ describe("automation and instance", () => {
     expect(unknown.body.error.message).toContain("nightly");
   });
 
-  it("lists backfills", async () => {
-    expect((await fx.api("/api/backfills")).body.backfills).toEqual([]);
+  it("previews a schedule's tick at a chosen time, and refuses a bad time or an unknown name", async () => {
+    const { status, body } = await fx.api(`/api/automation/schedule/nightly/preview?at=${encodeURIComponent("2024-03-10T00:30:00Z")}`);
+    expect(status, JSON.stringify(body)).toBe(200);
+    expect(new Date(body.scheduledTime).toISOString()).toBe("2024-03-10T01:00:00.000Z");
+    expect(body.runRequests).toHaveLength(1);
+    const bad = await fx.api("/api/automation/schedule/nightly/preview?at=yesterday");
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatchObject({ code: "WEBSERVER_BAD_REQUEST", message: expect.stringContaining("at: not a time") });
+    const unknown = await fx.api("/api/automation/schedule/nightlyy/preview");
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.message).toContain("nightly");
+    expect(await fx.instance.getTicks("nightly", { limit: 10 })).toEqual([]);
+  });
+
+  it("previews a sensor from its cursor or an edited one, and sets its cursor without committing previews", async () => {
+    const fresh = await fx.api("/api/automation/sensor/counter/preview");
+    expect(fresh.body).toMatchObject({ cursorBefore: null, cursor: "1", runRequests: [expect.objectContaining({ runKey: "n0" })] });
+    const edited = await fx.api("/api/automation/sensor/counter/preview?cursor=41");
+    expect(edited.body).toMatchObject({ cursorBefore: "41", cursor: "42" });
+    expect((await fx.api("/api/automation")).body.sensors[0].cursor).toBeUndefined();
+
+    expect((await fx.api("/api/automation/sensor/counter/cursor", { json: { cursor: "7" } })).body).toEqual({ name: "counter", cursor: "7" });
+    expect((await fx.api("/api/automation")).body.sensors[0].cursor).toBe("7");
+    expect((await fx.api("/api/automation/sensor/counter/preview")).body).toMatchObject({ cursorBefore: "7", cursor: "8" });
+    await fx.api("/api/automation/sensor/counter/cursor", { json: { cursor: null } });
+    expect((await fx.api("/api/automation")).body.sensors[0].cursor).toBeUndefined();
+
+    const unknown = await fx.api("/api/automation/sensor/countr/cursor", { json: { cursor: "1" } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.message).toContain("counter");
+    expect((await fx.api("/api/automation/sensor/counter/cursor", { json: { cursor: 3 } })).body.error.message).toContain("cursor");
+    expect((await fx.api("/api/automation/sensor/countr/preview")).status).toBe(400);
+  });
+
+  it("launches a backfill of the missing partitions, and lists it", async () => {
+    await launchAndRun({ selection: "raw/events", partition: "a" });
+    const launched = await fx.api("/api/backfills", { json: { selection: "raw/events", partitions: { missing: true }, tags: { why: "ui" } } });
+    expect(launched.status, JSON.stringify(launched.body)).toBe(201);
+    const queued = await fx.instance.getQueuedRuns();
+    expect(queued.map((r) => r.partitionKey).sort()).toEqual(["c"]);
+    expect(queued[0]!.tags).toMatchObject({ why: "ui" });
+    const listed = (await fx.api("/api/backfills")).body.backfills;
+    expect(listed).toEqual([expect.objectContaining({ backfillId: launched.body.backfillId, unitCount: 1 })]);
+    await fx.drainQueue();
+
+    const none = await fx.api("/api/backfills", { json: { selection: "raw/events", partitions: { missing: true } } });
+    expect(none.status).toBe(400);
+    expect(none.body.error.message).toContain("none is missing");
+    const bad = await fx.api("/api/backfills", { json: { selection: "raw/events", partitions: { some: true } } });
+    expect(bad.body.error.code).toBe("WEBSERVER_BAD_REQUEST");
+    expect(bad.body.error.message).toContain("partitions");
   });
 
   it("shows the instance with resource config as env refs, never the secret", async () => {
@@ -173,6 +222,8 @@ describe("security", () => {
     expect(evil.body.error.code).toBe("WEBSERVER_BAD_ORIGIN");
     const none = await fetch(`${fx.server.url}/api/launch`, { method: "POST", body: "{}", headers: { "content-type": "application/json" } });
     expect(none.status).toBe(403);
+    const cursor = await fx.api("/api/automation/sensor/counter/cursor", { json: { cursor: "9" }, headers: { origin: "http://evil.example" } });
+    expect(cursor.body.error.code).toBe("WEBSERVER_BAD_ORIGIN");
     expect(await fx.instance.getQueuedRuns()).toEqual([]);
   });
 
@@ -218,5 +269,8 @@ describe("security", () => {
     const launch = await other.api("/api/launch", { json: { selection: "flaky" } });
     expect(launch.body.error.code).toBe("WEBSERVER_READ_ONLY");
     expect((await other.api("/api/automation/schedule/nightly/stop", { method: "POST" })).status).toBe(403);
+    expect((await other.api("/api/automation/sensor/counter/cursor", { json: { cursor: "1" } })).body.error.code).toBe("WEBSERVER_READ_ONLY");
+    expect((await other.api("/api/backfills", { json: { partitions: { missing: true } } })).body.error.code).toBe("WEBSERVER_READ_ONLY");
+    expect((await other.api("/api/automation/sensor/counter/preview")).status).toBe(200);
   });
 });
