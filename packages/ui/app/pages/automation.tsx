@@ -3,6 +3,7 @@ import { api, formatTime } from "../api.ts";
 import { runHref } from "../router.ts";
 import { useApi } from "../use-api.ts";
 import { ErrorBox, Table } from "../widgets.tsx";
+import { TickPreview } from "./tick-preview.tsx";
 
 interface Tick {
   id: number;
@@ -22,7 +23,7 @@ interface Instigator {
   lastTick: Tick | null;
 }
 
-/** Schedules and sensors with start/stop and tick history; backfills with their progress and cancel. */
+/** Schedules and sensors with start/stop, tick previews, sensor cursors and tick history; backfills with their progress and cancel. */
 export function AutomationPage() {
   const automation = useApi<{ schedules: Instigator[]; sensors: Instigator[] }>("/automation");
   const backfills = useApi<{ backfills: { backfillId: string; status: string; unitCount: number; counts: Record<string, number>; createdAt: number }[] }>("/backfills");
@@ -46,7 +47,7 @@ export function AutomationPage() {
         testId="automation-table"
         head={["name", "kind", "status", "cron / cursor", "next tick", "last tick", ""]}
         rows={rows.map((i) => [
-          <a href="#/automation" onClick={() => setOpen(i)}>{i.name}</a>,
+          <a href="#/automation" data-testid={`open-${i.name}`} onClick={() => setOpen(i)}>{i.name}</a>,
           i.kind,
           <span className={`status status-${i.status}`} data-testid={`instigator-status-${i.name}`}>{i.status}</span>,
           i.cron ?? i.cursor ?? "-",
@@ -57,6 +58,7 @@ export function AutomationPage() {
           </button>,
         ])}
       />
+      {open && <TickPreview key={`${open.kind}/${open.name}`} kind={open.kind} name={open.name} {...(open.cursor !== undefined ? { cursor: open.cursor } : {})} onCursorSaved={automation.reload} />}
       {open && <Ticks instigator={open} />}
       <h2>Backfills</h2>
       <Table

@@ -28,9 +28,8 @@ export function LaunchpadPage(props: { query: URLSearchParams }) {
     }
   };
 
-  const launch = async () => {
-    setError(undefined);
-    try {
+  /** The form as the API takes it: target, tags and parsed config (a bad JSON config is refused here, naming the problem). */
+  const target = () => {
       let parsedConfig: unknown;
       try {
         parsedConfig = JSON.parse(config || "{}");
@@ -44,18 +43,34 @@ export function LaunchpadPage(props: { query: URLSearchParams }) {
           .filter(Boolean)
           .map((t) => [t.slice(0, t.indexOf("=")), t.slice(t.indexOf("=") + 1)]),
       );
-      const range = partition.includes("..") ? partition.split("..") : undefined;
-      const { runId } = await api<{ runId: string }>("/launch", {
-        ...(job ? { job } : selection ? { selection } : {}),
-        ...(range ? { partitionRange: { start: range[0], end: range[1] } } : partition ? { partition } : {}),
-        tags: tagMap,
-        config: parsedConfig,
-      });
-      navigate(runHref(runId));
+      return { ...(job ? { job } : selection ? { selection } : {}), tags: tagMap, config: parsedConfig };
+  };
+
+  const attempt = async (action: () => Promise<void>) => {
+    setError(undefined);
+    try {
+      await action();
     } catch (e) {
       setError(e as Error);
     }
   };
+
+  const launch = () =>
+    attempt(async () => {
+      const range = partition.includes("..") ? partition.split("..") : undefined;
+      const { runId } = await api<{ runId: string }>("/launch", {
+        ...target(),
+        ...(range ? { partitionRange: { start: range[0], end: range[1] } } : partition ? { partition } : {}),
+      });
+      navigate(runHref(runId));
+    });
+
+  /** One run per partition never materialized (or whose last run failed), chosen on the server; progress on the automation page. */
+  const backfillMissing = () =>
+    attempt(async () => {
+      await api<{ backfillId: string }>("/backfills", { ...target(), partitions: { missing: true } });
+      navigate("#/automation");
+    });
 
   return (
     <div className="page launchpad" data-testid="launchpad">
@@ -91,6 +106,9 @@ export function LaunchpadPage(props: { query: URLSearchParams }) {
         </button>
         <button data-testid="launch-button" onClick={launch}>
           Launch run
+        </button>
+        <button data-testid="backfill-missing-button" onClick={backfillMissing} title="one run per missing partition; the partition field is ignored">
+          Backfill all missing partitions
         </button>
       </div>
       {schemas && Object.keys(schemas).length > 0 && (
