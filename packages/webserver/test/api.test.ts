@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startWebserver } from "../src/index.ts";
 import { fixtureDefinitions, startFixture, type Fixture } from "./fixture.ts";
-import { memoryStorage } from "@orch/core";
+import { asset, dailyPartitions, defineDefinitions, executeQueuedRun, memoryStorage } from "@orch/core";
 
 const SECRET = "s3cret-warehouse-password";
 process.env.WAREHOUSE_PASSWORD = SECRET;
@@ -49,11 +49,42 @@ describe("asset graph and catalog", () => {
   it("shows an asset with its history and refuses an unknown one with a suggestion", async () => {
     const { body } = await fx.api(`/api/asset?key=${encodeURIComponent("raw/events")}`);
     expect(body.asset).toMatchObject({ id: "raw/events", downstream: ["staging/cleaned"], partitions: { total: 3, materialized: 1 } });
+    expect(body.asset.partitions.ranges).toEqual([
+      { status: "missing", start: "a", end: "a", count: 1, materialized: 0 },
+      { status: "materialized", start: "b", end: "b", count: 1, materialized: 1 },
+      { status: "missing", start: "c", end: "c", count: 1, materialized: 0 },
+    ]);
     expect(body.materializations[0]).toMatchObject({ type: "ASSET_MATERIALIZATION", partition: "b" });
     const unknown = await fx.api(`/api/asset?key=raw/event`);
     expect(unknown.status).toBe(404);
     expect(unknown.body.error).toMatchObject({ code: "UNKNOWN_ASSET" });
     expect(unknown.body.error.message).toContain('"raw/events"');
+  });
+});
+
+describe("partition grid", () => {
+  it("sends an asset of 20k daily partitions as ranges of materialized and missing days, not keys", async () => {
+    const daily = asset({ key: "daily", partitions: dailyPartitions({ start: "1970-01-01", end: "2024-10-04", timezone: "UTC" }), compute: () => 1 });
+    const definitions = defineDefinitions({ assets: [daily] });
+    const instance = memoryStorage();
+    const server = await startWebserver({ definitions, instance, readOnly: false, port: 0, info: {} });
+    try {
+      const post = (path: string, body: unknown) => fetch(`${server.url}${path}`, { method: "POST", headers: { origin: server.url, "content-type": "application/json" }, body: JSON.stringify(body) });
+      expect((await post("/api/launch", { selection: "daily", partitionRange: { start: "2000-01-01", end: "2000-01-03" } })).status).toBe(201);
+      for (const run of await instance.getQueuedRuns()) await executeQueuedRun(definitions, instance, run.runId);
+      const text = await (await fetch(`${server.url}/api/asset?key=daily`)).text();
+      const { partitions } = JSON.parse(text).asset;
+      expect(partitions).toMatchObject({ total: 20_000, materialized: 3, missing: 19_997 });
+      expect(partitions.ranges).toEqual([
+        { status: "missing", start: "1970-01-01", end: "1999-12-31", count: 10_957, materialized: 0 },
+        { status: "materialized", start: "2000-01-01", end: "2000-01-03", count: 3, materialized: 3 },
+        { status: "missing", start: "2000-01-04", end: "2024-10-03", count: 9_040, materialized: 0 },
+      ]);
+      expect(JSON.stringify(partitions)).not.toContain("2000-01-02");
+      expect(text.length).toBeLessThan(3000);
+    } finally {
+      await server.close();
+    }
   });
 });
 
