@@ -118,6 +118,15 @@ describe("the quickstart in the web UI", () => {
     await shot("automation");
   }, 30_000);
 
+  it("draws the daily partitions as ranges: the day launched above is the one materialized segment", async () => {
+    await page.goto(`${dev.url}/#/asset/${encodeURIComponent("marts/daily_revenue")}`);
+    const done = page.getByTestId("partition-range-materialized");
+    await expect.poll(() => done.count()).toBe(1);
+    expect(await done.getAttribute("title")).toBe("2024-03-02: 1 partition(s), 1 materialized");
+    expect(await page.getByTestId("partition-range-missing").count()).toBe(2);
+    await shot("partition-grid");
+  }, 30_000);
+
   it("previews the inbox sensor from an edited cursor, then sets its cursor", async () => {
     await page.goto(`${dev.url}/#/automation`);
     await page.getByTestId("open-inbox_files").click();
