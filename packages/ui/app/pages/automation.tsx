@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { api, formatTime } from "../api.ts";
 import { runHref } from "../router.ts";
-import { useApi } from "../use-api.ts";
+import { useApi, useAttempt } from "../use-api.ts";
 import { ErrorBox, Table } from "../widgets.tsx";
 import { TickPreview } from "./tick-preview.tsx";
 
@@ -28,16 +28,12 @@ export function AutomationPage() {
   const automation = useApi<{ schedules: Instigator[]; sensors: Instigator[] }>("/automation");
   const backfills = useApi<{ backfills: { backfillId: string; status: string; unitCount: number; counts: Record<string, number>; createdAt: number }[] }>("/backfills");
   const [open, setOpen] = useState<Instigator>();
-  const [error, setError] = useState<Error>();
-  const act = async (path: string, reload: () => void) => {
-    setError(undefined);
-    try {
+  const { error, attempt } = useAttempt();
+  const act = (path: string, reload: () => void) =>
+    attempt(async () => {
       await api(path, {});
       reload();
-    } catch (e) {
-      setError(e as Error);
-    }
-  };
+    });
   const rows = [...(automation.data?.schedules ?? []), ...(automation.data?.sensors ?? [])];
   return (
     <div className="page">

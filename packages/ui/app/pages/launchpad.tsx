@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { api } from "../api.ts";
 import { navigate, runHref } from "../router.ts";
-import { useApi } from "../use-api.ts";
+import { useApi, useAttempt } from "../use-api.ts";
 import { ErrorBox } from "../widgets.tsx";
 
 /** Launch a selection or a job with a partition (or range), tags and run config (JSON); the server validates all of it. */
@@ -12,21 +12,17 @@ export function LaunchpadPage(props: { query: URLSearchParams }) {
   const [partition, setPartition] = useState("");
   const [tags, setTags] = useState("");
   const [config, setConfig] = useState("{}");
-  const [error, setError] = useState<Error>();
+  const { error, attempt } = useAttempt();
   const [schemas, setSchemas] = useState<Record<string, unknown>>();
 
   /** Fills the editor with the planned steps' config, defaults included, and shows their JSON Schemas. */
-  const scaffold = async () => {
-    setError(undefined);
-    try {
+  const scaffold = () =>
+    attempt(async () => {
       const q = new URLSearchParams(job ? { job } : selection ? { selection } : {});
       const result = await api<{ scaffold: unknown; schemas: Record<string, unknown> }>(`/launch/config?${q}`);
       setConfig(JSON.stringify(result.scaffold, null, 2));
       setSchemas(result.schemas);
-    } catch (e) {
-      setError(e as Error);
-    }
-  };
+    });
 
   /** The form as the API takes it: target, tags and parsed config (a bad JSON config is refused here, naming the problem). */
   const target = () => {
@@ -44,15 +40,6 @@ export function LaunchpadPage(props: { query: URLSearchParams }) {
           .map((t) => [t.slice(0, t.indexOf("=")), t.slice(t.indexOf("=") + 1)]),
       );
       return { ...(job ? { job } : selection ? { selection } : {}), tags: tagMap, config: parsedConfig };
-  };
-
-  const attempt = async (action: () => Promise<void>) => {
-    setError(undefined);
-    try {
-      await action();
-    } catch (e) {
-      setError(e as Error);
-    }
   };
 
   const launch = () =>

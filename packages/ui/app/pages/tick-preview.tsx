@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { api, formatTime } from "../api.ts";
+import { useAttempt } from "../use-api.ts";
 import { ErrorBox, Table } from "../widgets.tsx";
 
 interface Preview {
@@ -20,18 +21,13 @@ export function TickPreview(props: { kind: "schedule" | "sensor"; name: string; 
   const [at, setAt] = useState("");
   const [cursor, setCursor] = useState(props.cursor ?? "");
   const [preview, setPreview] = useState<Preview>();
-  const [error, setError] = useState<Error>();
   const [saved, setSaved] = useState<string>();
   const base = `/automation/${props.kind}/${encodeURIComponent(props.name)}`;
 
-  const attempt = async (action: () => Promise<void>) => {
-    setError(undefined);
+  const { error, attempt: attemptAction } = useAttempt();
+  const attempt = (action: () => Promise<void>) => {
     setSaved(undefined);
-    try {
-      await action();
-    } catch (e) {
-      setError(e as Error);
-    }
+    return attemptAction(action);
   };
   const run = () =>
     attempt(async () => {
