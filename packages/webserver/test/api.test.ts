@@ -227,6 +227,9 @@ describe("automation and instance", () => {
     const none = await fx.api("/api/backfills", { json: { selection: "raw/events", partitions: { missing: true } } });
     expect(none.status).toBe(400);
     expect(none.body.error.message).toContain("none is missing");
+    const config = await fx.api("/api/backfills", { json: { selection: "staging/cleaned", partitions: { all: true }, config: { assets: { "staging/cleaned": { config: { threshold: "high" } } } } } });
+    expect(config.body.error).toMatchObject({ code: "INVALID_RUN_CONFIG", message: expect.stringContaining("assets.staging/cleaned.config.threshold") });
+    expect(await fx.instance.getQueuedRuns()).toEqual([]);
     const bad = await fx.api("/api/backfills", { json: { selection: "raw/events", partitions: { some: true } } });
     expect(bad.body.error.code).toBe("WEBSERVER_BAD_REQUEST");
     expect(bad.body.error.message).toContain("partitions");
