@@ -117,4 +117,36 @@ describe("the quickstart in the web UI", () => {
     expect(api.schedules.find((s) => s.name === "daily_marts")?.status).toBe("stopped");
     await shot("automation");
   }, 30_000);
+
+  it("draws the daily partitions as ranges: the day launched above is the one materialized segment", async () => {
+    await page.goto(`${dev.url}/#/asset/${encodeURIComponent("marts/daily_revenue")}`);
+    const done = page.getByTestId("partition-range-materialized");
+    await expect.poll(() => done.count()).toBe(1);
+    expect(await done.getAttribute("title")).toBe("2024-03-02: 1 partition(s), 1 materialized");
+    expect(await page.getByTestId("partition-range-missing").count()).toBe(2);
+    await shot("partition-grid");
+  }, 30_000);
+
+  it("previews the inbox sensor from an edited cursor, then sets its cursor", async () => {
+    await page.goto(`${dev.url}/#/automation`);
+    await page.getByTestId("open-inbox_files").click();
+    await page.getByTestId("preview-button").click();
+    await expect.poll(() => page.getByTestId("preview-result").textContent()).toContain("no new file");
+    const cursor = JSON.stringify({ mtimeMs: 5, names: [] });
+    await page.getByTestId("preview-cursor").fill(cursor);
+    await page.getByTestId("set-cursor-button").click();
+    await expect.poll(() => page.getByTestId("cursor-saved").textContent()).toContain("Cursor set to");
+    const api = (await (await fetch(`${dev.url}/api/automation`)).json()) as { sensors: { name: string; cursor?: string }[] };
+    expect(api.sensors.find((s) => s.name === "inbox_files")?.cursor).toBe(cursor);
+    await shot("tick-preview");
+  }, 30_000);
+
+  it("backfills every missing partition from the launchpad", async () => {
+    await page.goto(`${dev.url}/#/launchpad?selection=${encodeURIComponent("marts/daily_revenue")}`);
+    await page.getByTestId("backfill-missing-button").click();
+    await page.waitForURL((url) => url.hash === "#/automation");
+    const { backfills } = (await (await fetch(`${dev.url}/api/backfills`)).json()) as { backfills: { selection?: string; unitCount: number }[] };
+    expect(backfills[0]).toMatchObject({ selection: "marts/daily_revenue" });
+    expect(backfills[0]!.unitCount).toBeGreaterThan(1);
+  }, 30_000);
 });

@@ -16,3 +16,17 @@ export function useApi<T>(path: string | undefined): { data?: T; error?: Error; 
   }, [path, tick]);
   return { ...state, reload: useCallback(() => setTick((t) => t + 1), []) };
 }
+
+/** Runs a user action (a mutation, a preview), keeping its error to show; a new attempt clears the last error. */
+export function useAttempt(): { error?: Error; attempt: (action: () => Promise<void>) => Promise<void> } {
+  const [error, setError] = useState<Error>();
+  const attempt = useCallback(async (action: () => Promise<void>) => {
+    setError(undefined);
+    try {
+      await action();
+    } catch (e) {
+      setError(e as Error);
+    }
+  }, []);
+  return { ...(error ? { error } : {}), attempt };
+}

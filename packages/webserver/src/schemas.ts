@@ -39,3 +39,30 @@ export const graphQuery = z.object({ select: z.string().optional() });
 export const assetQuery = z.object({ key: z.string().min(1), limit: z.coerce.number().int().min(1).max(1000).default(50) });
 export const ticksQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(50) });
 export const scaffoldQuery = z.object({ selection: z.string().min(1).optional(), job: z.string().min(1).optional() });
+
+/** `at`: the schedule tick at or after this time (ISO 8601); default now. */
+export const schedulePreviewQuery = z.object({
+  at: z
+    .string()
+    .refine((s) => !Number.isNaN(Date.parse(s)), { message: "not a time; use ISO 8601, e.g. 2024-03-10T02:00:00Z" })
+    .optional(),
+});
+/** `cursor`: evaluate from this cursor; absent means the sensor's current one. */
+export const sensorPreviewQuery = z.object({ cursor: z.string().optional() });
+/** `cursor: null` forgets the cursor. */
+export const sensorCursorRequest = z.object({ cursor: z.string().nullable() }).strict();
+
+export const backfillRequest = z
+  .object({
+    selection: z.string().min(1).optional(),
+    job: z.string().min(1).optional(),
+    partitions: z.union([
+      z.object({ missing: z.literal(true) }).strict(),
+      z.object({ all: z.literal(true) }).strict(),
+      z.object({ range: z.object({ start: z.string().min(1), end: z.string().min(1) }).strict() }).strict(),
+    ]),
+    tags: z.record(z.string(), z.string()).default({}),
+    config: z.unknown().optional(),
+  })
+  .strict()
+  .refine((r) => !(r.selection !== undefined && r.job !== undefined), { message: "pass selection or job, not both" });

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startWebserver } from "../src/index.ts";
 import { fixtureDefinitions, startFixture, type Fixture } from "./fixture.ts";
-import { memoryStorage } from "@orch/core";
+import { asset, dailyPartitions, defineDefinitions, executeQueuedRun, memoryStorage } from "@orch/core";
 
 const SECRET = "s3cret-warehouse-password";
 process.env.WAREHOUSE_PASSWORD = SECRET;
@@ -49,11 +49,42 @@ describe("asset graph and catalog", () => {
   it("shows an asset with its history and refuses an unknown one with a suggestion", async () => {
     const { body } = await fx.api(`/api/asset?key=${encodeURIComponent("raw/events")}`);
     expect(body.asset).toMatchObject({ id: "raw/events", downstream: ["staging/cleaned"], partitions: { total: 3, materialized: 1 } });
+    expect(body.asset.partitions.ranges).toEqual([
+      { status: "missing", start: "a", end: "a", count: 1, materialized: 0 },
+      { status: "materialized", start: "b", end: "b", count: 1, materialized: 1 },
+      { status: "missing", start: "c", end: "c", count: 1, materialized: 0 },
+    ]);
     expect(body.materializations[0]).toMatchObject({ type: "ASSET_MATERIALIZATION", partition: "b" });
     const unknown = await fx.api(`/api/asset?key=raw/event`);
     expect(unknown.status).toBe(404);
     expect(unknown.body.error).toMatchObject({ code: "UNKNOWN_ASSET" });
     expect(unknown.body.error.message).toContain('"raw/events"');
+  });
+});
+
+describe("partition grid", () => {
+  it("sends an asset of 20k daily partitions as ranges of materialized and missing days, not keys", async () => {
+    const daily = asset({ key: "daily", partitions: dailyPartitions({ start: "1970-01-01", end: "2024-10-04", timezone: "UTC" }), compute: () => 1 });
+    const definitions = defineDefinitions({ assets: [daily] });
+    const instance = memoryStorage();
+    const server = await startWebserver({ definitions, instance, readOnly: false, port: 0, info: {} });
+    try {
+      const post = (path: string, body: unknown) => fetch(`${server.url}${path}`, { method: "POST", headers: { origin: server.url, "content-type": "application/json" }, body: JSON.stringify(body) });
+      expect((await post("/api/launch", { selection: "daily", partitionRange: { start: "2000-01-01", end: "2000-01-03" } })).status).toBe(201);
+      for (const run of await instance.getQueuedRuns()) await executeQueuedRun(definitions, instance, run.runId);
+      const text = await (await fetch(`${server.url}/api/asset?key=daily`)).text();
+      const { partitions } = JSON.parse(text).asset;
+      expect(partitions).toMatchObject({ total: 20_000, materialized: 3, missing: 19_997 });
+      expect(partitions.ranges).toEqual([
+        { status: "missing", start: "1970-01-01", end: "1999-12-31", count: 10_957, materialized: 0 },
+        { status: "materialized", start: "2000-01-01", end: "2000-01-03", count: 3, materialized: 3 },
+        { status: "missing", start: "2000-01-04", end: "2024-10-03", count: 9_040, materialized: 0 },
+      ]);
+      expect(JSON.stringify(partitions)).not.toContain("2000-01-02");
+      expect(text.length).toBeLessThan(3000);
+    } finally {
+      await server.close();
+    }
   });
 });
 
@@ -148,8 +179,60 @@ describe("automation and instance", () => {
     expect(unknown.body.error.message).toContain("nightly");
   });
 
-  it("lists backfills", async () => {
-    expect((await fx.api("/api/backfills")).body.backfills).toEqual([]);
+  it("previews a schedule's tick at a chosen time, and refuses a bad time or an unknown name", async () => {
+    const { status, body } = await fx.api(`/api/automation/schedule/nightly/preview?at=${encodeURIComponent("2024-03-10T00:30:00Z")}`);
+    expect(status, JSON.stringify(body)).toBe(200);
+    expect(new Date(body.scheduledTime).toISOString()).toBe("2024-03-10T01:00:00.000Z");
+    expect(body.runRequests).toHaveLength(1);
+    const bad = await fx.api("/api/automation/schedule/nightly/preview?at=yesterday");
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatchObject({ code: "WEBSERVER_BAD_REQUEST", message: expect.stringContaining("at: not a time") });
+    const unknown = await fx.api("/api/automation/schedule/nightlyy/preview");
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.message).toContain("nightly");
+    expect(await fx.instance.getTicks("nightly", { limit: 10 })).toEqual([]);
+  });
+
+  it("previews a sensor from its cursor or an edited one, and sets its cursor without committing previews", async () => {
+    const fresh = await fx.api("/api/automation/sensor/counter/preview");
+    expect(fresh.body).toMatchObject({ cursorBefore: null, cursor: "1", runRequests: [expect.objectContaining({ runKey: "n0" })] });
+    const edited = await fx.api("/api/automation/sensor/counter/preview?cursor=41");
+    expect(edited.body).toMatchObject({ cursorBefore: "41", cursor: "42" });
+    expect((await fx.api("/api/automation")).body.sensors[0].cursor).toBeUndefined();
+
+    expect((await fx.api("/api/automation/sensor/counter/cursor", { json: { cursor: "7" } })).body).toEqual({ name: "counter", cursor: "7" });
+    expect((await fx.api("/api/automation")).body.sensors[0].cursor).toBe("7");
+    expect((await fx.api("/api/automation/sensor/counter/preview")).body).toMatchObject({ cursorBefore: "7", cursor: "8" });
+    await fx.api("/api/automation/sensor/counter/cursor", { json: { cursor: null } });
+    expect((await fx.api("/api/automation")).body.sensors[0].cursor).toBeUndefined();
+
+    const unknown = await fx.api("/api/automation/sensor/countr/cursor", { json: { cursor: "1" } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.message).toContain("counter");
+    expect((await fx.api("/api/automation/sensor/counter/cursor", { json: { cursor: 3 } })).body.error.message).toContain("cursor");
+    expect((await fx.api("/api/automation/sensor/countr/preview")).status).toBe(400);
+  });
+
+  it("launches a backfill of the missing partitions, and lists it", async () => {
+    await launchAndRun({ selection: "raw/events", partition: "a" });
+    const launched = await fx.api("/api/backfills", { json: { selection: "raw/events", partitions: { missing: true }, tags: { why: "ui" } } });
+    expect(launched.status, JSON.stringify(launched.body)).toBe(201);
+    const queued = await fx.instance.getQueuedRuns();
+    expect(queued.map((r) => r.partitionKey).sort()).toEqual(["c"]);
+    expect(queued[0]!.tags).toMatchObject({ why: "ui" });
+    const listed = (await fx.api("/api/backfills")).body.backfills;
+    expect(listed).toEqual([expect.objectContaining({ backfillId: launched.body.backfillId, unitCount: 1 })]);
+    await fx.drainQueue();
+
+    const none = await fx.api("/api/backfills", { json: { selection: "raw/events", partitions: { missing: true } } });
+    expect(none.status).toBe(400);
+    expect(none.body.error.message).toContain("none is missing");
+    const config = await fx.api("/api/backfills", { json: { selection: "staging/cleaned", partitions: { all: true }, config: { assets: { "staging/cleaned": { config: { threshold: "high" } } } } } });
+    expect(config.body.error).toMatchObject({ code: "INVALID_RUN_CONFIG", message: expect.stringContaining("assets.staging/cleaned.config.threshold") });
+    expect(await fx.instance.getQueuedRuns()).toEqual([]);
+    const bad = await fx.api("/api/backfills", { json: { selection: "raw/events", partitions: { some: true } } });
+    expect(bad.body.error.code).toBe("WEBSERVER_BAD_REQUEST");
+    expect(bad.body.error.message).toContain("partitions");
   });
 
   it("shows the instance with resource config as env refs, never the secret", async () => {
@@ -173,6 +256,8 @@ describe("security", () => {
     expect(evil.body.error.code).toBe("WEBSERVER_BAD_ORIGIN");
     const none = await fetch(`${fx.server.url}/api/launch`, { method: "POST", body: "{}", headers: { "content-type": "application/json" } });
     expect(none.status).toBe(403);
+    const cursor = await fx.api("/api/automation/sensor/counter/cursor", { json: { cursor: "9" }, headers: { origin: "http://evil.example" } });
+    expect(cursor.body.error.code).toBe("WEBSERVER_BAD_ORIGIN");
     expect(await fx.instance.getQueuedRuns()).toEqual([]);
   });
 
@@ -218,5 +303,8 @@ describe("security", () => {
     const launch = await other.api("/api/launch", { json: { selection: "flaky" } });
     expect(launch.body.error.code).toBe("WEBSERVER_READ_ONLY");
     expect((await other.api("/api/automation/schedule/nightly/stop", { method: "POST" })).status).toBe(403);
+    expect((await other.api("/api/automation/sensor/counter/cursor", { json: { cursor: "1" } })).body.error.code).toBe("WEBSERVER_READ_ONLY");
+    expect((await other.api("/api/backfills", { json: { partitions: { missing: true } } })).body.error.code).toBe("WEBSERVER_READ_ONLY");
+    expect((await other.api("/api/automation/sensor/counter/preview")).status).toBe(200);
   });
 });

@@ -1,8 +1,8 @@
-import { asset, defineDefinitions, defineResource, executeQueuedRun, memoryStorage, reexecute, schedule, staticPartitions, type InstanceStorage } from "@orch/core";
+import { asset, defineDefinitions, defineResource, executeQueuedRun, memoryStorage, reexecute, schedule, sensor, staticPartitions, type InstanceStorage } from "@orch/core";
 import { z } from "zod";
 import { startWebserver, type RunningWebserver, type WebserverOptions } from "../src/index.ts";
 
-/** A small project: a partitioned chain, an asset with config, one that fails until told not to, a schedule, a resource with an env ref. */
+/** A small project: a partitioned chain, an asset with config, one that fails until told not to, a schedule, a sensor, a resource with an env ref. */
 export function fixtureDefinitions(state: { fail: boolean }) {
   const raw = asset({ key: ["raw", "events"], group: "ingest", kinds: ["json"], partitions: staticPartitions(["a", "b", "c"]), compute: () => [1, 2, 3] });
   const cleaned = asset({
@@ -24,6 +24,8 @@ export function fixtureDefinitions(state: { fail: boolean }) {
   return defineDefinitions({
     assets: [raw, cleaned, flaky],
     schedules: [schedule({ name: "nightly", cron: "0 1 * * *", target: "flaky", defaultStatus: "running" })],
+    // Counts up from its cursor and asks for one run per tick, keyed by the cursor it started from.
+    sensors: [sensor({ name: "counter", target: "flaky", evaluate: (ctx) => ({ cursor: String(Number(ctx.cursor ?? 0) + 1), runRequests: [{ runKey: `n${ctx.cursor ?? 0}` }] }) })],
     resources: { warehouse: defineResource({ config: z.object({ password: z.string() }), create: () => ({}) })({ password: { env: "WAREHOUSE_PASSWORD" } }) },
   });
 }

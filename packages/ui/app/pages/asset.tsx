@@ -2,6 +2,7 @@ import { formatTime } from "../api.ts";
 import { assetHref, runHref } from "../router.ts";
 import { useApi } from "../use-api.ts";
 import { ErrorBox, Table } from "../widgets.tsx";
+import { PartitionGrid, type PartitionRange } from "./partition-grid.tsx";
 
 interface AssetResponse {
   asset: {
@@ -15,13 +16,13 @@ interface AssetResponse {
     upstream: string[];
     downstream: string[];
     status: string;
-    partitions?: { description: string; total: number; materialized: number; missing: number };
+    partitions?: { description: string; total: number; materialized: number; missing: number; ranges: PartitionRange[] };
   };
   materializations: { id: number; runId: string; timestamp: number; partition?: string; metadata: Record<string, unknown> }[];
   checks: { id: number; runId: string; timestamp: number; checkName?: string; passed?: boolean; severity?: string }[];
 }
 
-/** One asset: its definition, neighbours, partition counts, materialization history and numeric metadata over time. */
+/** One asset: its definition, neighbours, partition counts and grid, materialization history and numeric metadata over time. */
 export function AssetPage(props: { id: string }) {
   const { data, error } = useApi<AssetResponse>(`/asset?key=${encodeURIComponent(props.id)}`);
   if (error) return <ErrorBox error={error} />;
@@ -45,6 +46,7 @@ export function AssetPage(props: { id: string }) {
           ["partitions", a.partitions ? `${a.partitions.description}: ${a.partitions.materialized}/${a.partitions.total} materialized, ${a.partitions.missing} missing` : "-"],
         ]}
       />
+      {a.partitions && <PartitionGrid ranges={a.partitions.ranges} total={a.partitions.total} />}
       <p>
         <a href={`#/launchpad?selection=${encodeURIComponent(a.id)}`}>Materialize…</a>
       </p>

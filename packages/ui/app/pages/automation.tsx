@@ -1,8 +1,9 @@
 import { useState } from "react";
 import { api, formatTime } from "../api.ts";
 import { runHref } from "../router.ts";
-import { useApi } from "../use-api.ts";
+import { useApi, useAttempt } from "../use-api.ts";
 import { ErrorBox, Table } from "../widgets.tsx";
+import { TickPreview } from "./tick-preview.tsx";
 
 interface Tick {
   id: number;
@@ -22,21 +23,17 @@ interface Instigator {
   lastTick: Tick | null;
 }
 
-/** Schedules and sensors with start/stop and tick history; backfills with their progress and cancel. */
+/** Schedules and sensors with start/stop, tick previews, sensor cursors and tick history; backfills with their progress and cancel. */
 export function AutomationPage() {
   const automation = useApi<{ schedules: Instigator[]; sensors: Instigator[] }>("/automation");
   const backfills = useApi<{ backfills: { backfillId: string; status: string; unitCount: number; counts: Record<string, number>; createdAt: number }[] }>("/backfills");
   const [open, setOpen] = useState<Instigator>();
-  const [error, setError] = useState<Error>();
-  const act = async (path: string, reload: () => void) => {
-    setError(undefined);
-    try {
+  const { error, attempt } = useAttempt();
+  const act = (path: string, reload: () => void) =>
+    attempt(async () => {
       await api(path, {});
       reload();
-    } catch (e) {
-      setError(e as Error);
-    }
-  };
+    });
   const rows = [...(automation.data?.schedules ?? []), ...(automation.data?.sensors ?? [])];
   return (
     <div className="page">
@@ -46,7 +43,7 @@ export function AutomationPage() {
         testId="automation-table"
         head={["name", "kind", "status", "cron / cursor", "next tick", "last tick", ""]}
         rows={rows.map((i) => [
-          <a href="#/automation" onClick={() => setOpen(i)}>{i.name}</a>,
+          <a href="#/automation" data-testid={`open-${i.name}`} onClick={() => setOpen(i)}>{i.name}</a>,
           i.kind,
           <span className={`status status-${i.status}`} data-testid={`instigator-status-${i.name}`}>{i.status}</span>,
           i.cron ?? i.cursor ?? "-",
@@ -57,6 +54,7 @@ export function AutomationPage() {
           </button>,
         ])}
       />
+      {open && <TickPreview key={`${open.kind}/${open.name}`} kind={open.kind} name={open.name} {...(open.cursor !== undefined ? { cursor: open.cursor } : {})} onCursorSaved={automation.reload} />}
       {open && <Ticks instigator={open} />}
       <h2>Backfills</h2>
       <Table

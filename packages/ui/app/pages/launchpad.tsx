@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { api } from "../api.ts";
 import { navigate, runHref } from "../router.ts";
-import { useApi } from "../use-api.ts";
+import { useApi, useAttempt } from "../use-api.ts";
 import { ErrorBox } from "../widgets.tsx";
 
 /** Launch a selection or a job with a partition (or range), tags and run config (JSON); the server validates all of it. */
@@ -12,25 +12,20 @@ export function LaunchpadPage(props: { query: URLSearchParams }) {
   const [partition, setPartition] = useState("");
   const [tags, setTags] = useState("");
   const [config, setConfig] = useState("{}");
-  const [error, setError] = useState<Error>();
+  const { error, attempt } = useAttempt();
   const [schemas, setSchemas] = useState<Record<string, unknown>>();
 
   /** Fills the editor with the planned steps' config, defaults included, and shows their JSON Schemas. */
-  const scaffold = async () => {
-    setError(undefined);
-    try {
+  const scaffold = () =>
+    attempt(async () => {
       const q = new URLSearchParams(job ? { job } : selection ? { selection } : {});
       const result = await api<{ scaffold: unknown; schemas: Record<string, unknown> }>(`/launch/config?${q}`);
       setConfig(JSON.stringify(result.scaffold, null, 2));
       setSchemas(result.schemas);
-    } catch (e) {
-      setError(e as Error);
-    }
-  };
+    });
 
-  const launch = async () => {
-    setError(undefined);
-    try {
+  /** The form as the API takes it: target, tags and parsed config (a bad JSON config is refused here, naming the problem). */
+  const target = () => {
       let parsedConfig: unknown;
       try {
         parsedConfig = JSON.parse(config || "{}");
@@ -44,18 +39,25 @@ export function LaunchpadPage(props: { query: URLSearchParams }) {
           .filter(Boolean)
           .map((t) => [t.slice(0, t.indexOf("=")), t.slice(t.indexOf("=") + 1)]),
       );
+      return { ...(job ? { job } : selection ? { selection } : {}), tags: tagMap, config: parsedConfig };
+  };
+
+  const launch = () =>
+    attempt(async () => {
       const range = partition.includes("..") ? partition.split("..") : undefined;
       const { runId } = await api<{ runId: string }>("/launch", {
-        ...(job ? { job } : selection ? { selection } : {}),
+        ...target(),
         ...(range ? { partitionRange: { start: range[0], end: range[1] } } : partition ? { partition } : {}),
-        tags: tagMap,
-        config: parsedConfig,
       });
       navigate(runHref(runId));
-    } catch (e) {
-      setError(e as Error);
-    }
-  };
+    });
+
+  /** One run per partition never materialized (or whose last run failed), chosen on the server; progress on the automation page. */
+  const backfillMissing = () =>
+    attempt(async () => {
+      await api<{ backfillId: string }>("/backfills", { ...target(), partitions: { missing: true } });
+      navigate("#/automation");
+    });
 
   return (
     <div className="page launchpad" data-testid="launchpad">
@@ -91,6 +93,9 @@ export function LaunchpadPage(props: { query: URLSearchParams }) {
         </button>
         <button data-testid="launch-button" onClick={launch}>
           Launch run
+        </button>
+        <button data-testid="backfill-missing-button" onClick={backfillMissing} title="one run per missing partition; the partition field is ignored">
+          Backfill all missing partitions
         </button>
       </div>
       {schemas && Object.keys(schemas).length > 0 && (

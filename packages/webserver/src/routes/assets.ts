@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { didYouMean, ErrorCode, OrchError, selectAssetKeys, toAssetKey, type AssetIndexEntry, type AssetSpec, type Definitions, type InstanceStorage } from "@orch/core";
 import { assetStates } from "../asset-status.ts";
+import { partitionRanges } from "../partition-ranges.ts";
 import type { ServerContext } from "../context.ts";
 import { assetQuery, graphQuery } from "../schemas.ts";
 import { parseWith } from "../validate.ts";
@@ -11,7 +12,7 @@ export interface PartitionCounts {
   readonly missing: number;
 }
 
-/** Graph, catalog and asset detail. Partition status is sent as counts, never as key lists. */
+/** Graph, catalog and asset detail. Partition status is sent as counts and ranges, never as key lists. */
 export function assetRoutes(ctx: ServerContext): Hono {
   const app = new Hono();
   const { definitions, instance } = ctx;
@@ -80,7 +81,7 @@ export function assetRoutes(ctx: ServerContext): Hono {
         upstream: definitions.graph.parents(spec.id),
         downstream: definitions.graph.children(spec.id),
         status: states.get(spec.id)!.status,
-        ...(spec.partitions ? { partitions: { description: spec.partitions.description, ...(await partitionCounts(spec, instance, entries)) } } : {}),
+        ...(spec.partitions ? { partitions: await partitionGrid(spec, instance, entries) } : {}),
       },
       materializations,
       checks,
@@ -110,8 +111,22 @@ function partitionIndex(entries: readonly AssetIndexEntry[]): Map<string, AssetI
 
 /** Counts over the asset's current partition keys (a partition removed from the definition no longer counts). */
 async function partitionCounts(spec: AssetSpec, instance: InstanceStorage, entries: readonly AssetIndexEntry[]): Promise<PartitionCounts> {
-  const keys = new Set(await spec.partitions!.getKeys({ dynamicPartitions: (name) => instance.getDynamicPartitions(name) }));
-  let materialized = 0;
-  for (const entry of entries) if (entry.partition !== null && entry.lastMaterialization && keys.has(entry.partition)) materialized++;
-  return { total: keys.size, materialized, missing: keys.size - materialized };
+  const { keys, materialized } = await partitionState(spec, instance, entries);
+  const count = keys.filter((k) => materialized.has(k)).length;
+  return { total: keys.length, materialized: count, missing: keys.length - count };
+}
+
+/** The asset page's partition grid: counts and runs of consecutive materialized / missing keys (bounded, see partitionRanges). */
+async function partitionGrid(spec: AssetSpec, instance: InstanceStorage, entries: readonly AssetIndexEntry[]) {
+  const { keys, materialized } = await partitionState(spec, instance, entries);
+  const ranges = partitionRanges(keys, (k) => materialized.has(k));
+  const count = ranges.reduce((n, r) => n + r.materialized, 0);
+  return { description: spec.partitions!.description, total: keys.length, materialized: count, missing: keys.length - count, ranges };
+}
+
+async function partitionState(spec: AssetSpec, instance: InstanceStorage, entries: readonly AssetIndexEntry[]): Promise<{ keys: string[]; materialized: Set<string> }> {
+  const keys = [...(await spec.partitions!.getKeys({ dynamicPartitions: (name) => instance.getDynamicPartitions(name) }))];
+  const materialized = new Set<string>();
+  for (const entry of entries) if (entry.partition !== null && entry.lastMaterialization) materialized.add(entry.partition);
+  return { keys, materialized };
 }

@@ -1,8 +1,9 @@
 import { Hono } from "hono";
-import { backfillProgress, cancelBackfill, effectiveStatus, findInstigator, nextScheduleTick, setInstigatorStatus, type InstigatorKind } from "@orch/core";
+import { backfillProgress, cancelBackfill, effectiveStatus, findInstigator, launchBackfill, nextScheduleTick, previewSchedule, previewSensor, resolveRunConfig, setInstigatorStatus, setSensorCursor, type InstigatorKind } from "@orch/core";
 import type { ServerContext } from "../context.ts";
-import { ticksQuery } from "../schemas.ts";
+import { backfillRequest, schedulePreviewQuery, sensorCursorRequest, sensorPreviewQuery, ticksQuery } from "../schemas.ts";
 import { parseWith } from "../validate.ts";
+import { plannedSteps } from "./launch.ts";
 
 /** Schedules and sensors (status, next tick, tick history, start/stop) and backfills (progress, cancel). */
 export function automationRoutes(ctx: ServerContext): Hono {
@@ -42,6 +43,40 @@ export function automationRoutes(ctx: ServerContext): Hono {
       return c.json({ name: c.req.param("name"), kind, status });
     });
   }
+
+  // Previews are reads: the tick is evaluated, nothing is launched and no cursor is committed.
+  app.get("/automation/schedule/:name/preview", async (c) => {
+    const { at } = parseWith(schedulePreviewQuery, c.req.query(), "schedule preview query");
+    return c.json(await previewSchedule(definitions, c.req.param("name"), { instance, ...(at !== undefined ? { at: Date.parse(at) } : {}) }));
+  });
+  app.get("/automation/sensor/:name/preview", async (c) => {
+    const query = parseWith(sensorPreviewQuery, c.req.query(), "sensor preview query");
+    const { name } = findInstigator(definitions, "sensor", c.req.param("name"));
+    const state = await instance.getInstigatorState(name);
+    const cursor = query.cursor ?? state?.cursor;
+    const result = await previewSensor(definitions, name, { instance, ...(cursor !== undefined ? { cursor } : {}), ...(state?.lastTickAt !== undefined ? { lastTickAt: state.lastTickAt } : {}) });
+    return c.json({ ...result, cursorBefore: cursor ?? null });
+  });
+  app.post("/automation/sensor/:name/cursor", async (c) => {
+    const { cursor } = parseWith(sensorCursorRequest, await c.req.json().catch(() => undefined), "cursor request");
+    await setSensorCursor(definitions, instance, c.req.param("name"), cursor ?? undefined);
+    return c.json({ name: c.req.param("name"), cursor });
+  });
+
+  // A backfill over the launchpad's selection or job: the partitions are resolved on the server (e.g. every missing one).
+  app.post("/backfills", async (c) => {
+    const body = parseWith(backfillRequest, await c.req.json().catch(() => undefined), "backfill request");
+    // As at launch: a bad config is refused here, not by every one of the backfill's runs.
+    if (body.config !== undefined) resolveRunConfig(definitions, plannedSteps(definitions, body), body.config);
+    const record = await launchBackfill(definitions, instance, {
+      ...(body.selection !== undefined ? { selection: body.selection } : {}),
+      ...(body.job !== undefined ? { jobName: body.job } : {}),
+      partitions: body.partitions,
+      tags: body.tags,
+      ...(body.config !== undefined ? { runConfig: body.config } : {}),
+    });
+    return c.json({ backfillId: record.backfillId, unitCount: record.units.length }, 201);
+  });
 
   app.get("/backfills", async (c) => {
     const backfills = await instance.listBackfills({ limit: 100 });

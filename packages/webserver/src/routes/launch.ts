@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { buildPlan, buildQueuedRun, didYouMean, enqueueRun, ErrorCode, OrchError, resolveRunConfig, selectAssetKeys, type QueuedRunSpec } from "@orch/core";
+import { buildPlan, buildQueuedRun, didYouMean, enqueueRun, ErrorCode, OrchError, resolveRunConfig, selectAssetKeys, type Definitions, type PlannedStep, type QueuedRunSpec } from "@orch/core";
 import type { ServerContext } from "../context.ts";
 import { z } from "zod";
 import { launchRequest, scaffoldQuery } from "../schemas.ts";
@@ -32,12 +32,7 @@ export function launchRoutes(ctx: ServerContext): Hono {
   // with the defaults filled in, so the user edits a config that already has the right shape.
   app.get("/launch/config", async (c) => {
     const q = parseWith(scaffoldQuery, c.req.query(), "config query");
-    const job = q.job !== undefined ? definitions.jobs.get(q.job) : undefined;
-    if (q.job !== undefined && !job) {
-      throw new OrchError(ErrorCode.UNKNOWN_JOB, `Unknown job "${q.job}". Jobs: ${[...definitions.jobs.keys()].join(", ") || "(none)"}.${didYouMean(q.job, definitions.jobs.keys())}`, { pkg: "webserver" });
-    }
-    // No partition is needed to know the steps (and so the config) a selection runs.
-    const steps = job?.ops ? job.ops.steps : buildPlan(definitions, { assetKeys: selectAssetKeys(definitions, job?.selection ?? q.selection) }).steps;
+    const steps = plannedSteps(definitions, q);
     const scaffold: Record<string, Record<string, { config: unknown }>> = {};
     const schemas: Record<string, unknown> = {};
     for (const nodeId of new Set(steps.map((s) => s.nodeId))) {
@@ -51,4 +46,13 @@ export function launchRoutes(ctx: ServerContext): Hono {
     return c.json({ scaffold, schemas });
   });
   return app;
+}
+
+/** The steps a job or selection runs, known without a partition (and so the config it takes). */
+export function plannedSteps(definitions: Definitions, target: { readonly job?: string | undefined; readonly selection?: string | undefined }): readonly PlannedStep[] {
+  const job = target.job !== undefined ? definitions.jobs.get(target.job) : undefined;
+  if (target.job !== undefined && !job) {
+    throw new OrchError(ErrorCode.UNKNOWN_JOB, `Unknown job "${target.job}". Jobs: ${[...definitions.jobs.keys()].join(", ") || "(none)"}.${didYouMean(target.job, definitions.jobs.keys())}`, { pkg: "webserver" });
+  }
+  return job?.ops ? job.ops.steps : buildPlan(definitions, { assetKeys: selectAssetKeys(definitions, job?.selection ?? target.selection) }).steps;
 }

@@ -1,0 +1,28 @@
+export interface PartitionRange {
+  status: "materialized" | "missing" | "partial";
+  start: string;
+  end: string;
+  count: number;
+  materialized: number;
+}
+
+/**
+ * The asset's partitions as one bar: each range the server sent is a segment as wide as its share of the keys
+ * (20k daily partitions arrive as a handful of ranges, not 20k cells).
+ */
+export function PartitionGrid(props: { ranges: PartitionRange[]; total: number }) {
+  if (props.total === 0) return <p>No partitions.</p>;
+  return (
+    <div className="partition-grid" data-testid="partition-grid">
+      {props.ranges.map((r) => (
+        <span
+          key={r.start}
+          className={`partition-range partition-${r.status}`}
+          style={{ flexGrow: r.count }}
+          data-testid={`partition-range-${r.status}`}
+          title={`${r.start === r.end ? r.start : `${r.start} … ${r.end}`}: ${r.count} partition(s), ${r.materialized} materialized`}
+        />
+      ))}
+    </div>
+  );
+}
