@@ -113,7 +113,8 @@ export class Daemon {
     const { instance, launcher } = this.#options;
     switch (loop) {
       case "monitor": {
-        await detectCrashedRuns(instance, { staleAfterMs: this.#options.runStaleAfterMs ?? 30_000, now: this.#clock.now() });
+        // Runs in the launcher's own child processes are closed by the launcher when their process exits.
+        await detectCrashedRuns(instance, { staleAfterMs: this.#options.runStaleAfterMs ?? 30_000, now: this.#clock.now(), watched: new Set(launcher.running()) });
         // A foreground command that died while its run waited in the queue leaves the run behind: close it.
         for (const run of await instance.getQueuedRuns()) {
           const owner = run.tags[FOREGROUND_TAG];

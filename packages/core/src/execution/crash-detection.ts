@@ -12,6 +12,11 @@ export interface DetectCrashedRunsOptions {
   staleAfterMs?: number;
   /** Default Date.now(). */
   now?: number;
+  /**
+   * Runs a caller watches itself (the daemon's own child processes): their launcher closes them when the process
+   * exits, with what it knows (the signal or exit code), so detection leaves them alone.
+   */
+  watched?: ReadonlySet<string>;
 }
 
 /** A run crash detection closed, and what proved it dead. */
@@ -36,6 +41,7 @@ export async function detectCrashedRuns(storage: InstanceStorage, options: Detec
   const live = await storage.listRuns({ statuses: LIVE_STATUSES, limit: Number.MAX_SAFE_INTEGER });
   const crashed: CrashedRun[] = [];
   for (const run of live) {
+    if (options.watched?.has(run.runId)) continue;
     const alive = run.worker ? isProcessAlive(run.worker) : undefined;
     if (alive === true) continue;
     const lastBeat = (await storage.getHeartbeat(run.runId)) ?? run.startedAt ?? run.createdAt;
