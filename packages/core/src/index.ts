@@ -45,7 +45,7 @@ export { buildPlan, type PlanOptions } from "./execution/planner.ts";
 export { resolveRunConfig, type RunConfig, type ResolvedRunConfig } from "./execution/run-config.ts";
 export { ResourceScope } from "./execution/resource-scope.ts";
 export { RunEventBus } from "./execution/event-bus.ts";
-export { runLogger, type RunServices } from "./execution/run-services.ts";
+export { createRunServices, runLogger, type RunServices } from "./execution/run-services.ts";
 export { selectAssetKeys } from "./execution/select.ts";
 export { observe } from "./execution/observe.ts";
 export { applyPartitions, needsPartitionPlanning } from "./execution/partition-planner.ts";

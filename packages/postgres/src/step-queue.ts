@@ -1,9 +1,8 @@
 import {
   createIOManagers,
-  ResourceScope,
+  createRunServices,
   resolveRunConfig,
   RunEventBus,
-  runLogger,
   runStep,
   SerializerRegistry,
   serializeError,
@@ -12,7 +11,6 @@ import {
   type IOManager,
   type IOManagerDefinition,
   type PlannedStep,
-  type RunServices,
   type StepOutcome,
 } from "@orch/core";
 
@@ -62,18 +60,7 @@ export async function runDistributedStep(job: StepJob, options: StepWorkerOption
     for (const s of definitions.plugins.serializers) serializers.register(s);
     const ioManagers = await createIOManagers(definitions, { ...(options.baseDir ? { baseDir: options.baseDir } : {}), ...(options.defaultIOManager ? { defaultIOManager: options.defaultIOManager } : {}) }, serializers);
     const bus = new RunEventBus(storage, [], [], config.secrets);
-    const services: RunServices = {
-      definitions,
-      run,
-      events: bus,
-      resources: undefined as never,
-      ioManager: (key) => ioManagers.get(key)!.manager,
-      ioManagerName: (key) => ioManagers.get(key)?.name ?? key,
-      config,
-      signal: controller.signal,
-      pending: new Set(),
-    };
-    (services as { resources: ResourceScope }).resources = new ResourceScope(definitions, config.resourceConfig, run.runId, runLogger(services));
+    const services = createRunServices({ definitions, run, events: bus, ioManagers, config, signal: controller.signal });
     try {
       outcome = await runStep(services, job.step);
     } finally {

@@ -15,9 +15,8 @@ import { memoryIOManager } from "../io/memory-io-manager.ts";
 import { memoryStorage } from "../storage/index.ts";
 import { RunEventBus } from "./event-bus.ts";
 import { inProcessExecutor } from "./in-process-executor.ts";
-import { ResourceScope } from "./resource-scope.ts";
 import { resolveRunConfig, type RunConfig } from "./run-config.ts";
-import { runLogger, type RunServices } from "./run-services.ts";
+import { createRunServices, runLogger } from "./run-services.ts";
 import { runStep } from "./step-runner.ts";
 import { planRun } from "./plan-run.ts";
 import { emitRunEnd, notifyRunEnd, reportListenerErrors } from "./run-end.ts";
@@ -115,19 +114,8 @@ export async function materialize(definitions: Definitions, options: Materialize
   // Another process ended this run (it took the worker for dead): stop at once, write nothing more.
   bus.onFenced((error) => controller.abort(error));
 
-  const services: RunServices = {
-    definitions,
-    run,
-    events: bus,
-    resources: undefined as never,
-    ioManager: (key) => ioManagers.get(key)!.manager,
-    ioManagerName: (key) => ioManagers.get(key)?.name ?? key,
-    config,
-    signal: controller.signal,
-    pending: new Set(),
-  };
+  const services = createRunServices({ definitions, run, events: bus, ioManagers, config, signal: controller.signal });
   const log = runLogger(services);
-  (services as { resources: ResourceScope }).resources = new ResourceScope(definitions, config.resourceConfig, runId, log);
   bus.setListenerContext((listener) => ({
     log: makeStepLogger((level, message, metadata) => runLogger(services)[level](message, { ...metadata, listener: listener.name })),
     resources: listenerResources.get(listener.name) ?? {},

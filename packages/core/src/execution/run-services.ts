@@ -4,7 +4,7 @@ import type { IOManager } from "../io-manager.ts";
 import { makeStepLogger, type StepLogger } from "../logger.ts";
 import type { Metadata } from "../metadata.ts";
 import type { RunRecord } from "../run-record.ts";
-import type { ResourceScope } from "./resource-scope.ts";
+import { ResourceScope } from "./resource-scope.ts";
 import type { ResolvedRunConfig } from "./run-config.ts";
 
 /**
@@ -41,4 +41,32 @@ export function runLogger(services: Pick<RunServices, "run" | "events" | "config
     services.pending.add(p);
     void p.finally(() => services.pending.delete(p));
   });
+}
+
+/**
+ * The services of one run (or of one step of it, on a worker): IO managers by key, and resources scoped to the run
+ * that log through its event sink.
+ */
+export function createRunServices(parts: {
+  readonly definitions: Definitions;
+  readonly run: RunRecord;
+  readonly events: EventSink;
+  readonly ioManagers: ReadonlyMap<string, { readonly name: string; readonly manager: IOManager }>;
+  readonly config: ResolvedRunConfig;
+  readonly signal: AbortSignal;
+}): RunServices {
+  const { definitions, run, events, ioManagers, config, signal } = parts;
+  const services: RunServices = {
+    definitions,
+    run,
+    events,
+    resources: undefined as never,
+    ioManager: (key) => ioManagers.get(key)!.manager,
+    ioManagerName: (key) => ioManagers.get(key)?.name ?? key,
+    config,
+    signal,
+    pending: new Set(),
+  };
+  (services as { resources: ResourceScope }).resources = new ResourceScope(definitions, config.resourceConfig, run.runId, runLogger(services));
+  return services;
 }
