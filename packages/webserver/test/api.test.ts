@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startWebserver } from "../src/index.ts";
 import { fixtureDefinitions, startFixture, type Fixture } from "./fixture.ts";
-import { asset, dailyPartitions, defineDefinitions, executeQueuedRun, memoryStorage } from "@orch/core";
+import { asset, dailyPartitions, Daemon, defineDefinitions, executeQueuedRun, inProcessLauncher, manualClock, memoryStorage } from "@orch/core";
 
 const SECRET = "s3cret-warehouse-password";
 process.env.WAREHOUSE_PASSWORD = SECRET;
@@ -126,8 +126,91 @@ describe("runs", () => {
     fx.state.fail = false;
     const again = await fx.api(`/api/runs/${failed}/reexecute`, { json: { fromFailure: true } });
     expect(again.status).toBe(201);
+    expect(again.body).toEqual({ runId: expect.any(String), status: "QUEUED", stepKeys: ["flaky"] });
+    // Queued like a launch: nothing runs in the webserver, the daemon (here drainQueue) starts it.
+    expect((await fx.api(`/api/runs/${again.body.runId}`)).body.run.status).toBe("QUEUED");
+    await fx.drainQueue();
     const child = await fx.api(`/api/runs/${again.body.runId}`);
-    expect(child.body.run).toMatchObject({ status: "SUCCESS", parentRunId: failed });
+    expect(child.body.run).toMatchObject({ status: "SUCCESS", parentRunId: failed, rootRunId: failed, tags: { "orch/parent-run-id": failed, "orch/root-run-id": failed } });
+  });
+
+  it("re-executes chosen steps through the queue: only those run, the others' outputs come from the parent", async () => {
+    const parent = await launchAndRun({ selection: "+staging/cleaned", partition: "a", tags: { team: "web" } });
+    expect((await fx.api(`/api/runs/${parent}`)).body.run).toMatchObject({ status: "SUCCESS", stepKeys: ["raw/events", "staging/cleaned"] });
+    const again = await fx.api(`/api/runs/${parent}/reexecute`, { json: { steps: ["staging/cleaned"] } });
+    expect(again.status, JSON.stringify(again.body)).toBe(201);
+    const queued = await fx.api(`/api/runs/${again.body.runId}`);
+    expect(queued.body.run).toMatchObject({ status: "QUEUED", stepKeys: ["staging/cleaned"], partitionKey: "a", parentRunId: parent, tags: { team: "web" } });
+    expect((await fx.api(`/api/runs/${again.body.runId}/events`)).body.events.map((e: { type: string }) => e.type)).toEqual(["RUN_ENQUEUED"]);
+    await fx.drainQueue();
+    const child = await fx.api(`/api/runs/${again.body.runId}`);
+    expect(child.body.run.status).toBe("SUCCESS");
+    expect(child.body.steps).toEqual([expect.objectContaining({ stepKey: "staging/cleaned", status: "success" })]);
+    const events = (await fx.api(`/api/runs/${again.body.runId}/events?limit=1000`)).body.events as { type: string; stepKey?: string; upstreamRunId?: string }[];
+    expect(events.filter((e) => e.type === "STEP_START").map((e) => e.stepKey)).toEqual(["staging/cleaned"]);
+    expect(events.find((e) => e.type === "LOADED_INPUT")).toMatchObject({ stepKey: "staging/cleaned", upstreamRunId: parent });
+    // The chain is listed by its root.
+    expect((await fx.api(`/api/runs?tag=${encodeURIComponent(`orch/root-run-id=${parent}`)}`)).body.runs.map((r: { runId: string }) => r.runId)).toEqual([again.body.runId]);
+  });
+
+  it("refuses a re-execution of an unknown step, of a run still going, or of nothing, before queueing anything", async () => {
+    const parent = await launchAndRun({ selection: "flaky" });
+    const unknown = await fx.api(`/api/runs/${parent}/reexecute`, { json: { steps: ["flakyy"] } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error).toMatchObject({ code: "INVALID_SELECTION", message: expect.stringContaining('Step "flakyy" was not part of run') });
+    expect(unknown.body.error.message).toContain('Did you mean "flaky"?');
+    const succeeded = await fx.api(`/api/runs/${parent}/reexecute`, { json: { fromFailure: true } });
+    expect(succeeded.body.error).toMatchObject({ code: "NOTHING_TO_REEXECUTE", message: expect.stringContaining("succeeded") });
+    const both = await fx.api(`/api/runs/${parent}/reexecute`, { json: { fromFailure: true, steps: ["flaky"] } });
+    expect(both.body.error).toMatchObject({ code: "WEBSERVER_BAD_REQUEST", message: expect.stringContaining("not both") });
+
+    const going = await fx.api("/api/launch", { json: { selection: "flaky" } });
+    const early = await fx.api(`/api/runs/${going.body.runId}/reexecute`, { json: {} });
+    expect(early.status).toBe(409);
+    expect(early.body.error).toMatchObject({ code: "RUN_NOT_FINISHED", message: expect.stringContaining("is still QUEUED") });
+    expect((await fx.instance.getQueuedRuns()).map((r) => r.runId)).toEqual([going.body.runId]);
+    await fx.drainQueue();
+
+    const evil = await fx.api(`/api/runs/${parent}/reexecute`, { json: {}, headers: { origin: "http://evil.example" } });
+    expect(evil.status).toBe(403);
+    expect(evil.body.error.code).toBe("WEBSERVER_BAD_ORIGIN");
+    expect(await fx.instance.getQueuedRuns()).toEqual([]);
+  });
+
+  it("filters runs by schedule, sensor and backfill with the storage's tag query, and lists them for the dropdowns", async () => {
+    const own = await startFixture();
+    try {
+      // The daemon's own loops request the runs: a nightly tick and a counter sensor tick.
+      const clock = manualClock(Date.parse("2024-03-10T00:30:00Z"));
+      const daemon = new Daemon({ definitions: own.definitions, instance: own.instance, launcher: inProcessLauncher(own.definitions, own.instance), clock, loops: ["scheduler", "sensors"], identity: { pid: 1, host: "test" } });
+      await own.api("/api/automation/sensor/counter/start", { method: "POST" });
+      await daemon.runOnce();
+      clock.advance(24 * 3_600_000);
+      await daemon.runOnce();
+      await own.drainQueue();
+      const backfill = await own.api("/api/backfills", { json: { selection: "raw/events", partitions: { all: true } } });
+      expect(backfill.status, JSON.stringify(backfill.body)).toBe(201);
+
+      const filters = await own.api("/api/run-filters");
+      expect(filters.body).toMatchObject({ schedules: ["nightly"], sensors: ["counter"], backfills: [{ backfillId: backfill.body.backfillId, selection: "raw/events" }] });
+
+      const calls: unknown[] = [];
+      const listRuns = own.instance.listRuns.bind(own.instance);
+      own.instance.listRuns = (filter) => (calls.push(filter), listRuns(filter));
+      const scheduled = (await own.api("/api/runs?schedule=nightly")).body.runs as { tags: Record<string, string> }[];
+      expect(scheduled.length).toBeGreaterThan(0);
+      expect(scheduled.every((r) => r.tags["orch/schedule"] === "nightly")).toBe(true);
+      expect(calls).toEqual([expect.objectContaining({ tags: { "orch/schedule": "nightly" }, limit: 100 })]);
+      const sensed = (await own.api("/api/runs?sensor=counter")).body.runs as { tags: Record<string, string> }[];
+      expect(sensed.length).toBeGreaterThan(0);
+      expect(sensed.every((r) => r.tags["orch/sensor"] === "counter")).toBe(true);
+      expect((await own.api("/api/runs?schedule=nightly&sensor=counter")).body.runs).toEqual([]);
+      expect((await own.api("/api/runs?schedule=weekly")).body.runs).toEqual([]);
+      const backfilled = (await own.api(`/api/runs?backfill=${backfill.body.backfillId}`)).body.runs as { partitionKey: string }[];
+      expect(backfilled.map((r) => r.partitionKey).sort()).toEqual(["a", "b", "c"]);
+    } finally {
+      await own.close();
+    }
   });
 
   it("cancels a queued run, and refuses unknown runs", async () => {
@@ -305,6 +388,8 @@ describe("security", () => {
     expect((await other.api("/api/automation/schedule/nightly/stop", { method: "POST" })).status).toBe(403);
     expect((await other.api("/api/automation/sensor/counter/cursor", { json: { cursor: "1" } })).body.error.code).toBe("WEBSERVER_READ_ONLY");
     expect((await other.api("/api/backfills", { json: { partitions: { missing: true } } })).body.error.code).toBe("WEBSERVER_READ_ONLY");
+    const reexecute = await other.api("/api/runs/any/reexecute", { json: { steps: ["flaky"] } });
+    expect(reexecute.body.error).toMatchObject({ code: "WEBSERVER_READ_ONLY", message: expect.stringContaining("read-only") });
     expect((await other.api("/api/automation/sensor/counter/preview")).status).toBe(200);
   });
 });
