@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startWebserver } from "../src/index.ts";
 import { fixtureDefinitions, startFixture, type Fixture } from "./fixture.ts";
-import { asset, dailyPartitions, Daemon, defineDefinitions, executeQueuedRun, inProcessLauncher, manualClock, memoryStorage } from "@orch/core";
+import { asset, dailyPartitions, Daemon, defineDefinitions, executeQueuedRun, graph, inProcessLauncher, job, manualClock, memoryStorage, op } from "@orch/core";
+import { z } from "zod";
 
 const SECRET = "s3cret-warehouse-password";
 process.env.WAREHOUSE_PASSWORD = SECRET;
@@ -229,6 +230,39 @@ describe("launchpad config", () => {
     expect(body.scaffold).toEqual({ assets: { "staging/cleaned": { config: { threshold: 1 } } } });
     expect(body.schemas["assets.staging/cleaned.config"]).toMatchObject({ type: "object", properties: { threshold: { type: "number", default: 1 } } });
     expect((await fx.api(`/api/launch/config?selection=${encodeURIComponent("staging/cleanedd")}`)).body.error.code).toBe("UNKNOWN_ASSET");
+  });
+
+  it("sends the whole run config document's JSON Schema, refusing unknown keys as orch does, for checking as the user types", async () => {
+    const { body } = await fx.api(`/api/launch/config?selection=${encodeURIComponent("+staging/cleaned")}`);
+    expect(body.schema).toMatchObject({ type: "object", additionalProperties: false, properties: { assets: { type: "object" }, ops: { type: "object" }, resources: { type: "object" } } });
+    const cleaned = body.schema.properties.assets.properties["staging/cleaned"];
+    expect(cleaned).toMatchObject({ additionalProperties: false, properties: { config: { type: "object", additionalProperties: false, properties: { threshold: { type: "number", default: 1 } } } } });
+    expect(cleaned.properties.config.$schema).toBeUndefined();
+    // raw/events is planned and takes no config.
+    expect(body.schema.properties.assets.properties["raw/events"]).toEqual({ type: "object", properties: {}, additionalProperties: false });
+  });
+
+  it("scaffolds an op job's config by op path, as the launch and the run read it", async () => {
+    const fetchPage = op({ name: "fetch_page", config: z.object({ page: z.number().int().default(1) }), compute: ({ config }) => config.page });
+    const definitions = defineDefinitions({ jobs: [job({ name: "pages", graph: () => graph({ name: "g", build: () => fetchPage() })() })] });
+    const instance = memoryStorage();
+    const server = await startWebserver({ definitions, instance, readOnly: false, port: 0, info: {} });
+    try {
+      const post = async (path: string, body: unknown) => {
+        const response = await fetch(`${server.url}${path}`, { method: "POST", headers: { origin: server.url, "content-type": "application/json" }, body: JSON.stringify(body) });
+        return { status: response.status, body: (await response.json()) as any };
+      };
+      const config = (await (await fetch(`${server.url}/api/launch/config?job=pages`)).json()) as { scaffold: unknown; schemas: Record<string, unknown> };
+      expect(config.scaffold).toEqual({ ops: { "g.fetch_page": { config: { page: 1 } } } });
+      expect(Object.keys(config.schemas)).toEqual(["ops.g.fetch_page.config"]);
+      const typo = await post("/api/launch", { job: "pages", config: { ops: { "g.fetch_page": { config: { pagee: 2 } } } } });
+      expect(typo.body.error).toMatchObject({ code: "INVALID_RUN_CONFIG", message: expect.stringContaining('ops.g.fetch_page.config.pagee: unknown key "pagee"') });
+      const launched = await post("/api/launch", { job: "pages", config: config.scaffold });
+      expect(launched.status, JSON.stringify(launched.body)).toBe(201);
+      expect((await executeQueuedRun(definitions, instance, launched.body.runId))?.status).toBe("SUCCESS");
+    } finally {
+      await server.close();
+    }
   });
 });
 

@@ -1,6 +1,7 @@
 import type { Definitions, JobDefinition } from "../definitions.ts";
 import { ErrorCode, isOrchError, OrchError } from "../errors.ts";
 import { materialize, type MaterializeOptions, type RunResult } from "../execution/materialize.ts";
+import { resolveRunConfig } from "../execution/run-config.ts";
 import { didYouMean } from "../suggest.ts";
 import { isDynamicTemplate } from "./dynamic-steps.ts";
 import { opNodeId } from "./op-node.ts";
@@ -28,6 +29,19 @@ export async function runJob(definitions: Definitions, name: string, options: Ru
   const runConfig = qualifyOpConfig(job, options.runConfig);
   try {
     return await materialize(definitions, { ...options, tags, jobName: name, runConfig, plan: { steps: job.ops.steps, assetKeys: [] } });
+  } catch (error) {
+    throw unqualifyConfigErrors(job, error);
+  }
+}
+
+/**
+ * Checks an op job's run config before it is queued, as runJob will read it (op config keyed by op path), with
+ * problems named as the user wrote them: what a launch (the webserver's launchpad) refuses up front.
+ */
+export function checkJobRunConfig(definitions: Definitions, job: JobDefinition, raw: unknown): void {
+  if (!job.ops) throw new OrchError(ErrorCode.UNKNOWN_JOB, `Job "${job.name}" is an asset job: check its config against its selection's plan.`);
+  try {
+    resolveRunConfig(definitions, job.ops.steps, qualifyOpConfig(job, raw));
   } catch (error) {
     throw unqualifyConfigErrors(job, error);
   }

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { buildPlan, buildQueuedRun, didYouMean, enqueueRun, ErrorCode, OrchError, resolveRunConfig, selectAssetKeys, type Definitions, type PlannedStep, type QueuedRunSpec } from "@orch/core";
+import { buildPlan, buildQueuedRun, checkJobRunConfig, didYouMean, enqueueRun, ErrorCode, OrchError, resolveRunConfig, selectAssetKeys, type Definitions, type PlannedStep, type QueuedRunSpec } from "@orch/core";
 import type { ServerContext } from "../context.ts";
 import { z } from "zod";
 import { launchRequest, scaffoldQuery } from "../schemas.ts";
@@ -21,9 +21,7 @@ export function launchRoutes(ctx: ServerContext): Hono {
     };
     // Planning refuses a bad selection (with its caret), job or partition; the config is checked against the plan's steps.
     const planned = await buildQueuedRun(definitions, instance, spec);
-    const job = spec.jobName !== undefined ? definitions.jobs.get(spec.jobName) : undefined;
-    const steps = job?.ops ? job.ops.steps : buildPlan(definitions, { assetKeys: new Set(planned.assetKeys) }).steps;
-    resolveRunConfig(definitions, steps, spec.runConfig);
+    checkRunConfig(definitions, { job: body.job, steps: () => buildPlan(definitions, { assetKeys: new Set(planned.assetKeys) }).steps }, spec.runConfig);
     const { runId } = await enqueueRun(definitions, instance, spec);
     return c.json({ runId, status: "QUEUED" }, 201);
   });
@@ -57,6 +55,16 @@ export function launchRoutes(ctx: ServerContext): Hono {
     return c.json({ scaffold, schemas, schema: runConfigJsonSchema(nodes) });
   });
   return app;
+}
+
+/**
+ * Refuses a run config before anything is queued, read as the run will read it: an op job's by op path
+ * (`ops.<path>`), otherwise against the planned steps.
+ */
+export function checkRunConfig(definitions: Definitions, target: { readonly job?: string | undefined; readonly steps: () => readonly PlannedStep[] }, config: unknown): void {
+  const job = target.job !== undefined ? definitions.jobs.get(target.job) : undefined;
+  if (job?.ops) checkJobRunConfig(definitions, job, config);
+  else resolveRunConfig(definitions, target.steps(), config);
 }
 
 /** The steps a job or selection runs, known without a partition (and so the config it takes). */
