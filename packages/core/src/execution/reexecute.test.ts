@@ -6,6 +6,7 @@ import { memoryIOManager } from "../io/memory-io-manager.ts";
 import { memoryStorage } from "../storage/memory-storage.ts";
 import type { InstanceStorage } from "../storage.ts";
 import { materialize } from "./materialize.ts";
+import { dynamicOut, In, job, op, runJob } from "../ops/index.ts";
 import { executeQueuedRun } from "../queue/execute-queued-run.ts";
 import { FOREGROUND_TAG } from "../queue/foreground-slot.ts";
 import { enqueueReexecution, reexecute } from "./reexecute.ts";
@@ -133,5 +134,20 @@ describe("enqueueReexecution", () => {
     await instance.createRun({ runId: "live", status: "STARTED", assetKeys: ["a"], stepKeys: ["a"], tags: {}, runConfig: {}, createdAt: 1 });
     await expect(enqueueReexecution(defs, instance, "live", { steps: ["a"] })).rejects.toMatchObject({ code: "RUN_NOT_FINISHED" });
     expect(await instance.getQueuedRuns()).toEqual([]);
+  });
+
+  it("refuses mapped steps of an op job without their source before queueing", async () => {
+    const regions = op({ name: "regions", out: dynamicOut<number>(), compute: () => new Map([["north", 1]]) });
+    const score = op({ name: "score", ins: { n: In<number>() }, compute: ({ ins }) => ins.n });
+    const defs = defineDefinitions({ jobs: [job({ name: "fanout", graph: () => regions().map((n) => score(n)) })] });
+    const instance = memoryStorage();
+    const io = memoryIOManager();
+    const parent = await runJob(defs, "fanout", { instance, defaultIOManager: io });
+    await expect(enqueueReexecution(defs, instance, parent.runId, { steps: ["score[?]"] })).rejects.toThrow(/re-execute it together with that step/);
+    expect(await instance.getQueuedRuns()).toEqual([]);
+    const { runId } = await enqueueReexecution(defs, instance, parent.runId, {});
+    expect(await instance.getRun(runId)).toMatchObject({ status: "QUEUED", jobName: "fanout", stepKeys: ["regions", "score[?]"] });
+    expect((await executeQueuedRun(defs, instance, runId, { defaultIOManager: io }))?.status).toBe("SUCCESS");
+    expect(await startedSteps(instance, runId)).toEqual(["regions", "score[north]"]);
   });
 });

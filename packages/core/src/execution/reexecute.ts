@@ -2,7 +2,7 @@ import { ErrorCode, OrchError } from "../errors.ts";
 import type { Definitions } from "../definitions.ts";
 import type { InstanceStorage } from "../storage.ts";
 import { FINISHED_STATUSES, type RunRecord } from "../run-record.ts";
-import { runJob } from "../ops/run-job.ts";
+import { checkDynamicSubset, runJob } from "../ops/run-job.ts";
 import { enqueueRun, type QueuedRunSpec } from "../queue/enqueue.ts";
 import { FOREGROUND_TAG } from "../queue/foreground-slot.ts";
 import { didYouMean } from "../suggest.ts";
@@ -121,6 +121,8 @@ export async function enqueueReexecution(
 ): Promise<{ runId: string; stepKeys: readonly string[] }> {
   const { parent, stepKeys } = await reexecutionOf(instance, parentRunId, options);
   const job = parent.jobName !== undefined ? definitions.jobs.get(parent.jobName) : undefined;
+  // Refused now rather than when the daemon starts it: mapped steps without their source.
+  if (job?.ops) checkDynamicSubset(job, stepKeys);
   const spec: QueuedRunSpec = {
     ...(parent.jobName !== undefined ? { jobName: parent.jobName } : {}),
     ...(job === undefined ? { selection: parent.assetKeys } : {}),

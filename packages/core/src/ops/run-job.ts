@@ -71,7 +71,7 @@ function unqualifyConfigErrors(job: JobDefinition, error: unknown): unknown {
 }
 
 /** Mapped steps only exist once their source has run: a re-execution must keep the source with them. */
-function checkDynamicSubset(job: JobDefinition, stepKeys: readonly string[]): void {
+export function checkDynamicSubset(job: JobDefinition, stepKeys: readonly string[]): void {
   const keep = new Set(stepKeys);
   for (const step of job.ops!.steps) {
     if (!keep.has(step.key)) continue;
