@@ -166,14 +166,14 @@ describe("the quickstart in the web UI", () => {
     // Nothing picked: nothing to re-execute yet.
     expect(await page.getByTestId("reexecute-selected").isDisabled()).toBe(true);
     await page.getByTestId("pick-step-marts/daily_revenue").check();
-    await expect.poll(() => page.getByTestId("reexecute-selected").textContent()).toBe("Re-execute selected (1)");
+    await expect.poll(() => page.getByTestId("reexecute-selected").textContent(), { timeout: 15_000 }).toBe("Re-execute selected (1)");
     const loads = await page.evaluate(() => (globalThis as unknown as { __loads: number }).__loads);
     await page.getByTestId("reexecute-selected").click();
     await page.waitForURL((url) => url.toString() !== parentUrl && /#\/runs\//.test(url.hash));
     await expect.poll(() => runStatus().textContent(), { timeout: 60_000 }).toBe("SUCCESS");
     expect(await page.evaluate(() => (globalThis as unknown as { __loads: number }).__loads)).toBe(loads);
     expect(await page.textContent("body")).toContain("re-execution of");
-    await expect.poll(() => page.getByTestId("event-log").textContent()).toContain("RUN_SUCCESS");
+    await expect.poll(() => page.getByTestId("event-log").textContent(), { timeout: 15_000 }).toContain("RUN_SUCCESS");
     await shot("reexecute-selected");
 
     const childId = decodeURIComponent(page.url().split("/runs/")[1]!);
@@ -214,38 +214,38 @@ describe("the quickstart in the web UI", () => {
     const { runId } = (await launched.json()) as { runId: string };
 
     await page.goto(`${dev.url}/#/runs`);
-    await expect.poll(() => page.getByTestId("runs-table").locator("tbody tr").count()).toBeGreaterThan(2);
-    await expect.poll(() => page.getByTestId("runs-filter-schedule").locator("option").allTextContents()).toContain("daily_marts");
+    await expect.poll(() => page.getByTestId("runs-table").locator("tbody tr").count(), { timeout: 15_000 }).toBeGreaterThan(2);
+    await expect.poll(() => page.getByTestId("runs-filter-schedule").locator("option").allTextContents(), { timeout: 15_000 }).toContain("daily_marts");
     await page.getByTestId("runs-filter-schedule").selectOption("daily_marts");
     await page.waitForURL((url) => url.hash.includes("schedule=daily_marts"));
-    await expect.poll(() => page.getByTestId("runs-table").locator("tbody tr").count()).toBe(1);
+    await expect.poll(() => page.getByTestId("runs-table").locator("tbody tr").count(), { timeout: 15_000 }).toBe(1);
     const row = await page.getByTestId("runs-table").locator("tbody tr").first().textContent();
     expect(row).toContain(runId.slice(0, 8));
     expect(row).toContain("schedule daily_marts");
     await shot("runs-by-schedule");
     await page.getByTestId("runs-filter-schedule").selectOption("");
-    await expect.poll(() => page.getByTestId("runs-table").locator("tbody tr").count()).toBeGreaterThan(1);
+    await expect.poll(() => page.getByTestId("runs-table").locator("tbody tr").count(), { timeout: 15_000 }).toBeGreaterThan(1);
   }, 60_000);
 
   it("flags a config typo inline with its path as it is typed, before launch", async () => {
     await page.goto(`${dev.url}/#/launchpad`);
     await page.getByTestId("launch-selection").fill("staging/cleaned_events");
     await page.getByTestId("scaffold-button").click();
-    await expect.poll(() => page.getByTestId("launch-config").inputValue()).toContain('"dropUnknownTypes": true');
-    await expect.poll(() => page.getByTestId("config-ok").count()).toBe(1);
+    await expect.poll(() => page.getByTestId("launch-config").inputValue(), { timeout: 15_000 }).toContain('"dropUnknownTypes": true');
+    await expect.poll(() => page.getByTestId("config-ok").count(), { timeout: 15_000 }).toBe(1);
     const scaffold = await page.getByTestId("launch-config").inputValue();
     // A misspelt key, typed: flagged with its path and the key it should be, while nothing was launched.
     await page.getByTestId("launch-config").fill(scaffold.replace('"dropUnknownTypes"', '"dropUnknownType"'));
-    await expect.poll(() => page.getByTestId("config-issue").allTextContents()).toEqual([
+    await expect.poll(() => page.getByTestId("config-issue").allTextContents(), { timeout: 15_000 }).toEqual([
       expect.stringMatching(/^assets\.staging\/cleaned_events\.config\.dropUnknownType: unknown key "dropUnknownType"\. Known keys: .*dropUnknownTypes/),
     ]);
     expect(await page.getByTestId("launch-config").getAttribute("aria-invalid")).toBe("true");
     await shot("launchpad-inline-error");
     // A value of the wrong type, then a fix: the list follows the text.
     await page.getByTestId("launch-config").fill(scaffold.replace('"dropUnknownTypes": true', '"dropUnknownTypes": "yes"'));
-    await expect.poll(() => page.getByTestId("config-issue").allTextContents()).toEqual(["assets.staging/cleaned_events.config.dropUnknownTypes: expected boolean"]);
+    await expect.poll(() => page.getByTestId("config-issue").allTextContents(), { timeout: 15_000 }).toEqual(["assets.staging/cleaned_events.config.dropUnknownTypes: expected boolean"]);
     await page.getByTestId("launch-config").fill(scaffold);
-    await expect.poll(() => page.getByTestId("config-ok").count()).toBe(1);
+    await expect.poll(() => page.getByTestId("config-ok").count(), { timeout: 15_000 }).toBe(1);
     expect(page.url()).toMatch(/#\/launchpad$/);
   }, 60_000);
 });
