@@ -51,7 +51,7 @@ export { observe } from "./execution/observe.ts";
 export { applyPartitions, needsPartitionPlanning } from "./execution/partition-planner.ts";
 export { createIOManagers, materialize, type MaterializeOptions, type RunResult } from "./execution/materialize.ts";
 export * from "./loggers/index.ts";
-export { reexecute, ReexecuteErrorCode, type ReexecuteOptions } from "./execution/reexecute.ts";
+export { enqueueReexecution, reexecute, ReexecuteErrorCode, REEXECUTION_TAGS, type ReexecuteOptions } from "./execution/reexecute.ts";
 export { CRASHED_RUN_REASON, RUN_WORKER_CRASHED, detectCrashedRuns, type CrashedRun, type DetectCrashedRunsOptions } from "./execution/crash-detection.ts";
 export * from "./instance-config.ts";
 export * from "./ops/index.ts";
