@@ -1,0 +1,129 @@
+import { readFileSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { openDuckDB } from "@orch/duckdb";
+import { describe, expect, it } from "vitest";
+import { tempProject, type TempProject } from "./fixture.ts";
+
+// The definitions reference `warehouse_io` without binding it, and bind `warehouse` to something that must not be
+// used: orch.yaml picks DuckDB for both, so the same code runs on whatever warehouse the instance names.
+const DEFS = `
+import { asset, defineDefinitions } from "@orch/core";
+const orders = asset({ key: "orders", ioManager: "warehouse_io", compute: () => [{ id: 1, amount: 2.5 }, { id: 2, amount: 4 }] });
+const revenue = asset({
+  key: "revenue",
+  deps: [orders],
+  resources: ["warehouse"],
+  compute: async ({ resources, log }) => {
+    const connection = await resources.warehouse.connect();
+    const [row] = (await connection.runAndReadAll("SELECT sum(amount)::DOUBLE AS total FROM main.orders")).getRowObjectsJS();
+    connection.closeSync();
+    log.info("revenue " + row.total);
+    return row.total;
+  },
+});
+export default defineDefinitions({
+  assets: [orders, revenue],
+  resources: { warehouse: { connect: () => { throw new Error("the definitions' own warehouse was used"); } } },
+});
+`;
+
+const ORCH_YAML = `module: ./defs.ts
+plugins: ["@orch/duckdb"]
+resources:
+  warehouse: { type: duckdb, config: { path: ./lake.duckdb } }
+io:
+  managers:
+    warehouse_io: { type: duckdb, config: { path: ./lake.duckdb } }
+`;
+
+async function tableRows(path: string, sql: string): Promise<unknown[]> {
+  const database = await openDuckDB({ path, readOnly: true });
+  try {
+    const connection = await database.connect();
+    return (await connection.runAndReadAll(sql)).getRowObjectsJS();
+  } finally {
+    database.release();
+  }
+}
+
+describe("orch.yaml resources and IO managers", () => {
+  it("materializes into a real DuckDB file through the IO manager orch.yaml picks, and says which key it replaced", async () => {
+    const project = await tempProject(ORCH_YAML, DEFS);
+    // Run from a subfolder: relative paths are orch.yaml's, not the working directory's.
+    await mkdir(join(project.dir, "sub"));
+    const result = await project.run(["materialize", "--select", "*"], {}, "sub");
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/ SUCCESS\n$/);
+    expect(result.stderr).toMatch(/Resource "warehouse" is bound by .*orch\.yaml:4:\d+ \(type duckdb\), in place of the definitions' own "warehouse"\./);
+    expect(result.stderr).toContain("revenue 6.5");
+    expect(await tableRows(join(project.dir, "lake.duckdb"), "SELECT id::INTEGER AS id, amount FROM main.orders ORDER BY id")).toEqual([
+      { id: 1, amount: 2.5 },
+      { id: 2, amount: 4 },
+    ]);
+  }, 60_000);
+
+  it("refuses an unknown type, listing the registered names, before any run is created", async () => {
+    const project = await tempProject(ORCH_YAML.replace("warehouse_io: { type: duckdb", "warehouse_io: { type: duckbd"), DEFS);
+    const result = await project.run(["materialize", "--select", "*"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/orch\.yaml:7:\d+: io\.managers\.warehouse_io\.type "duckbd" is not registered\. Registered: duckdb\./);
+    expect(await runCount(project)).toBe(0);
+  }, 60_000);
+
+  it("refuses an unknown config key with the closest key and its orch.yaml line", async () => {
+    const project = await tempProject(ORCH_YAML.replace("warehouse: { type: duckdb, config: { path:", "warehouse: { type: duckdb, config: { pth:"), DEFS);
+    const result = await project.run(["materialize", "--select", "*"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/orch\.yaml:4:\d+ resources\.warehouse\.config\.pth: unknown key "pth"\. Did you mean "path"\?/);
+    expect(await runCount(project)).toBe(0);
+  }, 60_000);
+
+  it("refuses an asset whose IO manager key is bound nowhere, naming the asset and the key", async () => {
+    const project = await tempProject(ORCH_YAML.split("io:\n")[0]!, DEFS);
+    const result = await project.run(["materialize", "--select", "*"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Asset "orders" uses IO manager "warehouse_io", which is not defined. Defined IO managers: io.');
+    expect(result.stderr).toContain("under `io.managers:` in");
+    expect(await runCount(project)).toBe(0);
+  }, 60_000);
+
+  it("binds them in worker threads too (threads executor), reading { env } values there", async () => {
+    const plugin = `
+import { defineResource, definePlugin } from "@orch/core";
+import { z } from "zod";
+const greeter = defineResource({ config: z.object({ word: z.string() }), create: (config) => ({ word: config.word }) });
+export default definePlugin({ name: "greetings", core: "^0.1.0", resources: { greeter } });
+`;
+    const defs = `
+import { writeFileSync } from "node:fs";
+import { isMainThread } from "node:worker_threads";
+import { asset, defineDefinitions } from "@orch/core";
+const hello = asset({ key: "hello", resources: ["greeting"], compute: ({ resources }) => {
+  writeFileSync(new URL("./hello.json", import.meta.url), JSON.stringify({ word: resources.greeting.word, inWorker: !isMainThread }));
+  return 1;
+} });
+export default defineDefinitions({ assets: [hello] });
+`;
+    const yaml = `module: ./defs.ts
+plugins: ["@orch/threads", "./greetings.ts"]
+executor: { type: threads, config: { maxThreads: 1 } }
+resources:
+  greeting: { type: greeter, config: { word: { env: GREETING_WORD } } }
+`;
+    const project = await tempProject(yaml, defs);
+    await writeFile(join(project.dir, "greetings.ts"), plugin);
+    const result = await project.run(["materialize", "--select", "hello"], { GREETING_WORD: "bonjour" });
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(project.dir, "hello.json"), "utf8"))).toEqual({ word: "bonjour", inWorker: true });
+  }, 60_000);
+});
+
+async function runCount(project: TempProject): Promise<number> {
+  const storage = project.instance();
+  try {
+    return (await storage.listRuns()).length;
+  } finally {
+    await storage.close();
+  }
+}
