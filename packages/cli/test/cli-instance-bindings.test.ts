@@ -57,6 +57,8 @@ describe("orch.yaml resources and IO managers", () => {
     expect(result.stdout).toMatch(/ SUCCESS\n$/);
     expect(result.stderr).toMatch(/Resource "warehouse" is bound by .*orch\.yaml:4:\d+ \(type duckdb\), in place of the definitions' own "warehouse"\./);
     expect(result.stderr).toContain("revenue 6.5");
+    const validate = await project.run(["definitions", "validate"]);
+    expect(validate.stdout).toMatch(/ {2}replaced {3}resource "warehouse" is bound by .*orch\.yaml:4:\d+ \(type duckdb\), in place of the definitions' own "warehouse"\n/);
     expect(await tableRows(join(project.dir, "lake.duckdb"), "SELECT id::INTEGER AS id, amount FROM main.orders ORDER BY id")).toEqual([
       { id: 1, amount: 2.5 },
       { id: 2, amount: 4 },

@@ -2,13 +2,13 @@ import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { asset } from "./asset.ts";
 import { defineDefinitions, type Definitions } from "./definitions.ts";
-import { isOrchError } from "./errors.ts";
 import type { IOManager } from "./io-manager.ts";
 import { bindInstance, instanceBindings } from "./instance-bindings.ts";
 import { parseInstanceConfig } from "./instance-config.ts";
 import { materialize } from "./execution/materialize.ts";
 import { definePlugin, PluginRegistry } from "./plugin.ts";
 import { defineResource } from "./resource.ts";
+import { refusal } from "./refusal.test-support.ts";
 import { memoryStorage } from "./storage/index.ts";
 
 const SECRET = "orch-yaml-secret-5f1d";
@@ -32,7 +32,7 @@ function recordingPlugin() {
     ioManagers: {
       shelf: {
         config: z.object({ prefix: z.string(), password: z.string().optional() }).strict(),
-        create: (config): IOManager => ({
+        create: (config: { prefix: string; password?: string | undefined }): IOManager => ({
           handleOutput: async (ctx, value) => void seen.stored.set(`${config.prefix}/${ctx.assetKey!.join("/")}`, value),
           loadInput: async (ctx) => seen.stored.get(`${config.prefix}/${ctx.upstreamOutput.assetKey!.join("/")}`),
           teardown: () => void seen.torn.push(`io ${config.prefix}`),
@@ -45,16 +45,6 @@ function recordingPlugin() {
 
 function bind(yaml: string, definitions: Definitions, registry: PluginRegistry): Definitions {
   return bindInstance(definitions, instanceBindings(registry, parseInstanceConfig(yaml, "orch.yaml"), context));
-}
-
-function refusal(fn: () => unknown): Error & { code: string } {
-  try {
-    fn();
-  } catch (error) {
-    if (isOrchError(error)) return error as Error & { code: string };
-    throw error;
-  }
-  throw new Error("expected a refusal");
 }
 
 afterEach(() => {
