@@ -1,4 +1,4 @@
-import { definePlugin } from "@orch/core";
+import { definePlugin, tableIOManagerConfigShape } from "@orch/core";
 import { z } from "zod";
 import { bigqueryConfig } from "./bigquery-config.ts";
 import { bigqueryIOManager } from "./bigquery-io-manager.ts";
@@ -9,8 +9,7 @@ export const bigqueryIOManagerConfig = z
   .object({
     /** As the `bigquery` resource's config; secrets as `{ env: NAME }`. */
     connection: bigqueryConfig,
-    defaultSchema: z.string().min(1).optional(),
-    schemaEvolution: z.enum(["strict", "add_columns"]).optional(),
+    ...tableIOManagerConfigShape,
     tempDir: z.string().min(1).optional(),
   })
   .strict();

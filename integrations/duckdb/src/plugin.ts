@@ -1,4 +1,4 @@
-import { definePlugin } from "@orch/core";
+import { definePlugin, tableIOManagerConfigShape } from "@orch/core";
 import { z } from "zod";
 import { duckdbIOManager } from "./duckdb-io-manager.ts";
 import { duckdbResource } from "./duckdb-resource.ts";
@@ -10,8 +10,7 @@ export const duckdbIOManagerConfig = z
     path: z.string().min(1, "a DuckDB file path (or :memory:) is required"),
     /** DuckDB settings applied when the database opens, e.g. `{ threads: 4, memory_limit: "2GB" }`. */
     config: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).optional(),
-    defaultSchema: z.string().min(1).optional(),
-    schemaEvolution: z.enum(["strict", "add_columns"]).optional(),
+    ...tableIOManagerConfigShape,
     tempDir: z.string().min(1).optional(),
   })
   .strict();

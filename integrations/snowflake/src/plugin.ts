@@ -1,4 +1,4 @@
-import { definePlugin } from "@orch/core";
+import { definePlugin, tableIOManagerConfigShape } from "@orch/core";
 import { z } from "zod";
 import { snowflakeConfig } from "./snowflake-config.ts";
 import { snowflakeIOManager } from "./snowflake-io-manager.ts";
@@ -9,8 +9,7 @@ export const snowflakeIOManagerConfig = z
   .object({
     /** As the `snowflake` resource's config; secrets as `{ env: NAME }`. */
     connection: snowflakeConfig,
-    defaultSchema: z.string().min(1).optional(),
-    schemaEvolution: z.enum(["strict", "add_columns"]).optional(),
+    ...tableIOManagerConfigShape,
   })
   .strict();
 
