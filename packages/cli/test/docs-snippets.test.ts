@@ -58,7 +58,7 @@ describe("documentation snippets", () => {
   });
 
   it("finds the orch.yaml snippets of the docs", () => {
-    expect(orchYaml.map((b) => b.file)).toEqual(expect.arrayContaining(["docs/concepts/executors.md", "docs/guides/cli.md", "docs/integrations/datadog.md"]));
+    expect(orchYaml.map((b) => b.file)).toEqual(expect.arrayContaining(["docs/concepts/executors.md", "docs/concepts/instance-resources.md", "docs/guides/cli.md", "docs/integrations/datadog.md", "docs/integrations/duckdb.md"]));
   });
 
   it.each(orchYaml.map((b) => [`${b.file}:${b.line}`, b] as const))("%s is an orch.yaml the CLI loads, with every plugin entry built", async (_where, block) => {
