@@ -110,9 +110,9 @@ export interface Definitions {
 
 /**
  * Collects and validates everything a project defines. Refuses, naming each culprit: duplicate keys, unknown
- * dependencies, cycles, incompatible partitions. Resource and IO manager keys referenced but not bound here are
- * kept in `unbound`: the instance may bind them (orch.yaml); `assertBound` refuses the rest before a run. Every problem found is
- * reported in one `DefinitionsError` (its `code` is the first problem's; `problems` lists them all).
+ * dependencies, cycles, incompatible partitions. Every problem found is reported in one `DefinitionsError` (its
+ * `code` is the first problem's; `problems` lists them all). Resource and IO manager keys referenced but not bound
+ * here are kept in `unbound`: the instance may bind them (orch.yaml); `assertBound` refuses the rest before a run.
  */
 export function defineDefinitions(input: DefinitionsInput): Definitions {
   const assets = [...(input.assets ?? [])];
