@@ -2,8 +2,9 @@ import { readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { openDuckDB } from "@orch/duckdb";
+import { canStartTestPostgres, startTestPostgres } from "@orch/postgres/testing";
 import { describe, expect, it } from "vitest";
-import { tempProject, type TempProject } from "./fixture.ts";
+import { tempProject, waitForOutput, type TempProject } from "./fixture.ts";
 
 // The definitions reference `warehouse_io` without binding it, and bind `warehouse` to something that must not be
 // used: orch.yaml picks DuckDB for both, so the same code runs on whatever warehouse the instance names.
@@ -119,6 +120,68 @@ resources:
     expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(readFileSync(join(project.dir, "hello.json"), "utf8"))).toEqual({ word: "bonjour", inWorker: true });
   }, 60_000);
+});
+
+// A resource (its config from the environment) and an IO manager from a project plugin, on a filesystem every
+// worker shares: steps run on `orch worker` processes through the PostgreSQL step queue.
+const SHELF_PLUGIN = `
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { defineResource, definePlugin } from "@orch/core";
+import { z } from "zod";
+const greeter = defineResource({ config: z.object({ word: z.string() }), create: (config) => ({ word: config.word }) });
+export default definePlugin({ name: "shelf", core: "^0.1.0", resources: { greeter }, ioManagers: { shelf: {
+  config: z.object({ dir: z.string() }).strict(),
+  create: (config, context) => {
+    const root = join(context.baseDir, config.dir);
+    mkdirSync(root, { recursive: true });
+    return {
+      handleOutput: async (ctx, value) => void writeFileSync(join(root, ctx.assetKey.join("_") + ".json"), JSON.stringify({ value, pid: process.pid })),
+      loadInput: async (ctx) => JSON.parse(readFileSync(join(root, ctx.upstreamOutput.assetKey.join("_") + ".json"), "utf8")).value,
+    };
+  },
+} } });
+`;
+
+describe.skipIf(!canStartTestPostgres())("orch.yaml resources and IO managers on orch worker processes", () => {
+  it("binds them for steps run through the PostgreSQL step queue", async () => {
+    const postgres = await startTestPostgres();
+    const defs = `
+import { asset, defineDefinitions } from "@orch/core";
+const a = asset({ key: "a", ioManager: "shelf", resources: ["greeting"], compute: ({ resources }) => resources.greeting.word });
+const b = asset({ key: "b", ins: { a }, ioManager: "shelf", compute: ({ ins }) => ins.a + "!" });
+export default defineDefinitions({ assets: [a, b] });
+`;
+    const pg = "{ url: { env: ORCH_PG_URL }, schema: bindings }";
+    const yaml = [
+      "module: ./defs.ts",
+      'plugins: ["@orch/postgres", "./shelf.ts"]',
+      `storage: { type: postgres, config: ${pg} }`,
+      `executor: { type: queue, config: ${pg} }`,
+      "resources:",
+      "  greeting: { type: greeter, config: { word: { env: WORD } } }",
+      "io:",
+      "  managers:",
+      "    shelf: { type: shelf, config: { dir: shelf } }",
+      "",
+    ].join("\n");
+    const project = await tempProject(yaml, defs);
+    await writeFile(join(project.dir, "shelf.ts"), SHELF_PLUGIN);
+    const env = { ORCH_PG_URL: postgres.url, WORD: "hola" };
+    const worker = project.spawn(["worker", "--concurrency", "2"], env);
+    try {
+      await waitForOutput(worker, "orch worker: started", 30_000);
+      const result = await project.run(["materialize", "--select", "*"], env);
+      expect(result.code, result.stderr).toBe(0);
+      const stored = (key: string) => JSON.parse(readFileSync(join(project.dir, "shelf", `${key}.json`), "utf8"));
+      expect(stored("b")).toEqual({ value: "hola!", pid: worker.pid });
+      expect(stored("a").pid).toBe(worker.pid);
+    } finally {
+      worker.kill("SIGTERM");
+      await new Promise((resolve) => worker.once("close", resolve));
+      await postgres.stop();
+    }
+  }, 120_000);
 });
 
 async function runCount(project: TempProject): Promise<number> {
