@@ -54,6 +54,7 @@ export * from "./loggers/index.ts";
 export { enqueueReexecution, reexecute, ReexecuteErrorCode, REEXECUTION_TAGS, type ReexecuteOptions } from "./execution/reexecute.ts";
 export { CRASHED_RUN_REASON, RUN_WORKER_CRASHED, detectCrashedRuns, type CrashedRun, type DetectCrashedRunsOptions } from "./execution/crash-detection.ts";
 export * from "./instance-config.ts";
+export { bindInstance, bindInstanceAgain, importPluginModule, instanceBindings, type InstanceBindings } from "./instance-bindings.ts";
 export * from "./ops/index.ts";
 export * from "./pipes/index.ts";
 export * from "./table-io/index.ts";
