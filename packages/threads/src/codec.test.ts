@@ -111,7 +111,7 @@ describe("CodecSet: polars DataFrames", () => {
   it("sends a DataFrame as an IPC file in the hand-off directory that arrives intact (types, nulls, categoricals, two chunks)", async () => {
     const df = makePolarsFrame();
     const { wire, transfer, decoded } = await roundTrip(df);
-    expect(wire.c).toBe("codec");
+    expect(wire).toMatchObject({ c: "codec", payload: { format: "file" } });
     expect(transfer).toEqual([]); // only the path crosses
     expect(polarsSummary(decoded as pl.DataFrame)).toEqual(polarsSummary(df));
     expect(handoffFiles()).toEqual([]);
@@ -176,10 +176,11 @@ describe("CodecSet: polars DataFrames", () => {
     expect(handoffFiles()).toEqual([]);
 
     // A frame whose writer throws part-way (a JavaScript stand-in with the DataFrame's shape).
-    const failing = { height: 1, width: 1, writeIPC: (p: string) => (writeFileSync(p, "partial"), raise("disk on fire")), writeIPCStream: () => raise("unused") };
+    const sink = (p: string) => ({ collectSync: () => (writeFileSync(p, "partial"), raise("disk on fire")) });
+    const failing = { height: 1, width: 1, lazy: () => ({ sinkIpc: sink }), writeIPC: () => raise("unused"), writeIPCStream: () => raise("unused") };
     const error = await set.encode(failing, MOVE).catch((e: unknown) => e);
     expect(isOrchError(error, "HANDOFF_WRITE_FAILED")).toBe(true);
-    expect((error as Error).message).toContain("a polars DataFrame of 1 rows × 1 columns");
+    expect((error as Error).message).toMatch(/Could not write a polars DataFrame of 1 rows × 1 columns to ".*orch-threads-\d+" to hand it to another thread: disk on fire/);
     expect(handoffFiles()).toEqual([]);
   });
 
