@@ -111,10 +111,19 @@ describe("CodecSet: polars DataFrames", () => {
   it("sends a DataFrame as an IPC file in the hand-off directory that arrives intact (types, nulls, categoricals, two chunks)", async () => {
     const df = makePolarsFrame();
     const { wire, transfer, decoded } = await roundTrip(df);
-    expect(wire).toMatchObject({ c: "codec", payload: { format: "file" } });
+    expect(wire).toMatchObject({ c: "codec", payload: { path: expect.stringMatching(/\.ipc$/) } });
     expect(transfer).toEqual([]); // only the path crosses
     expect(polarsSummary(decoded as pl.DataFrame)).toEqual(polarsSummary(df));
     expect(handoffFiles()).toEqual([]);
+  });
+
+  it("sends a categorical whose chunks have different dictionaries, which writeIPC's file format refuses", async () => {
+    const part = (values: string[]) => pl.DataFrame({ s: pl.Series("s", values, pl.Categorical) });
+    const df = part(["x", "y", "x"]).vstack(part(["z", "x", "w"]));
+    expect(() => df.writeIPC({ compression: "uncompressed" })).toThrow(/dictionary replacement/i);
+    const { decoded } = await roundTrip(df);
+    expect((decoded as pl.DataFrame).frameEqual(df, true)).toBe(true);
+    expect((decoded as pl.DataFrame).getColumn("s").toArray()).toEqual(["x", "y", "x", "z", "x", "w"]);
   });
 
   it("puts hand-off files on /dev/shm (memory) when the machine has it", () => {
@@ -177,7 +186,7 @@ describe("CodecSet: polars DataFrames", () => {
 
     // A frame whose writer throws part-way (a JavaScript stand-in with the DataFrame's shape).
     const sink = (p: string) => ({ collectSync: () => (writeFileSync(p, "partial"), raise("disk on fire")) });
-    const failing = { height: 1, width: 1, lazy: () => ({ sinkIpc: sink }), writeIPC: () => raise("unused"), writeIPCStream: () => raise("unused") };
+    const failing = { height: 1, width: 1, lazy: () => ({ sinkIpc: sink }), writeIPC: () => raise("unused") };
     const error = await set.encode(failing, MOVE).catch((e: unknown) => e);
     expect(isOrchError(error, "HANDOFF_WRITE_FAILED")).toBe(true);
     expect((error as Error).message).toMatch(/Could not write a polars DataFrame of 1 rows × 1 columns to ".*orch-threads-\d+" to hand it to another thread: disk on fire/);
