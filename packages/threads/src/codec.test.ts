@@ -1,5 +1,5 @@
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { MessageChannel } from "node:worker_threads";
@@ -215,6 +215,27 @@ describe("CodecSet: polars DataFrames", () => {
     const child = spawnSync(process.execPath, ["--conditions=@orch/source", "--input-type=module", "-e", `import("@orch/threads").then(async ({ CodecSet }) => { const s = await CodecSet.load([]); const pl = (await import("nodejs-polars")).default; await s.decode((await s.encode(pl.DataFrame({ x: [1] }), { keep: false })).wire); })`], { cwd: import.meta.dirname, encoding: "utf8" });
     expect(child.stderr).toBe("");
     expect(existsSync(stale)).toBe(false);
+  });
+
+  it("refuses a hand-off directory under its name that is not its own (a symlink planted in /dev/shm)", async () => {
+    const script = `import("@orch/threads").then(async ({ CodecSet }) => { console.log(process.pid); await new Promise((r) => process.stdin.once("data", r)); const s = await CodecSet.load([]); const pl = (await import("nodejs-polars")).default; try { await s.encode(pl.DataFrame({ x: [1] }), { keep: false }); console.log("written"); } catch (e) { console.log(e.code, e.message); } process.exit(0); })`;
+    const child = spawn(process.execPath, ["--conditions=@orch/source", "--input-type=module", "-e", script], { cwd: import.meta.dirname });
+    const [pid] = (await once(child.stdout, "data")) as [Buffer];
+    const planted = join(dirname(handoffDirectory()), `orch-threads-${pid.toString().trim()}`);
+    const elsewhere = mkdtempSync(join(tmpdir(), "orch-elsewhere-"));
+    symlinkSync(elsewhere, planted);
+    try {
+      let out = "";
+      child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+      child.stdin.write("go\n");
+      await once(child, "exit");
+      expect(out).toContain("HANDOFF_WRITE_FAILED");
+      expect(out).toContain(`"${planted}" is not a directory of this user`);
+      expect(readdirSync(elsewhere)).toEqual([]);
+    } finally {
+      rmSync(planted, { force: true });
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
   });
 
   it("removes a file whose receiver never read it when the process exits", () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { closeSync, mkdirSync, openSync, readdirSync, rmSync, statfsSync, unlinkSync } from "node:fs";
+import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, rmSync, statfsSync, unlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isMainThread } from "node:worker_threads";
@@ -24,6 +24,11 @@ export function handoffDirectory(): string {
   sweepStale(base);
   const dir = join(base, `${PREFIX}${process.pid}`);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // The base is shared by every user: refuse a directory someone else made (or a symlink) under this process's name.
+  const stats = lstatSync(dir);
+  if (!stats.isDirectory() || (process.getuid && stats.uid !== process.getuid())) {
+    throw new OrchError("HANDOFF_WRITE_FAILED", `"${dir}" is not a directory of this user: it cannot hold this process's thread hand-off files. Remove it.`, { pkg: "threads" });
+  }
   directory = dir;
   return dir;
 }
