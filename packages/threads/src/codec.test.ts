@@ -185,7 +185,7 @@ describe("CodecSet: polars DataFrames", () => {
     expect(handoffFiles()).toEqual([]);
 
     // A frame whose writer throws part-way (a JavaScript stand-in with the DataFrame's shape).
-    const sink = (p: string) => ({ collectSync: () => (writeFileSync(p, "partial"), raise("disk on fire")) });
+    const sink = (p: string) => ({ collect: async () => (writeFileSync(p, "partial"), raise("disk on fire")) });
     const failing = { height: 1, width: 1, lazy: () => ({ sinkIpc: sink }), writeIPC: () => raise("unused") };
     const error = await set.encode(failing, MOVE).catch((e: unknown) => e);
     expect(isOrchError(error, "HANDOFF_WRITE_FAILED")).toBe(true);
