@@ -1,3 +1,7 @@
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { MessageChannel } from "node:worker_threads";
 import { once } from "node:events";
 import { describe, expect, it } from "vitest";
@@ -5,6 +9,7 @@ import pl from "nodejs-polars";
 import { tableFromArrays, tableFromIPC, tableToIPC, type Data, type Table } from "apache-arrow";
 import { isOrchError } from "@orch/core";
 import { CodecSet, postWithTransfer, type EncodeOptions } from "./codec.ts";
+import { handoffDirectory, handoffWriteError } from "./handoff-files.ts";
 import { arrowSummary, makeArrowTable, makePolarsFrame, polarsSummary } from "./test-fixtures/frames-definitions.ts";
 
 const MOVE: EncodeOptions = { keep: false };
@@ -101,22 +106,151 @@ describe("CodecSet: Arrow tables", () => {
 });
 
 describe("CodecSet: polars DataFrames", () => {
-  it("sends a DataFrame as uncompressed IPC bytes that arrive intact (types, nulls, categoricals, two chunks)", async () => {
+  const handoffFiles = () => readdirSync(handoffDirectory());
+
+  it("sends a DataFrame as an IPC file in the hand-off directory that arrives intact (types, nulls, categoricals, two chunks)", async () => {
     const df = makePolarsFrame();
-    const { wire, decoded } = await roundTrip(df);
-    expect(wire.c).toBe("bytes");
+    const { wire, transfer, decoded } = await roundTrip(df);
+    expect(wire).toMatchObject({ c: "codec", payload: { path: expect.stringMatching(/\.ipc$/) } });
+    expect(transfer).toEqual([]); // only the path crosses
     expect(polarsSummary(decoded as pl.DataFrame)).toEqual(polarsSummary(df));
+    expect(handoffFiles()).toEqual([]);
   });
 
-  it("moves the bytes of a large frame without copying them", async () => {
-    const df = pl.DataFrame({ x: pl.Series("x", Float64Array.from({ length: 100_000 }, (_, i) => i)) });
-    const { transfer, copies, decoded } = await roundTrip(df);
-    expect(transfer).toHaveLength(1);
-    expect(copies).toEqual([]);
-    expect(transfer[0]!.byteLength).toBe(0); // detached on this side: it moved
-    expect(Number((decoded as pl.DataFrame).getColumn("x").sum())).toBe(4_999_950_000);
+  it("sends a categorical whose chunks have different dictionaries, which writeIPC's file format refuses", async () => {
+    const part = (values: string[]) => pl.DataFrame({ s: pl.Series("s", values, pl.Categorical) });
+    const df = part(["x", "y", "x"]).vstack(part(["z", "x", "w"]));
+    expect(() => df.writeIPC({ compression: "uncompressed" })).toThrow(/dictionary replacement/i);
+    const { decoded } = await roundTrip(df);
+    expect((decoded as pl.DataFrame).frameEqual(df, true)).toBe(true);
+    expect((decoded as pl.DataFrame).getColumn("s").toArray()).toEqual(["x", "y", "x", "z", "x", "w"]);
+  });
+
+  it("puts hand-off files on /dev/shm (memory) when the machine has it", () => {
+    expect(handoffDirectory()).toBe(existsSync("/dev/shm") ? `/dev/shm/orch-threads-${process.pid}` : join(tmpdir(), `orch-threads-${process.pid}`));
+  });
+
+  // One frame per dtype family; each must arrive equal (dtypes, values, nulls).
+  const families: Record<string, () => pl.DataFrame> = {
+    integers: () =>
+      pl.DataFrame({
+        i8: pl.Series("i8", Int8Array.from([-128, 0, 127])),
+        i16: pl.Series("i16", Int16Array.from([-1, 0, 1])),
+        i32: pl.Series("i32", Int32Array.from([-2_147_483_648, 0, 2_147_483_647])),
+        i64: pl.Series("i64", [-(2n ** 63n), 0n, 2n ** 63n - 1n], pl.Int64),
+        u8: pl.Series("u8", Uint8Array.from([0, 1, 255])),
+        u32: pl.Series("u32", Uint32Array.from([0, 1, 4_294_967_295])),
+        u64: pl.Series("u64", [0n, 1n, 2n ** 64n - 1n], pl.UInt64),
+      }),
+    "floats and booleans with nulls": () =>
+      pl.DataFrame({
+        f32: pl.Series("f32", [1.5, null, -0.25], pl.Float32),
+        f64: pl.Series("f64", [Number.NaN, Number.POSITIVE_INFINITY, null], pl.Float64),
+        b: pl.Series("b", [true, null, false], pl.Bool),
+        allNull: pl.Series("allNull", [null, null, null], pl.Int32),
+      }),
+    "strings (inline, long, unicode, empty, null)": () => pl.DataFrame({ s: pl.Series("s", ["a", "a string longer than twelve bytes", "ünïcödé ✓ 🎉", "", null], pl.Utf8) }),
+    "dates and times": () =>
+      pl.DataFrame({
+        date: pl.Series("date", [new Date(Date.UTC(1970, 0, 1)), null, new Date(Date.UTC(2024, 1, 29))], pl.Date),
+        ms: pl.Series("ms", [new Date(Date.UTC(2024, 0, 1, 12, 30)), new Date(-1), null], pl.Datetime("ms")),
+        us: pl.Series("us", [new Date(Date.UTC(2000, 5, 15)), null, new Date(0)], pl.Datetime("us")),
+      }),
+    "categoricals (two chunks)": () => makePolarsFrame().select("status"),
+    "nested (lists, structs)": () =>
+      pl.DataFrame({
+        list: pl.Series("list", [[1, 2], [], null, [3]], pl.List(pl.Int32)),
+        strings: pl.Series("strings", [["x"], null, ["y", "z"], []], pl.List(pl.Utf8)),
+      }).withColumns(pl.struct([pl.col("list"), pl.col("strings")]).alias("struct")),
+    "empty frame": () => pl.DataFrame({ x: pl.Series("x", new Float64Array(0)) }),
+  };
+  for (const [family, make] of Object.entries(families)) {
+    it(`arrives equal: ${family}`, async () => {
+      const df = make();
+      const { decoded } = await roundTrip(df);
+      const out = decoded as pl.DataFrame;
+      expect(out.schema).toEqual(df.schema);
+      expect(out.frameEqual(df, true)).toBe(true);
+      expect(polarsSummary(out)).toEqual(polarsSummary(df));
+      expect(handoffFiles()).toEqual([]);
+    });
+  }
+
+  it("leaves no file behind when reading fails, or when writing fails", async () => {
+    const set = await CodecSet.load([]);
+    const { wire } = await set.encode(pl.DataFrame({ x: [1, 2, 3] }), MOVE);
+    const { path } = (wire as { payload: { path: string } }).payload;
+    writeFileSync(path, "not arrow"); // the file was damaged on its way
+    await expect(set.decode(wire)).rejects.toThrow();
+    expect(handoffFiles()).toEqual([]);
+
+    // A frame whose writer throws part-way (a JavaScript stand-in with the DataFrame's shape).
+    const sink = (p: string) => ({ collect: async () => (writeFileSync(p, "partial"), raise("disk on fire")) });
+    const failing = { height: 1, width: 1, lazy: () => ({ sinkIpc: sink }), writeIPC: () => raise("unused") };
+    const error = await set.encode(failing, MOVE).catch((e: unknown) => e);
+    expect(isOrchError(error, "HANDOFF_WRITE_FAILED")).toBe(true);
+    expect((error as Error).message).toMatch(/Could not write a polars DataFrame of 1 rows × 1 columns to ".*orch-threads-\d+" to hand it to another thread: disk on fire/);
+    expect(handoffFiles()).toEqual([]);
+  });
+
+  it("says plainly when the hand-off directory is full", () => {
+    // The error polars really gives on a full device (/dev/full answers every write with ENOSPC).
+    const full = (() => {
+      try {
+        pl.DataFrame({ x: pl.Series("x", new Float64Array(100_000)) }).writeIPC("/dev/full");
+      } catch (e) {
+        return e;
+      }
+    })();
+    const error = handoffWriteError(full, "/dev/shm/orch-threads-1", "a polars DataFrame of 100000 rows × 1 columns");
+    expect(isOrchError(error, "HANDOFF_SPACE_EXHAUSTED")).toBe(true);
+    expect(error.message).toMatch(/No space left in "\/dev\/shm\/orch-threads-1" to hand a polars DataFrame of 100000 rows × 1 columns to another thread/);
+  });
+
+  it("removes hand-off directories of processes that no longer exist", async () => {
+    const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"]).stdout.toString();
+    const stale = join(dirname(handoffDirectory()), `orch-threads-${dead}`);
+    mkdirSync(stale, { recursive: true });
+    writeFileSync(join(stale, "left.ipc"), "x");
+    const child = spawnSync(process.execPath, ["--conditions=@orch/source", "--input-type=module", "-e", `import("@orch/threads").then(async ({ CodecSet }) => { const s = await CodecSet.load([]); const pl = (await import("nodejs-polars")).default; await s.decode((await s.encode(pl.DataFrame({ x: [1] }), { keep: false })).wire); })`], { cwd: import.meta.dirname, encoding: "utf8" });
+    expect(child.stderr).toBe("");
+    expect(existsSync(stale)).toBe(false);
+  });
+
+  it("refuses a hand-off directory under its name that is not its own (a symlink planted in /dev/shm)", async () => {
+    const script = `import("@orch/threads").then(async ({ CodecSet }) => { console.log(process.pid); await new Promise((r) => process.stdin.once("data", r)); const s = await CodecSet.load([]); const pl = (await import("nodejs-polars")).default; try { await s.encode(pl.DataFrame({ x: [1] }), { keep: false }); console.log("written"); } catch (e) { console.log(e.code, e.message); } process.exit(0); })`;
+    const child = spawn(process.execPath, ["--conditions=@orch/source", "--input-type=module", "-e", script], { cwd: import.meta.dirname });
+    const [pid] = (await once(child.stdout, "data")) as [Buffer];
+    const planted = join(dirname(handoffDirectory()), `orch-threads-${pid.toString().trim()}`);
+    const elsewhere = mkdtempSync(join(tmpdir(), "orch-elsewhere-"));
+    symlinkSync(elsewhere, planted);
+    try {
+      let out = "";
+      child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+      child.stdin.write("go\n");
+      await once(child, "exit");
+      expect(out).toContain("HANDOFF_WRITE_FAILED");
+      expect(out).toContain(`"${planted}" is not a directory of this user`);
+      expect(readdirSync(elsewhere)).toEqual([]);
+    } finally {
+      rmSync(planted, { force: true });
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+
+  it("removes a file whose receiver never read it when the process exits", () => {
+    const script = `import("@orch/threads").then(async ({ CodecSet }) => { const s = await CodecSet.load([]); const pl = (await import("nodejs-polars")).default; const { wire } = await s.encode(pl.DataFrame({ x: [1] }), { keep: false }); const { existsSync } = await import("node:fs"); console.log(JSON.stringify({ path: wire.payload.path, there: existsSync(wire.payload.path) })); })`;
+    const child = spawnSync(process.execPath, ["--conditions=@orch/source", "--input-type=module", "-e", script], { cwd: import.meta.dirname, encoding: "utf8" });
+    const { path, there } = JSON.parse(child.stdout) as { path: string; there: boolean };
+    expect(there).toBe(true);
+    expect(existsSync(path)).toBe(false);
+    expect(existsSync(dirname(path))).toBe(false);
   });
 });
+
+function raise(message: string): never {
+  throw new Error(message);
+}
 
 describe("CodecSet: other values", () => {
   it("structured-clones plain values and encodes frames inside a Map of partitions", async () => {

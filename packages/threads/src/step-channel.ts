@@ -83,10 +83,12 @@ export class StepChannel {
 
   async #serveIO(id: number, request: IORequest): Promise<void> {
     try {
+      // Decoded first: a value that crossed as a hand-off file is read (and its file removed) even if the IO manager fails.
+      const value = request.op === "handleOutput" ? await this.#host.codecs.decode(request.value) : undefined;
       const manager = this.#host.ioManager(request.key);
       const context = { ...request.context, log: this.#host.logger(request.context.stepKey) };
       let result: unknown;
-      if (request.op === "handleOutput") result = await manager.handleOutput(context as never, await this.#host.codecs.decode(request.value));
+      if (request.op === "handleOutput") result = await manager.handleOutput(context as never, value);
       else if (request.op === "loadInput") result = await manager.loadInput(context as never);
       else result = (await manager.hasOutput?.(context as never)) ?? false;
       // The IO manager may still hold what it returned (the in-memory `io` does): copy its memory, never move it.

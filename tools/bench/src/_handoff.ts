@@ -8,7 +8,10 @@ import pl from "nodejs-polars";
 import { Dictionary, Int32, makeData, makeVector, Table, tableFromIPC, tableToIPC, Utf8 } from "apache-arrow";
 import { CodecSet, postWithTransfer, type WireValue } from "@orch/threads";
 
-/** `codec`: the executor's codec; `ipc-stream`/`ipc-file`: one Arrow IPC buffer, the alternatives measured beside it. */
+/**
+ * `codec`: the executor's codec; `ipc-stream`/`ipc-file`: one Arrow IPC buffer moved with the message, the
+ * alternatives measured beside it (for a polars frame, `ipc-file` is the previous codec: `writeIPC()` into a Buffer).
+ */
 export type HandoffPath = "codec" | "ipc-stream" | "ipc-file";
 
 export interface HandoffRequest {
