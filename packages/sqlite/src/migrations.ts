@@ -111,6 +111,32 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TABLE daemon_heartbeats (loop TEXT PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID;
     `,
   },
+  {
+    version: 4,
+    description: "failed-partition index (latest failed attempt per asset partition) and the latest evaluation per asset check",
+    sql: `
+      CREATE TABLE partition_failures (
+        asset_key TEXT NOT NULL,
+        partition TEXT NOT NULL,
+        event_id INTEGER NOT NULL,
+        run_id TEXT NOT NULL,
+        timestamp INTEGER NOT NULL,
+        PRIMARY KEY (asset_key, partition)
+      ) WITHOUT ROWID;
+      CREATE INDEX partition_failures_by_run ON partition_failures (run_id);
+      CREATE TABLE asset_check_index (
+        asset_key TEXT NOT NULL,
+        check_name TEXT NOT NULL,
+        last_evaluation_id INTEGER NOT NULL,
+        PRIMARY KEY (asset_key, check_name)
+      ) WITHOUT ROWID;
+      INSERT INTO asset_check_index (asset_key, check_name, last_evaluation_id)
+        SELECT asset_key, json_extract(body, '$.checkName'), max(id) FROM event_logs e
+        WHERE type = 'ASSET_CHECK_EVALUATION' AND asset_key IS NOT NULL
+          AND id > (SELECT coalesce(max(wiped_through_id), 0) FROM asset_wipes w WHERE w.asset_key = e.asset_key)
+        GROUP BY asset_key, json_extract(body, '$.checkName');
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
