@@ -32,7 +32,8 @@ describe("check results", () => {
   it("marks an asset whose latest materialization failed an error check as check_failed, a warn check as check_warned", async () => {
     state.rowsPass = false;
     await materialize(definitions, { selection: "orders", instance });
-    expect((await node("orders")).status).toBe("check_failed");
+    expect(await node("orders")).toMatchObject({ status: "check_failed", checks: { failing: ["not_empty"], warning: [] } });
+    expect((await node("daily")).checks).toBeUndefined();
     expect((await row("orders")).checks).toEqual({ passed: 1, failed: 1, warned: 0, failing: ["not_empty"], warning: [] });
 
     state.rowsPass = true;

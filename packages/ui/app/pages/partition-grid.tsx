@@ -1,9 +1,10 @@
 export interface PartitionRange {
-  status: "materialized" | "missing" | "partial";
+  status: "materialized" | "failed" | "missing" | "partial";
   start: string;
   end: string;
   count: number;
   materialized: number;
+  failed: number;
 }
 
 /**
@@ -20,7 +21,7 @@ export function PartitionGrid(props: { ranges: PartitionRange[]; total: number }
           className={`partition-range partition-${r.status}`}
           style={{ flexGrow: r.count }}
           data-testid={`partition-range-${r.status}`}
-          title={`${r.start === r.end ? r.start : `${r.start} … ${r.end}`}: ${r.count} partition(s), ${r.materialized} materialized`}
+          title={`${r.start === r.end ? r.start : `${r.start} … ${r.end}`}: ${r.count} partition(s), ${r.materialized} materialized${r.failed ? `, ${r.failed} failed` : ""}`}
         />
       ))}
     </div>

@@ -25,12 +25,16 @@ export function assetRoutes(ctx: ServerContext): Hono {
     const groups = new Map<string, number>();
     const nodes = definitions.graph.specs().map((spec) => {
       groups.set(spec.group, (groups.get(spec.group) ?? 0) + 1);
+      const state = states.get(spec.id)!;
+      const checks = state.checks;
       return {
         id: spec.id,
         group: spec.group,
         kinds: spec.kinds,
-        status: states.get(spec.id)!.status,
+        status: state.status,
         partitioned: spec.partitions !== undefined,
+        // Only the names of failing / warning checks, for the sidebar; most nodes carry nothing extra.
+        ...(checks && (checks.failed > 0 || checks.warned > 0) ? { checks: { failing: checks.failing, warning: checks.warning } } : {}),
         ...(selected ? { selected: selected.has(spec.id) } : {}),
       };
     });
