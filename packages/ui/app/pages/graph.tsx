@@ -27,7 +27,8 @@ interface GraphResponse {
 
 declare global {
   interface Window {
-    __orchGraph?: { ready: boolean; nodes: number; frames: number[] };
+    /** For tests and benchmarks: whether the layout arrived, frame times, and the layout itself (graph coordinates). */
+    __orchGraph?: { ready: boolean; nodes: number; frames: number[]; layout?: LayoutResult };
   }
 }
 
@@ -64,7 +65,7 @@ export function GraphPage(props: { query: URLSearchParams }) {
 
   const byId = useMemo(() => new Map((data?.nodes ?? []).map((n) => [n.id, n])), [data]);
   useEffect(() => {
-    if (result && window.__orchGraph) window.__orchGraph.ready = true;
+    if (result && window.__orchGraph) Object.assign(window.__orchGraph, { ready: true, layout: result });
   }, [result]);
   const node = picked ? byId.get(picked) : undefined;
 
