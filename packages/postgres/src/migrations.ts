@@ -143,60 +143,29 @@ export const MIGRATIONS: readonly Migration[] = [
           AND id > coalesce((SELECT wiped_through_id FROM asset_wipes w WHERE w.asset_key = e.asset_key), 0)
         GROUP BY asset_key, body::jsonb ->> 'checkName';
 
-      -- As in version 1, plus the two indexes in the same statement: a STEP_FAILURE naming failedPartitions
-      -- records each asset partition's latest failure, a check evaluation its check's latest evaluation.
-      CREATE OR REPLACE FUNCTION append_events(
-        p_group INT[], p_run_id TEXT[], p_type TEXT[], p_step_key TEXT[], p_asset_key TEXT[], p_partition TEXT[],
-        p_timestamp BIGINT[], p_body TEXT[], p_wait_flush BOOLEAN
-      ) RETURNS TABLE (refused_group INT, refused_run TEXT, refused_status TEXT) LANGUAGE plpgsql AS $fn$
-      DECLARE
-        refused INT[];
-        last_id BIGINT;
+      -- Kept in the write that appends the events (append_events() inserts each batch in one statement): a
+      -- STEP_FAILURE naming failedPartitions records each asset partition's latest failure, a check evaluation
+      -- its check's latest evaluation.
+      CREATE FUNCTION index_checks_and_failures() RETURNS trigger LANGUAGE plpgsql AS $fn$
       BEGIN
-        IF NOT p_wait_flush THEN PERFORM set_config('synchronous_commit', 'off', true); END IF;
-        PERFORM pg_advisory_xact_lock(hashtext(current_schema() || '.event_logs'));
-        RETURN QUERY
-          SELECT DISTINCT ON (e.g) e.g, e.run_id, r.status
-          FROM unnest(p_group, p_run_id) AS e(g, run_id) JOIN runs r ON r.run_id = e.run_id
-          WHERE r.status IN ('SUCCESS', 'FAILURE', 'CANCELED') ORDER BY e.g;
-        SELECT coalesce(array_agg(DISTINCT e.g), '{}') INTO refused
-          FROM unnest(p_group, p_run_id) AS e(g, run_id) JOIN runs r ON r.run_id = e.run_id
-          WHERE r.status IN ('SUCCESS', 'FAILURE', 'CANCELED');
-        WITH inserted AS (
-          INSERT INTO event_logs (run_id, type, step_key, asset_key, partition, timestamp, body)
-          SELECT e.run_id, e.type, e.step_key, e.asset_key, e.partition, e.ts, e.body
-          FROM unnest(p_group, p_run_id, p_type, p_step_key, p_asset_key, p_partition, p_timestamp, p_body)
-            WITH ORDINALITY AS e(g, run_id, type, step_key, asset_key, partition, ts, body, ord)
-          WHERE NOT (e.g = ANY (refused)) ORDER BY e.ord
-          RETURNING id, run_id, type, asset_key, partition, timestamp, body
-        ), checks AS (
-          INSERT INTO asset_check_index (asset_key, check_name, last_evaluation_id)
-          SELECT i.asset_key, i.body::jsonb ->> 'checkName', max(i.id) FROM inserted i
-          WHERE i.type = 'ASSET_CHECK_EVALUATION' AND i.asset_key IS NOT NULL
-          GROUP BY i.asset_key, i.body::jsonb ->> 'checkName'
-          ON CONFLICT (asset_key, check_name) DO UPDATE SET last_evaluation_id = greatest(asset_check_index.last_evaluation_id, excluded.last_evaluation_id)
-        ), failures AS (
-          INSERT INTO partition_failures (asset_key, partition, event_id, run_id, timestamp)
-          SELECT DISTINCT ON (a.key, p.key) a.key, p.key, i.id, i.run_id, i.timestamp
-          FROM inserted i
-            CROSS JOIN LATERAL jsonb_array_elements_text(i.body::jsonb -> 'failedPartitions' -> 'assetKeys') AS a(key)
-            CROSS JOIN LATERAL jsonb_array_elements_text(i.body::jsonb -> 'failedPartitions' -> 'partitions') AS p(key)
-          WHERE i.type = 'STEP_FAILURE' AND i.body::jsonb ? 'failedPartitions'
-          ORDER BY a.key, p.key, i.id DESC
-          ON CONFLICT (asset_key, partition) DO UPDATE SET event_id = excluded.event_id, run_id = excluded.run_id, timestamp = excluded.timestamp
-        )
-        INSERT INTO asset_index (asset_key, partition, last_materialization_id, last_observation_id)
-        SELECT i.asset_key, coalesce(i.partition, ''),
-          max(i.id) FILTER (WHERE i.type = 'ASSET_MATERIALIZATION'), max(i.id) FILTER (WHERE i.type = 'ASSET_OBSERVATION')
-        FROM inserted i WHERE i.asset_key IS NOT NULL AND i.type IN ('ASSET_MATERIALIZATION', 'ASSET_OBSERVATION')
-        GROUP BY i.asset_key, coalesce(i.partition, '')
-        ON CONFLICT (asset_key, partition) DO UPDATE SET
-          last_materialization_id = coalesce(excluded.last_materialization_id, asset_index.last_materialization_id),
-          last_observation_id = coalesce(excluded.last_observation_id, asset_index.last_observation_id);
-        SELECT max(id) INTO last_id FROM event_logs;
-        PERFORM pg_notify(current_schema() || '_events', coalesce(last_id, 0)::text);
+        INSERT INTO asset_check_index (asset_key, check_name, last_evaluation_id)
+        SELECT i.asset_key, i.body::jsonb ->> 'checkName', max(i.id) FROM inserted i
+        WHERE i.type = 'ASSET_CHECK_EVALUATION' AND i.asset_key IS NOT NULL
+        GROUP BY i.asset_key, i.body::jsonb ->> 'checkName'
+        ON CONFLICT (asset_key, check_name) DO UPDATE SET last_evaluation_id = greatest(asset_check_index.last_evaluation_id, excluded.last_evaluation_id);
+        INSERT INTO partition_failures (asset_key, partition, event_id, run_id, timestamp)
+        SELECT DISTINCT ON (a.key, p.key) a.key, p.key, i.id, i.run_id, i.timestamp
+        FROM inserted i
+          CROSS JOIN LATERAL jsonb_array_elements_text(i.body::jsonb -> 'failedPartitions' -> 'assetKeys') AS a(key)
+          CROSS JOIN LATERAL jsonb_array_elements_text(i.body::jsonb -> 'failedPartitions' -> 'partitions') AS p(key)
+        WHERE i.type = 'STEP_FAILURE'
+        ORDER BY a.key, p.key, i.id DESC
+        ON CONFLICT (asset_key, partition) DO UPDATE SET event_id = excluded.event_id, run_id = excluded.run_id, timestamp = excluded.timestamp;
+        RETURN NULL;
       END
       $fn$;
+      CREATE TRIGGER event_logs_index_checks_and_failures AFTER INSERT ON event_logs
+        REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION index_checks_and_failures();
     `,
   },
 ];
