@@ -1,5 +1,6 @@
 import type { AutomationStorage } from "./automation-storage.ts";
-import type { EventOf, OrchEvent, OrchEventType, StoredEvent } from "./events.ts";
+import type { OrchEvent, OrchEventType, StoredEvent } from "./events.ts";
+import type { Severity } from "./type-check.ts";
 import type { Definitions } from "./definitions.ts";
 import type { IOManager } from "./io-manager.ts";
 import type { IOManagerDefinition } from "./definitions.ts";
@@ -57,7 +58,17 @@ export interface FailedPartition {
   readonly timestamp: number;
 }
 
-export type CheckEvaluationEvent = EventOf<"ASSET_CHECK_EVALUATION"> & { readonly id: number };
+/** The latest evaluation of one check of an asset, as the check index keeps it (no event body to decode). */
+export interface LatestCheckResult {
+  readonly assetKey: string;
+  readonly checkName: string;
+  readonly passed: boolean;
+  readonly severity: Severity;
+  readonly runId: string;
+  /** The ASSET_CHECK_EVALUATION event's id, comparable with other event ids. */
+  readonly eventId: number;
+  readonly timestamp: number;
+}
 
 export interface HeartbeatHandle {
   /** Stops beating; resolves once no further heartbeat will be written. */
@@ -126,7 +137,7 @@ export interface InstanceStorage extends AutomationStorage {
   /** Materialized and failed partition counts per asset that has either, counted by the storage. */
   getPartitionStatusCounts(assetKeys?: readonly string[]): Promise<PartitionStatusCounts[]>;
   /** The latest evaluation of each check of each asset (any partition), ordered by asset key then check name. */
-  getLatestCheckEvaluations(assetKeys?: readonly string[]): Promise<CheckEvaluationEvent[]>;
+  getLatestCheckResults(assetKeys?: readonly string[]): Promise<LatestCheckResult[]>;
   /** Forgets an asset's history (events stay in their runs' logs but leave the index). */
   wipeAsset(assetKey: string): Promise<void>;
 

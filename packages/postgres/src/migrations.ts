@@ -134,25 +134,35 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TABLE asset_check_index (
         asset_key TEXT NOT NULL,
         check_name TEXT NOT NULL,
-        last_evaluation_id BIGINT NOT NULL,
+        event_id BIGINT NOT NULL,
+        run_id TEXT NOT NULL,
+        timestamp BIGINT NOT NULL,
+        passed BOOLEAN NOT NULL,
+        severity TEXT NOT NULL,
         PRIMARY KEY (asset_key, check_name)
       );
-      INSERT INTO asset_check_index (asset_key, check_name, last_evaluation_id)
-        SELECT asset_key, body::jsonb ->> 'checkName', max(id) FROM event_logs e
-        WHERE type = 'ASSET_CHECK_EVALUATION' AND asset_key IS NOT NULL
-          AND id > coalesce((SELECT wiped_through_id FROM asset_wipes w WHERE w.asset_key = e.asset_key), 0)
-        GROUP BY asset_key, body::jsonb ->> 'checkName';
+      -- The latest evaluation of each check of rows given as event_logs rows (the backfill, the trigger, reindexing).
+      CREATE FUNCTION latest_check_rows(rows event_logs[]) RETURNS SETOF asset_check_index LANGUAGE sql STABLE AS $fn$
+        SELECT DISTINCT ON (r.asset_key, r.body::jsonb ->> 'checkName')
+          r.asset_key, r.body::jsonb ->> 'checkName', r.id, r.run_id, r.timestamp, (r.body::jsonb ->> 'passed')::boolean, r.body::jsonb ->> 'severity'
+        FROM unnest(rows) AS r
+        WHERE r.type = 'ASSET_CHECK_EVALUATION' AND r.asset_key IS NOT NULL
+        ORDER BY r.asset_key, r.body::jsonb ->> 'checkName', r.id DESC
+      $fn$;
+      INSERT INTO asset_check_index
+        SELECT * FROM latest_check_rows(ARRAY(
+          SELECT e FROM event_logs e WHERE e.type = 'ASSET_CHECK_EVALUATION'
+            AND e.id > coalesce((SELECT wiped_through_id FROM asset_wipes w WHERE w.asset_key = e.asset_key), 0)));
 
       -- Kept in the write that appends the events (append_events() inserts each batch in one statement): a
       -- STEP_FAILURE naming failedPartitions records each asset partition's latest failure, a check evaluation
       -- its check's latest evaluation.
       CREATE FUNCTION index_checks_and_failures() RETURNS trigger LANGUAGE plpgsql AS $fn$
       BEGIN
-        INSERT INTO asset_check_index (asset_key, check_name, last_evaluation_id)
-        SELECT i.asset_key, i.body::jsonb ->> 'checkName', max(i.id) FROM inserted i
-        WHERE i.type = 'ASSET_CHECK_EVALUATION' AND i.asset_key IS NOT NULL
-        GROUP BY i.asset_key, i.body::jsonb ->> 'checkName'
-        ON CONFLICT (asset_key, check_name) DO UPDATE SET last_evaluation_id = greatest(asset_check_index.last_evaluation_id, excluded.last_evaluation_id);
+        INSERT INTO asset_check_index
+        SELECT * FROM latest_check_rows(ARRAY(SELECT ROW(i.*)::event_logs FROM inserted i WHERE i.type = 'ASSET_CHECK_EVALUATION'))
+        ON CONFLICT (asset_key, check_name) DO UPDATE SET event_id = excluded.event_id, run_id = excluded.run_id,
+          timestamp = excluded.timestamp, passed = excluded.passed, severity = excluded.severity;
         INSERT INTO partition_failures (asset_key, partition, event_id, run_id, timestamp)
         SELECT DISTINCT ON (a.key, p.key) a.key, p.key, i.id, i.run_id, i.timestamp
         FROM inserted i

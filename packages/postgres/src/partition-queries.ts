@@ -1,4 +1,4 @@
-import { decodeEvent, type CheckEvaluationEvent, type EventRow, type FailedPartition, type PartitionStatusCounts } from "@orch/core";
+import type { FailedPartition, LatestCheckResult, PartitionStatusCounts, Severity } from "@orch/core";
 import type { Queryable } from "./db.ts";
 
 /** A failure counts while it is newer than the partition's latest materialization. */
@@ -30,12 +30,11 @@ export async function getPartitionStatusCounts(db: Queryable, assetKeys: readonl
   return rows.map((r) => ({ assetKey: r.asset_key, materialized: Number(r.materialized), failed: Number(r.failed) }));
 }
 
-export async function getLatestCheckEvaluations(db: Queryable, assetKeys: readonly string[] | undefined): Promise<CheckEvaluationEvent[]> {
-  const rows = await db.query<EventRow>(
-    `SELECT e.id, e.run_id, e.type, e.step_key, e.asset_key, e.partition, e.timestamp, e.body
-     FROM asset_check_index c JOIN event_logs e ON e.id = c.last_evaluation_id
-     WHERE $1::text[] IS NULL OR c.asset_key = ANY ($1::text[]) ORDER BY c.asset_key COLLATE "C", c.check_name COLLATE "C"`,
+export async function getLatestCheckResults(db: Queryable, assetKeys: readonly string[] | undefined): Promise<LatestCheckResult[]> {
+  const rows = await db.query<{ asset_key: string; check_name: string; passed: boolean; severity: Severity; run_id: string; event_id: number; timestamp: number }>(
+    `SELECT asset_key, check_name, passed, severity, run_id, event_id, timestamp FROM asset_check_index
+     WHERE $1::text[] IS NULL OR asset_key = ANY ($1::text[]) ORDER BY asset_key COLLATE "C", check_name COLLATE "C"`,
     [assetKeys ?? null],
   );
-  return rows.map(decodeEvent) as CheckEvaluationEvent[];
+  return rows.map((r) => ({ assetKey: r.asset_key, checkName: r.check_name, passed: r.passed, severity: r.severity, runId: r.run_id, eventId: Number(r.event_id), timestamp: Number(r.timestamp) }));
 }

@@ -2,7 +2,7 @@ import { ErrorCode, OrchError, type AutomationStorage, type InstanceStorage } fr
 import { createAutomationQueries } from "./automation-queries.ts";
 import { createDb } from "./db.ts";
 import { getAssetEvents, getAssetIndex, getEvents, wipeAsset } from "./event-queries.ts";
-import { getFailedPartitions, getLatestCheckEvaluations, getPartitionStatusCounts } from "./partition-queries.ts";
+import { getFailedPartitions, getLatestCheckResults, getPartitionStatusCounts } from "./partition-queries.ts";
 import { EventWriter, type Durability } from "./event-writer.ts";
 import { threadHeartbeat } from "./heartbeat-thread.ts";
 import { assertSchemaName, migrate } from "./migrations.ts";
@@ -111,7 +111,7 @@ export function postgresStorage(options: PostgresStorageOptions): PostgresStorag
     getAssetIndex: after((assetKeys, indexOptions = {}) => getAssetIndex(db, assetKeys, indexOptions.byPartition ?? false)),
     getFailedPartitions: after((assetKeys) => getFailedPartitions(db, assetKeys)),
     getPartitionStatusCounts: after((assetKeys) => getPartitionStatusCounts(db, assetKeys)),
-    getLatestCheckEvaluations: after((assetKeys) => getLatestCheckEvaluations(db, assetKeys)),
+    getLatestCheckResults: after((assetKeys) => getLatestCheckResults(db, assetKeys)),
     wipeAsset: after((assetKey) => wipeAsset(db, assetKey)),
 
     setHeartbeat: after(state.setHeartbeat),

@@ -114,12 +114,13 @@ export async function deleteRuns(db: Db, runIds: readonly string[]): Promise<num
       await tx.execute(
         `WITH touched AS (SELECT * FROM unnest($1::text[], $2::text[]) AS t(asset_key, check_name)),
          gone AS (DELETE FROM asset_check_index c USING touched t WHERE c.asset_key = t.asset_key AND c.check_name = t.check_name)
-         INSERT INTO asset_check_index (asset_key, check_name, last_evaluation_id)
-         SELECT t.asset_key, t.check_name, max(e.id) FROM touched t JOIN event_logs e ON e.asset_key = t.asset_key
-           AND e.type = 'ASSET_CHECK_EVALUATION' AND e.body::jsonb ->> 'checkName' = t.check_name
-           AND e.id > coalesce((SELECT wiped_through_id FROM asset_wipes w WHERE w.asset_key = t.asset_key), 0)
-         GROUP BY t.asset_key, t.check_name
-         ON CONFLICT (asset_key, check_name) DO UPDATE SET last_evaluation_id = excluded.last_evaluation_id`,
+         INSERT INTO asset_check_index
+         SELECT * FROM latest_check_rows(ARRAY(
+           SELECT e FROM touched t JOIN event_logs e ON e.asset_key = t.asset_key AND e.type = 'ASSET_CHECK_EVALUATION'
+             AND e.body::jsonb ->> 'checkName' = t.check_name
+             AND e.id > coalesce((SELECT wiped_through_id FROM asset_wipes w WHERE w.asset_key = t.asset_key), 0)))
+         ON CONFLICT (asset_key, check_name) DO UPDATE SET event_id = excluded.event_id, run_id = excluded.run_id,
+           timestamp = excluded.timestamp, passed = excluded.passed, severity = excluded.severity`,
         [checks.map((c) => c.asset_key), checks.map((c) => c.check_name)],
       );
     }

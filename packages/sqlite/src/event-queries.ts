@@ -20,8 +20,9 @@ export function createEventWriter(conn: Connection): (batches: readonly (readonl
   const upsertMaterialization = conn.stmt(UPSERT_MATERIALIZATION);
   const upsertObservation = conn.stmt(UPSERT_OBSERVATION);
   const upsertCheck = conn.stmt(
-    `INSERT INTO asset_check_index (asset_key, check_name, last_evaluation_id) VALUES (?, ?, ?)
-     ON CONFLICT (asset_key, check_name) DO UPDATE SET last_evaluation_id = excluded.last_evaluation_id`,
+    `INSERT INTO asset_check_index (asset_key, check_name, event_id, run_id, timestamp, passed, severity) VALUES (?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (asset_key, check_name) DO UPDATE SET event_id = excluded.event_id, run_id = excluded.run_id,
+       timestamp = excluded.timestamp, passed = excluded.passed, severity = excluded.severity`,
   );
   const upsertFailure = conn.stmt(
     `INSERT INTO partition_failures (asset_key, partition, event_id, run_id, timestamp) VALUES (?, ?, ?, ?, ?)
@@ -47,7 +48,9 @@ export function createEventWriter(conn: Connection): (batches: readonly (readonl
         if (row.asset_key === null) continue;
         if (event.type === "ASSET_MATERIALIZATION") upsertMaterialization.run(row.asset_key, row.partition ?? "", id);
         else if (event.type === "ASSET_OBSERVATION") upsertObservation.run(row.asset_key, row.partition ?? "", id);
-        else if (event.type === "ASSET_CHECK_EVALUATION") upsertCheck.run(row.asset_key, event.checkName, id);
+        else if (event.type === "ASSET_CHECK_EVALUATION") {
+          upsertCheck.run(row.asset_key, event.checkName, id, event.runId, event.timestamp, event.passed ? 1 : 0, event.severity);
+        }
       }
     }
     return written;

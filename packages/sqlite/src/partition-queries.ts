@@ -1,4 +1,4 @@
-import { decodeEvent, type CheckEvaluationEvent, type EventRow, type FailedPartition, type PartitionStatusCounts } from "@orch/core";
+import type { FailedPartition, LatestCheckResult, PartitionStatusCounts, Severity } from "@orch/core";
 import type { Connection } from "./connection.ts";
 
 /** A failure counts while it is newer than the partition's latest materialization. */
@@ -30,14 +30,14 @@ export function getPartitionStatusCounts(conn: Connection, assetKeys: readonly s
   return conn.stmt(sql).all(...keysParam(assetKeys), ...keysParam(assetKeys)) as PartitionStatusCounts[];
 }
 
-export function getLatestCheckEvaluations(conn: Connection, assetKeys: readonly string[] | undefined): CheckEvaluationEvent[] {
+export function getLatestCheckResults(conn: Connection, assetKeys: readonly string[] | undefined): LatestCheckResult[] {
   const rows = conn
     .stmt(
-      `SELECT e.* FROM asset_check_index c JOIN event_logs e ON e.id = c.last_evaluation_id
-       WHERE ? IS NULL OR c.asset_key IN (SELECT value FROM json_each(?)) ORDER BY c.asset_key, c.check_name`,
+      `SELECT asset_key, check_name, passed, severity, run_id, event_id, timestamp FROM asset_check_index
+       WHERE ? IS NULL OR asset_key IN (SELECT value FROM json_each(?)) ORDER BY asset_key, check_name`,
     )
-    .all(...keysParam(assetKeys)) as EventRow[];
-  return rows.map(decodeEvent) as CheckEvaluationEvent[];
+    .all(...keysParam(assetKeys)) as { asset_key: string; check_name: string; passed: number; severity: Severity; run_id: string; event_id: number; timestamp: number }[];
+  return rows.map((r) => ({ assetKey: r.asset_key, checkName: r.check_name, passed: r.passed === 1, severity: r.severity, runId: r.run_id, eventId: r.event_id, timestamp: r.timestamp }));
 }
 
 /** Points a check's index row back at its latest remaining evaluation (after the one it pointed at was deleted). */
@@ -45,10 +45,10 @@ export function reindexCheck(conn: Connection, assetKey: string, checkName: stri
   conn.stmt("DELETE FROM asset_check_index WHERE asset_key = ? AND check_name = ?").run(assetKey, checkName);
   conn
     .stmt(
-      `INSERT INTO asset_check_index (asset_key, check_name, last_evaluation_id)
-       SELECT asset_key, ?, max(id) FROM event_logs WHERE asset_key = ? AND type = 'ASSET_CHECK_EVALUATION' AND json_extract(body, '$.checkName') = ?
-         AND id > (SELECT coalesce(max(wiped_through_id), 0) FROM asset_wipes WHERE asset_key = ?)
-       GROUP BY asset_key`,
+      `INSERT INTO asset_check_index (asset_key, check_name, event_id, run_id, timestamp, passed, severity)
+       SELECT asset_key, ?, id, run_id, timestamp, json_extract(body, '$.passed'), json_extract(body, '$.severity') FROM event_logs
+       WHERE id = (SELECT max(id) FROM event_logs WHERE asset_key = ? AND type = 'ASSET_CHECK_EVALUATION' AND json_extract(body, '$.checkName') = ?
+         AND id > (SELECT coalesce(max(wiped_through_id), 0) FROM asset_wipes WHERE asset_key = ?))`,
     )
     .run(checkName, assetKey, checkName, assetKey);
 }

@@ -2,7 +2,7 @@ import { assertValidPartitionKey, ErrorCode, OrchError, timerHeartbeat, type Aut
 import { openConnection, type Connection, type Durability } from "./connection.ts";
 import { getAssetEvents, getAssetIndex, wipeAsset } from "./asset-queries.ts";
 import { deleteRunsAndEvents } from "./delete-runs.ts";
-import { getFailedPartitions, getLatestCheckEvaluations, getPartitionStatusCounts } from "./partition-queries.ts";
+import { getFailedPartitions, getLatestCheckResults, getPartitionStatusCounts } from "./partition-queries.ts";
 import { createEventWriter, getEvents } from "./event-queries.ts";
 import { applyRetention, type RetentionOptions } from "./retention.ts";
 import { schemaVersion } from "./migrations.ts";
@@ -115,7 +115,7 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
     getAssetIndex: async (assetKeys, indexOptions = {}) => getAssetIndex(ready(), assetKeys, indexOptions.byPartition ?? false),
     getFailedPartitions: async (assetKeys) => getFailedPartitions(ready(), assetKeys),
     getPartitionStatusCounts: async (assetKeys) => getPartitionStatusCounts(ready(), assetKeys),
-    getLatestCheckEvaluations: async (assetKeys) => getLatestCheckEvaluations(ready(), assetKeys),
+    getLatestCheckResults: async (assetKeys) => getLatestCheckResults(ready(), assetKeys),
     wipeAsset: async (assetKey) => wipeAsset(ready(), assetKey),
 
     setHeartbeat: async (runId, at) => (ready(), state.setHeartbeat(runId, at)),

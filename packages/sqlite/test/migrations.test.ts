@@ -79,7 +79,7 @@ describe("schema migrations", () => {
     db.close();
     const storage = sqliteStorage({ path });
     expect(storage.inspect().schemaVersion).toBe(LATEST_SCHEMA_VERSION);
-    expect((await storage.getLatestCheckEvaluations()).map((e) => [e.checkName, e.runId, e.passed])).toEqual([["rows", "r2", true]]);
+    expect((await storage.getLatestCheckResults()).map((e) => [e.checkName, e.runId, e.passed, e.severity])).toEqual([["rows", "r2", true, "error"]]);
     expect(await storage.getFailedPartitions()).toEqual([]);
     await storage.close();
   });

@@ -1,4 +1,4 @@
-import type { AssetIndexEntry, CheckEvaluationEvent, Definitions, InstanceStorage, RunRecord } from "@orch/core";
+import type { AssetIndexEntry, Definitions, InstanceStorage, LatestCheckResult, RunRecord } from "@orch/core";
 
 export type AssetStatus = "never" | "fresh" | "stale" | "failed" | "running" | "check_failed" | "check_warned";
 
@@ -29,7 +29,7 @@ export interface AssetState {
  */
 export async function assetStates(definitions: Definitions, instance: InstanceStorage): Promise<Map<string, AssetState>> {
   const index = new Map<string, AssetIndexEntry>();
-  const [entries, runs, evaluations] = await Promise.all([instance.getAssetIndex(), instance.listRuns({ limit: RECENT_RUNS }), instance.getLatestCheckEvaluations()]);
+  const [entries, runs, evaluations] = await Promise.all([instance.getAssetIndex(), instance.listRuns({ limit: RECENT_RUNS }), instance.getLatestCheckResults()]);
   for (const entry of entries) if (entry.partition === null) index.set(entry.assetKey, entry);
   const lastAt = (id: string) => index.get(id)?.lastMaterialization?.timestamp;
   const running = new Set<string>();
@@ -41,9 +41,9 @@ export async function assetStates(definitions: Definitions, instance: InstanceSt
       else if (!active && !newestFinished.has(key)) newestFinished.set(key, run);
     }
   }
-  const checksByAsset = new Map<string, CheckEvaluationEvent[]>();
+  const checksByAsset = new Map<string, LatestCheckResult[]>();
   for (const evaluation of evaluations) {
-    const id = evaluation.assetKey.join("/");
+    const id = evaluation.assetKey;
     const list = checksByAsset.get(id);
     if (list) list.push(evaluation);
     else checksByAsset.set(id, [evaluation]);
@@ -68,16 +68,16 @@ export async function assetStates(definitions: Definitions, instance: InstanceSt
   return out;
 }
 
-function summarize(checks: readonly CheckEvaluationEvent[]): CheckSummary {
+function summarize(checks: readonly LatestCheckResult[]): CheckSummary {
   const failing = checks.filter((c) => !c.passed && c.severity === "error").map((c) => c.checkName);
   const warning = checks.filter((c) => !c.passed && c.severity === "warn").map((c) => c.checkName);
   return { passed: checks.filter((c) => c.passed).length, failed: failing.length, warned: warning.length, failing, warning };
 }
 
 /** The worst severity among failed checks evaluated for the latest materialization (in its run, or after it). */
-function failingOnLatest(checks: readonly CheckEvaluationEvent[], entry: AssetIndexEntry | undefined): "error" | "warn" | undefined {
+function failingOnLatest(checks: readonly LatestCheckResult[], entry: AssetIndexEntry | undefined): "error" | "warn" | undefined {
   const latest = entry?.lastMaterialization;
   if (latest === undefined) return undefined;
-  const current = checks.filter((c) => !c.passed && (c.runId === latest.runId || c.id > latest.id));
+  const current = checks.filter((c) => !c.passed && (c.runId === latest.runId || c.eventId > latest.id));
   return current.some((c) => c.severity === "error") ? "error" : current.length > 0 ? "warn" : undefined;
 }

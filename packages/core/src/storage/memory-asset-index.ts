@@ -1,5 +1,5 @@
 import type { EventOf, StoredEvent } from "../events.ts";
-import type { AssetIndexEntry, CheckEvaluationEvent, FailedPartition, PartitionStatusCounts } from "../storage.ts";
+import type { AssetIndexEntry, FailedPartition, LatestCheckResult, PartitionStatusCounts } from "../storage.ts";
 
 /** Event types that belong to an asset's history (and so to `getAssetEvents`). */
 export const ASSET_EVENT_TYPES: ReadonlySet<string> = new Set([
@@ -21,7 +21,7 @@ interface AssetHistory {
   /** The latest STEP_FAILURE naming each partition (failed only while newer than the partition's materialization). */
   readonly failures: Map<string, FailedPartition & { readonly id: number }>;
   /** The latest evaluation per check name. */
-  readonly checks: Map<string, CheckEvaluationEvent>;
+  readonly checks: Map<string, LatestCheckResult>;
 }
 
 function partitionOf(event: StoredEvent): string | null {
@@ -51,7 +51,8 @@ export class MemoryAssetIndex {
     const history = this.#history(assetKey);
     history.events.push(event);
     if (event.type === "ASSET_CHECK_EVALUATION") {
-      history.checks.set(event.checkName, event);
+      const { checkName, passed, severity, runId, id: eventId, timestamp } = event;
+      history.checks.set(checkName, { assetKey, checkName, passed, severity, runId, eventId, timestamp });
       return;
     }
     remember(history.overall, event);
@@ -111,8 +112,8 @@ export class MemoryAssetIndex {
     return out;
   }
 
-  latestChecks(assetKeys: readonly string[] | undefined): CheckEvaluationEvent[] {
-    const out: CheckEvaluationEvent[] = [];
+  latestChecks(assetKeys: readonly string[] | undefined): LatestCheckResult[] {
+    const out: LatestCheckResult[] = [];
     for (const assetKey of [...(assetKeys ?? this.#assets.keys())].sort()) {
       const checks = this.#assets.get(assetKey)?.checks;
       if (checks) for (const name of [...checks.keys()].sort()) out.push(checks.get(name)!);

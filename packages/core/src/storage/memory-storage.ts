@@ -151,7 +151,7 @@ export function memoryStorage(): InstanceStorage {
       return assetIndex.statusCounts(assetKeys);
     },
 
-    async getLatestCheckEvaluations(assetKeys) {
+    async getLatestCheckResults(assetKeys) {
       open();
       return assetIndex.latestChecks(assetKeys);
     },

@@ -62,17 +62,17 @@ export function describePartitionStatusContract(handle: StorageHandle): void {
     it("keeps the latest evaluation of each check of each asset, over partitions", async () => {
       await handle.storage.appendEvents([check("r1", "a", "rows", false), check("r1", "a", "fresh", true), check("r1", "b/c", "rows", false, "warn")]);
       await handle.storage.appendEvents([{ ...check("r2", "a", "rows", true), partition: "2024-01-01" } as OrchEvent]);
-      const latest = await handle.storage.getLatestCheckEvaluations();
-      expect(latest.map((e) => [e.assetKey.join("/"), e.checkName, e.runId, e.passed, e.severity])).toEqual([
+      const latest = await handle.storage.getLatestCheckResults();
+      expect(latest.map((e) => [e.assetKey, e.checkName, e.runId, e.passed, e.severity])).toEqual([
         ["a", "fresh", "r1", true, "error"],
         ["a", "rows", "r2", true, "error"],
         ["b/c", "rows", "r1", false, "warn"],
       ]);
-      const [stored] = (await handle.storage.getEvents("r2")) as typeof latest;
-      expect(latest[1]).toEqual(stored);
-      expect((await handle.storage.getLatestCheckEvaluations(["b/c", "zzz"])).map((e) => e.checkName)).toEqual(["rows"]);
+      const [stored] = await handle.storage.getEvents("r2");
+      expect(latest[1]).toEqual({ assetKey: "a", checkName: "rows", passed: true, severity: "error", runId: "r2", eventId: stored!.id, timestamp: 2_000 });
+      expect((await handle.storage.getLatestCheckResults(["b/c", "zzz"])).map((e) => e.checkName)).toEqual(["rows"]);
       await handle.storage.wipeAsset("a");
-      expect((await handle.storage.getLatestCheckEvaluations()).map((e) => e.assetKey.join("/"))).toEqual(["b/c"]);
+      expect((await handle.storage.getLatestCheckResults()).map((e) => e.assetKey)).toEqual(["b/c"]);
     });
 
     it("falls back to the previous evaluation when the latest one's run is deleted", async () => {
@@ -80,7 +80,7 @@ export function describePartitionStatusContract(handle: StorageHandle): void {
       await handle.storage.appendEvents([check("r1", "a", "rows", false)]);
       await handle.storage.appendEvents([check("r2", "a", "rows", true)]);
       await handle.storage.deleteRuns(["r2"]);
-      expect((await handle.storage.getLatestCheckEvaluations()).map((e) => [e.runId, e.passed])).toEqual([["r1", false]]);
+      expect((await handle.storage.getLatestCheckResults()).map((e) => [e.runId, e.passed])).toEqual([["r1", false]]);
     });
   });
 }
