@@ -149,6 +149,106 @@ describe("the quickstart in the web UI", () => {
     expect(backfills[0]).toMatchObject({ selection: "marts/daily_revenue" });
     expect(backfills[0]!.unitCount).toBeGreaterThan(1);
   }, 30_000);
+
+  it("re-executes the steps picked in the timeline: queued, started by the daemon, SUCCESS live, only those ran", async () => {
+    await page.goto(`${dev.url}/#/launchpad`);
+    await page.getByTestId("launch-selection").fill("+marts/daily_revenue");
+    await page.getByTestId("launch-partition").fill("2024-03-03");
+    await page.getByTestId("launch-config").fill("{}");
+    await page.getByTestId("launch-button").click();
+    await page.waitForURL(/#\/runs\/[0-9a-f-]+$/);
+    await expect.poll(() => runStatus().textContent(), { timeout: 60_000 }).toBe("SUCCESS");
+    const parentUrl = page.url();
+    const parentId = decodeURIComponent(parentUrl.split("/runs/")[1]!);
+    const parent = (await (await fetch(`${dev.url}/api/runs/${parentId}`)).json()) as { run: { stepKeys: string[] } };
+    expect(parent.run.stepKeys.length).toBeGreaterThan(1);
+
+    // Nothing picked: nothing to re-execute yet.
+    expect(await page.getByTestId("reexecute-selected").isDisabled()).toBe(true);
+    await page.getByTestId("pick-step-marts/daily_revenue").check();
+    await expect.poll(() => page.getByTestId("reexecute-selected").textContent(), { timeout: 15_000 }).toBe("Re-execute selected (1)");
+    const loads = await page.evaluate(() => (globalThis as unknown as { __loads: number }).__loads);
+    await page.getByTestId("reexecute-selected").click();
+    await page.waitForURL((url) => url.toString() !== parentUrl && /#\/runs\//.test(url.hash));
+    await expect.poll(() => runStatus().textContent(), { timeout: 60_000 }).toBe("SUCCESS");
+    expect(await page.evaluate(() => (globalThis as unknown as { __loads: number }).__loads)).toBe(loads);
+    expect(await page.textContent("body")).toContain("re-execution of");
+    await expect.poll(() => page.getByTestId("event-log").textContent(), { timeout: 15_000 }).toContain("RUN_SUCCESS");
+    await shot("reexecute-selected");
+
+    const childId = decodeURIComponent(page.url().split("/runs/")[1]!);
+    const child = (await (await fetch(`${dev.url}/api/runs/${childId}`)).json()) as { run: { stepKeys: string[]; parentRunId: string; partitionKey: string; tags: Record<string, string> } };
+    expect(child.run).toMatchObject({ stepKeys: ["marts/daily_revenue"], parentRunId: parentId, partitionKey: "2024-03-03", tags: { "orch/parent-run-id": parentId } });
+    const { events } = (await (await fetch(`${dev.url}/api/runs/${childId}/events?limit=1000`)).json()) as { events: { type: string; stepKey?: string }[] };
+    // Queued first (only the queue writes RUN_ENQUEUED), then started by orch dev's daemon.
+    expect(events.slice(0, 2).map((e) => e.type)).toEqual(["RUN_ENQUEUED", "RUN_START"]);
+    expect(events.filter((e) => e.type === "STEP_START").map((e) => e.stepKey)).toEqual(["marts/daily_revenue"]);
+  }, 150_000);
+
+  it("re-executes a whole run from the UI through the queue", async () => {
+    const launched = await fetch(`${dev.url}/api/launch`, { method: "POST", headers: { origin: dev.url, "content-type": "application/json" }, body: JSON.stringify({ selection: "raw/events" }) });
+    const { runId } = (await launched.json()) as { runId: string };
+    await page.goto(`${dev.url}/#/runs/${runId}`);
+    await expect.poll(() => runStatus().textContent(), { timeout: 60_000 }).toBe("SUCCESS");
+    const parentUrl = page.url();
+    await page.getByTestId("reexecute-all").click();
+    await page.waitForURL((url) => url.toString() !== parentUrl && /#\/runs\//.test(url.hash));
+    await expect.poll(() => runStatus().textContent(), { timeout: 60_000 }).toBe("SUCCESS");
+    const childId = decodeURIComponent(page.url().split("/runs/")[1]!);
+    const { events } = (await (await fetch(`${dev.url}/api/runs/${childId}/events?limit=1000`)).json()) as { events: { type: string }[] };
+    expect(events[0]!.type).toBe("RUN_ENQUEUED");
+  }, 120_000);
+
+  it("filters the runs list by schedule with its dropdown", async () => {
+    // The run daily_marts requests at its 2024-03-05 tick (from its preview), launched as it would be.
+    const preview = (await (await fetch(`${dev.url}/api/automation/schedule/daily_marts/preview?at=${encodeURIComponent("2024-03-05T00:30:00Z")}`)).json()) as {
+      runRequests: { partitionKey: string; tags: Record<string, string> }[];
+    };
+    const request = preview.runRequests[0]!;
+    expect(request.tags["orch/schedule"]).toBe("daily_marts");
+    const launched = await fetch(`${dev.url}/api/launch`, {
+      method: "POST",
+      headers: { origin: dev.url, "content-type": "application/json" },
+      body: JSON.stringify({ selection: "+marts/daily_revenue", partition: request.partitionKey, tags: request.tags }),
+    });
+    const { runId } = (await launched.json()) as { runId: string };
+
+    await page.goto(`${dev.url}/#/runs`);
+    await expect.poll(() => page.getByTestId("runs-table").locator("tbody tr").count(), { timeout: 15_000 }).toBeGreaterThan(2);
+    await expect.poll(() => page.getByTestId("runs-filter-schedule").locator("option").allTextContents(), { timeout: 15_000 }).toContain("daily_marts");
+    await page.getByTestId("runs-filter-schedule").selectOption("daily_marts");
+    await page.waitForURL((url) => url.hash.includes("schedule=daily_marts"));
+    await expect.poll(() => page.getByTestId("runs-table").locator("tbody tr").count(), { timeout: 15_000 }).toBe(1);
+    const row = await page.getByTestId("runs-table").locator("tbody tr").first().textContent();
+    expect(row).toContain(runId.slice(0, 8));
+    expect(row).toContain("schedule daily_marts");
+    await shot("runs-by-schedule");
+    await page.getByTestId("runs-filter-schedule").selectOption("");
+    await expect.poll(() => page.getByTestId("runs-table").locator("tbody tr").count(), { timeout: 15_000 }).toBeGreaterThan(1);
+  }, 60_000);
+
+  it("flags a config typo inline with its path as it is typed, before launch", async () => {
+    await page.goto(`${dev.url}/#/launchpad`);
+    await page.getByTestId("launch-selection").fill("staging/cleaned_events");
+    await page.getByTestId("scaffold-button").click();
+    await expect.poll(() => page.getByTestId("launch-config").inputValue(), { timeout: 15_000 }).toContain('"dropUnknownTypes": true');
+    await expect.poll(() => page.getByTestId("config-ok").count(), { timeout: 15_000 }).toBe(1);
+    const scaffold = await page.getByTestId("launch-config").inputValue();
+    // A misspelt key, typed: flagged with its path and the key it should be, while nothing was launched.
+    await page.getByTestId("launch-config").fill(scaffold.replace('"dropUnknownTypes"', '"dropUnknownType"'));
+    await expect.poll(() => page.getByTestId("config-issue").allTextContents(), { timeout: 15_000 }).toEqual([
+      expect.stringMatching(/^assets\.staging\/cleaned_events\.config\.dropUnknownType: unknown key "dropUnknownType"\. Known keys: .*dropUnknownTypes/),
+    ]);
+    expect(await page.getByTestId("launch-config").getAttribute("aria-invalid")).toBe("true");
+    await shot("launchpad-inline-error");
+    // A value of the wrong type, then a fix: the list follows the text.
+    await page.getByTestId("launch-config").fill(scaffold.replace('"dropUnknownTypes": true', '"dropUnknownTypes": "yes"'));
+    await expect.poll(() => page.getByTestId("config-issue").allTextContents(), { timeout: 15_000 }).toEqual(["assets.staging/cleaned_events.config.dropUnknownTypes: expected boolean"]);
+    await page.getByTestId("launch-config").fill(scaffold);
+    await expect.poll(() => page.getByTestId("config-ok").count(), { timeout: 15_000 }).toBe(1);
+    expect(page.url()).toMatch(/#\/launchpad$/);
+  }, 60_000);
+
   it("shows a failed check on the graph (canvas, legend, sidebar) and a failed partition in the catalog and the partition bar", async () => {
     const api = async (path: string, body?: unknown) => {
       const init = body === undefined ? {} : { method: "POST", headers: { origin: dev.url, "content-type": "application/json" }, body: JSON.stringify(body) };

@@ -6,3 +6,4 @@ export { BigQueryErrorCode } from "./bigquery-errors.ts";
 export { bigqueryResource, createBigQueryResource, type BigQueryResource, type BigQueryQueryResult, type BigQueryStepContext } from "./bigquery-resource.ts";
 export { bigqueryIOManager, defaultBigQueryTypeHandlers, type BigQueryIOManagerOptions } from "./bigquery-io-manager.ts";
 export { runQuery, type RunQueryOptions } from "./bigquery-client.ts";
+export { bigqueryPlugin, bigqueryIOManagerConfig } from "./plugin.ts";

@@ -27,7 +27,7 @@ export const datadogLoggerConfig = z.object({
 export const datadogPlugin = definePlugin({
   name: "datadog",
   core: "^0.1.0",
-  resources: { datadog: datadogResource },
+  resources: { datadog: (config) => datadogResource(config) },
   loggers: {
     datadog: {
       description: "Ships orch logs, step failures and run outcomes to Datadog logs",

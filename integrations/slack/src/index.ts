@@ -15,3 +15,4 @@ export {
 } from "./messages.ts";
 export { summarizeRun, runTitle, type RunSummary, type FailedStep } from "./run-summary.ts";
 export type { SlackBlock, SlackMessage } from "./blocks.ts";
+export { slackPlugin } from "./plugin.ts";

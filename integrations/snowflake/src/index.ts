@@ -5,3 +5,4 @@ export { snowflakeConfig, type SnowflakeConfig, type SnowflakeConfigInput } from
 export { acquirePool, SnowflakeStatementError, type SharedPool, type SnowflakeSession, type StatementOutcome } from "./snowflake-pool.ts";
 export { snowflakeColumnType, quoteIdentifier, sqlLiteral } from "./snowflake-types.ts";
 export { SnowflakeErrorCode } from "./snowflake-errors.ts";
+export { snowflakePlugin, snowflakeIOManagerConfig } from "./plugin.ts";

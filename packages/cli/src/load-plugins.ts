@@ -1,18 +1,22 @@
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import type { Plugin } from "@orch/core";
+import { importPluginModule, type Plugin } from "@orch/core";
 import { UsageError } from "./exit-codes.ts";
 
-const isPlugin = (value: unknown): value is Plugin => typeof value === "object" && value !== null && (value as Plugin).kind === "orch.plugin";
+export interface LoadedPlugins {
+  readonly plugins: Plugin[];
+  /** The resolved path of each module, in orch.yaml's order (worker threads import the same files). */
+  readonly modules: string[];
+}
 
 /**
  * Imports the plugin modules orch.yaml lists under `plugins:`, resolved from the project folder. A module gives
  * its default export or every named export made with definePlugin(). Nothing is discovered.
  */
-export async function loadPlugins(specifiers: readonly string[], projectDir: string, configPath: string): Promise<Plugin[]> {
+export async function loadPlugins(specifiers: readonly string[], projectDir: string, configPath: string): Promise<LoadedPlugins> {
   const require = createRequire(join(projectDir, "orch.yaml"));
   const plugins: Plugin[] = [];
+  const modules: string[] = [];
   for (const specifier of specifiers) {
     let resolved: string;
     try {
@@ -20,10 +24,10 @@ export async function loadPlugins(specifiers: readonly string[], projectDir: str
     } catch {
       throw new UsageError(`[orch] [cli] ${configPath}: plugin "${specifier}" cannot be found from ${projectDir}. Install it (npm install ${specifier}) or fix the path.`);
     }
-    const mod = (await import(pathToFileURL(resolved).href)) as Record<string, unknown>;
-    const found = isPlugin(mod["default"]) ? [mod["default"]] : Object.values(mod).filter(isPlugin);
+    const found = await importPluginModule(resolved);
     if (found.length === 0) throw new UsageError(`[orch] [cli] ${configPath}: module "${specifier}" exports no plugin made with definePlugin().`);
+    modules.push(resolved);
     for (const plugin of found) if (!plugins.includes(plugin)) plugins.push(plugin);
   }
-  return plugins;
+  return { plugins, modules };
 }

@@ -1,10 +1,12 @@
 import { join, resolve } from "node:path";
 import {
+  bindInstance,
   builtinInstancePlugin,
   createFromInstanceConfig,
   createLoggersFromInstanceConfig,
   detectCrashedRuns,
   fsIOManager,
+  instanceBindings,
   loadInstanceConfig,
   parseInstanceConfig,
   PluginRegistry,
@@ -36,7 +38,8 @@ export interface ProjectOptions {
 /**
  * Everything a command works on: the instance config (the nearest orch.yaml, in the working directory or a
  * parent, or defaults), the plugin registry, the instance storage (opened once; crash detection runs first),
- * and, on demand, the definitions, the default IO manager and the executor.
+ * and, on demand, the definitions (with orch.yaml's resources and IO managers bound), the default IO manager and
+ * the executor.
  */
 export class Project {
   readonly dir: string;
@@ -46,12 +49,15 @@ export class Project {
   readonly registry: PluginRegistry;
   /** `-m`, resolved against the directory the command runs in. */
   readonly #moduleOverride: string | undefined;
+  /** Resolved paths of orch.yaml's plugin modules. */
+  readonly #pluginModules: readonly string[];
   #storage: InstanceStorage | undefined;
   #definitions: Definitions | undefined;
   readonly #onCrashedRun: ((run: CrashedRun) => void) | undefined;
 
-  private constructor(dir: string, instanceDir: string, config: InstanceConfig, hasConfigFile: boolean, registry: PluginRegistry, options: ProjectOptions) {
+  private constructor(dir: string, instanceDir: string, config: InstanceConfig, hasConfigFile: boolean, registry: PluginRegistry, pluginModules: string[], options: ProjectOptions) {
     this.dir = dir;
+    this.#pluginModules = pluginModules;
     this.config = config;
     this.hasConfigFile = hasConfigFile;
     this.registry = registry;
@@ -66,11 +72,11 @@ export class Project {
     const dir = found ?? cwd;
     const path = join(dir, CONFIG_FILE);
     const config = found ? await loadInstanceConfig(path) : parseInstanceConfig("", path);
-    const plugins = await loadPlugins(config.plugins, dir, config.source.path);
+    const { plugins, modules } = await loadPlugins(config.plugins, dir, config.source.path);
     const registry = new PluginRegistry([builtinInstancePlugin, sqlitePlugin, ...plugins]);
     // `.orch/` beside orch.yaml (or ORCH_HOME, relative to that folder), whatever directory the command runs in.
     const home = defaultInstanceDir(options.env ?? process.env, dir);
-    return new Project(dir, home, config, found !== undefined, registry, options);
+    return new Project(dir, home, config, found !== undefined, registry, modules, options);
   }
 
   /** The definitions module path: `-m`, else `module:` in orch.yaml (relative to it). */
@@ -111,8 +117,17 @@ export class Project {
     if (!path) {
       throw new UsageError("[orch] [cli] No definitions module: pass -m path/to/defs.ts, or set `module: ./defs.ts` in orch.yaml.");
     }
-    this.#definitions = await loadDefinitions(path);
+    this.#definitions = this.bind(await loadDefinitions(path));
     return this.#definitions;
+  }
+
+  /**
+   * The definitions with orch.yaml's `resources:` and `io.managers:` bound by key (replacing the definitions' own
+   * binding of a key, adding the keys they reference and do not bind), checked before anything runs: unknown
+   * types, invalid config, and references bound nowhere are refused.
+   */
+  bind(definitions: Definitions): Definitions {
+    return bindInstance(definitions, instanceBindings(this.#registryWith(definitions), this.config, this.factoryContext(), this.#pluginModules));
   }
 
   /** The filesystem IO manager under the instance home, so later runs and re-executions load earlier outputs. */

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
-import { defineDefinitions } from "@orch/core";
+import { defineDefinitions, isIOManagerDefinition } from "@orch/core";
 import { startTestPostgres, type TestPostgres } from "@orch/postgres/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Project } from "../src/project.ts";
@@ -58,14 +58,15 @@ describe("documentation snippets", () => {
   });
 
   it("finds the orch.yaml snippets of the docs", () => {
-    expect(orchYaml.map((b) => b.file)).toEqual(expect.arrayContaining(["docs/concepts/executors.md", "docs/guides/cli.md", "docs/integrations/datadog.md"]));
+    expect(orchYaml.map((b) => b.file)).toEqual(expect.arrayContaining(["docs/concepts/executors.md", "docs/concepts/instance-resources.md", "docs/guides/cli.md", "docs/integrations/datadog.md", "docs/integrations/duckdb.md"]));
   });
 
   it.each(orchYaml.map((b) => [`${b.file}:${b.line}`, b] as const))("%s is an orch.yaml the CLI loads, with every plugin entry built", async (_where, block) => {
     const project = await tempProject(block.text, "export default {};\n");
-    // Snippets take secrets from the environment ({ env: DD_API_KEY }); nothing is sent anywhere.
+    // Snippets take secrets from the environment ({ env: DD_API_KEY }, { env: SNOWFLAKE_PASSWORD }); nothing is sent anywhere.
     const previous = process.env["DD_API_KEY"];
     process.env["DD_API_KEY"] = "docs-snippet-key";
+    process.env["SNOWFLAKE_PASSWORD"] = "docs-snippet-password";
     const opened = await Project.open({ cwd: project.dir, env: { ORCH_HOME: join(project.dir, ".orch") } });
     const definitions = defineDefinitions({});
     try {
@@ -75,9 +76,19 @@ describe("documentation snippets", () => {
       expect(executor.name).toBe(opened.config.executor.type);
       const loggers = await opened.loggers(definitions);
       expect(loggers).toHaveLength(opened.config.loggers.length);
+      // resources: and io.managers: are bound (types looked up, config validated) and each IO manager is created.
+      const bound = opened.bind(definitions);
+      expect([...bound.resources.keys()]).toEqual(Object.keys(opened.config.resources));
+      for (const key of Object.keys(opened.config.io.managers)) {
+        const entry = bound.ioManagers.get(key);
+        const manager = isIOManagerDefinition(entry) ? await entry.create(opened.factoryContext()) : entry;
+        expect(manager?.handleOutput).toBeTypeOf("function");
+        await manager?.teardown?.();
+      }
       await executor.teardown?.();
       for (const logger of loggers) await logger.teardown?.();
     } finally {
+      delete process.env["SNOWFLAKE_PASSWORD"];
       if (previous === undefined) delete process.env["DD_API_KEY"];
       else process.env["DD_API_KEY"] = previous;
       await opened.close();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { asset, type AssetsDefinition } from "./asset.ts";
 import { DefinitionsError } from "./definition-problems.ts";
-import { defineDefinitions } from "./definitions.ts";
+import { assertBound, defineDefinitions } from "./definitions.ts";
 import { externalAsset } from "./external-asset.ts";
 import { defineResource } from "./resource.ts";
 import { refusal } from "./refusal.test-support.ts";
@@ -35,23 +35,26 @@ describe("defineDefinitions refusals", () => {
     expect(r.message).toMatch(/Assets form a cycle: (a → b → c → a|b → c → a → b|c → a → b → c)\./);
   });
 
-  it("refuses an asset whose resource is not provided, naming asset and resource", () => {
+  it("refuses an asset whose resource is bound nowhere, naming asset and resource", () => {
     const a = asset({ key: "orders", resources: ["warehouse"], compute: noop });
-    const r = refusal(() => defineDefinitions({ assets: [a], resources: { warehose: 1 } }));
+    // The key may still be bound by the instance (orch.yaml `resources:`): the refusal comes when nothing did.
+    const defs = defineDefinitions({ assets: [a], resources: { warehose: 1 } });
+    expect(defs.unbound).toEqual([{ kind: "resource", key: "warehouse", owner: 'Asset "orders"' }]);
+    const r = refusal(() => assertBound(defs));
     expect(r.code).toBe("MISSING_RESOURCE");
     expect(r.message).toContain('Asset "orders" requires resource "warehouse", which is not provided.');
-    expect(r.message).toContain('Did you mean "warehose"?');
+    expect(r.message).toContain('Did you mean "warehose"? Bind it in defineDefinitions({ resources }) or under `resources:` in orch.yaml.');
   });
 
   it("refuses a resource that requires a missing resource", () => {
     const client = defineResource({ requires: ["credentials"], create: () => ({}) });
-    const r = refusal(() => defineDefinitions({ resources: { client: client() } }));
+    const r = refusal(() => assertBound(defineDefinitions({ resources: { client: client() } })));
     expect(r.message).toContain('Resource "client" requires resource "credentials"');
   });
 
-  it("refuses unknown IO manager keys", () => {
+  it("refuses IO manager keys bound nowhere", () => {
     const a = asset({ key: "orders", ioManager: "warehouse_io", compute: noop });
-    const r = refusal(() => defineDefinitions({ assets: [a] }));
+    const r = refusal(() => assertBound(defineDefinitions({ assets: [a] })));
     expect(r.code).toBe("UNKNOWN_IO_MANAGER");
     expect(r.message).toContain('Asset "orders" uses IO manager "warehouse_io", which is not defined. Defined IO managers: io.');
   });
@@ -79,7 +82,7 @@ describe("defineDefinitions refusals", () => {
     expect(r.message).toBe("[orch] Assets form a cycle: a → a. Remove one of these dependencies.");
   });
 
-  it("reports every problem at once: duplicate keys, unknown deps and missing resources", () => {
+  it("reports every problem at once: duplicate keys and unknown deps; then every key bound nowhere", () => {
     const orders = asset({ key: "orders", resources: ["warehouse"], compute: noop });
     const ordersAgain = asset({ key: "orders", compute: noop });
     const customers = asset({ key: "customers", compute: noop });
@@ -93,15 +96,26 @@ describe("defineDefinitions refusals", () => {
     }
     expect(error).toBeInstanceOf(DefinitionsError);
     const problems = (error as DefinitionsError).problems;
-    expect(problems.map((p) => p.code)).toEqual(["DUPLICATE_ASSET_KEY", "DUPLICATE_ASSET_KEY", "UNKNOWN_DEPENDENCY", "UNKNOWN_DEPENDENCY", "MISSING_RESOURCE", "MISSING_RESOURCE"]);
+    expect(problems.map((p) => p.code)).toEqual(["DUPLICATE_ASSET_KEY", "DUPLICATE_ASSET_KEY", "UNKNOWN_DEPENDENCY", "UNKNOWN_DEPENDENCY"]);
     expect((error as DefinitionsError).code).toBe("DUPLICATE_ASSET_KEY");
     const message = (error as Error).message;
-    expect(message).toMatch(/^\[orch\] 6 problems in the definitions:\n {2}1\. Asset key "orders" is defined twice/);
+    expect(message).toMatch(/^\[orch\] 4 problems in the definitions:\n {2}1\. Asset key "orders" is defined twice/);
     expect(message).toContain('\n  2. Asset key "customers" is defined twice');
     expect(message).toContain('\n  3. Asset "revenue" depends on "ordrs", which is not defined.');
     expect(message).toContain('\n  4. Asset "revenue" depends on "custmers", which is not defined.');
-    expect(message).toContain('\n  5. Asset "orders" requires resource "warehouse", which is not provided.');
-    expect(message).toContain('\n  6. Asset "revenue" requires resource "fx", which is not provided.');
+
+    const sound = defineDefinitions({ assets: [orders, customers, asset({ key: "revenue", deps: ["orders"], resources: ["fx"], ioManager: "lake", compute: noop })] });
+    const unbound = (() => {
+      try {
+        assertBound(sound);
+      } catch (e) {
+        return e as DefinitionsError;
+      }
+    })();
+    expect(unbound?.problems.map((p) => p.code)).toEqual(["MISSING_RESOURCE", "MISSING_RESOURCE", "UNKNOWN_IO_MANAGER"]);
+    expect(unbound?.message).toContain('\n  1. Asset "orders" requires resource "warehouse", which is not provided.');
+    expect(unbound?.message).toContain('\n  2. Asset "revenue" requires resource "fx", which is not provided.');
+    expect(unbound?.message).toContain('\n  3. Asset "revenue" uses IO manager "lake", which is not defined.');
   });
 
   it("lets a definition of a key replace another definition's placeholder for it, in either order", () => {

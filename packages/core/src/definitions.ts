@@ -66,6 +66,29 @@ export interface DefinitionsInput {
   sensors?: readonly SensorDefinition[];
 }
 
+/** A resource or IO manager key that a definition references and the definitions do not bind. */
+export interface UnboundKey {
+  readonly kind: "resource" | "ioManager";
+  readonly key: string;
+  /** `Asset "orders"`, `Hook "audit" on Op "load"`. */
+  readonly owner: string;
+  /** Set when the owner is a resource (its `requires`): replacing that resource drops the reference. */
+  readonly resource?: string;
+}
+
+/** Where the instance's bindings came from (orch.yaml), so worker threads can bind their own copy the same way. */
+export interface BoundInstance {
+  /** The orch.yaml path. */
+  readonly configPath: string;
+  readonly instanceDir: string;
+  /** Resolved paths of the plugin modules orch.yaml lists. */
+  readonly pluginModules: readonly string[];
+  /** Values the bindings read from the environment: masked in events like run config secrets. */
+  readonly secrets: readonly string[];
+  /** One line per key orch.yaml binds in place of the definitions' own binding (logged at run start). */
+  readonly replaced: readonly string[];
+}
+
 export interface Definitions {
   readonly kind: "orch.definitions";
   readonly graph: AssetGraph;
@@ -79,12 +102,17 @@ export interface Definitions {
   readonly loggers: readonly Logger[];
   readonly schedules: ReadonlyMap<string, ScheduleDefinition>;
   readonly sensors: ReadonlyMap<string, SensorDefinition>;
+  /** Keys referenced and bound nowhere yet: `assertBound` refuses them; orch.yaml may bind them (`bindInstance`). */
+  readonly unbound: readonly UnboundKey[];
+  /** Set when orch.yaml's resources and IO managers were bound onto these definitions. */
+  readonly instance?: BoundInstance;
 }
 
 /**
  * Collects and validates everything a project defines. Refuses, naming each culprit: duplicate keys, unknown
- * dependencies, cycles, missing resources, unknown IO manager keys, incompatible partitions. Every problem found is
- * reported in one `DefinitionsError` (its `code` is the first problem's; `problems` lists them all).
+ * dependencies, cycles, incompatible partitions. Every problem found is reported in one `DefinitionsError` (its
+ * `code` is the first problem's; `problems` lists them all). Resource and IO manager keys referenced but not bound
+ * here are kept in `unbound`: the instance may bind them (orch.yaml); `assertBound` refuses the rest before a run.
  */
 export function defineDefinitions(input: DefinitionsInput): Definitions {
   const assets = [...(input.assets ?? [])];
@@ -135,16 +163,11 @@ export function defineDefinitions(input: DefinitionsInput): Definitions {
   const hooks = [...(input.hooks ?? [])];
   const listeners = [...(input.listeners ?? [])];
 
+  // A key these definitions reference but do not bind may be bound by the instance (orch.yaml `resources:` and
+  // `io.managers:`): it is refused when the definitions meet their instance (`bindInstance`, `materialize`).
+  const unbound: UnboundKey[] = [];
   const requireResource = (owner: string, key: string) => {
-    if (resources.has(key)) return;
-    const provided = [...resources.keys()];
-    problems.add(
-      new OrchError(
-        ErrorCode.MISSING_RESOURCE,
-        `${owner} requires resource "${key}", which is not provided. Provided resources: ${provided.length ? provided.join(", ") : "(none)"}.${didYouMean(key, provided)}`,
-        { details: { owner, resource: key } },
-      ),
-    );
+    if (!resources.has(key)) unbound.push({ kind: "resource", key, owner });
   };
   for (const node of graph.nodes.values()) {
     // Op nodes describe themselves with their job (`op "load" in job "etl"`).
@@ -152,16 +175,7 @@ export function defineDefinitions(input: DefinitionsInput): Definitions {
     for (const key of node.resources) requireResource(owner, key);
     for (const hook of [...node.hooks, ...hooks]) for (const key of hook.resources ?? []) requireResource(`Hook "${hook.name}" on ${owner}`, key);
     for (const output of node.outputs) {
-      if (output.ioManagerKey !== DEFAULT_IO_MANAGER_KEY && !ioManagers.has(output.ioManagerKey)) {
-        const known = [DEFAULT_IO_MANAGER_KEY, ...ioManagers.keys()];
-        problems.add(
-          new OrchError(
-            ErrorCode.UNKNOWN_IO_MANAGER,
-            `${owner} uses IO manager "${output.ioManagerKey}", which is not defined. Defined IO managers: ${known.join(", ")}.${didYouMean(output.ioManagerKey, known)}`,
-            { details: { owner, ioManager: output.ioManagerKey } },
-          ),
-        );
-      }
+      if (output.ioManagerKey !== DEFAULT_IO_MANAGER_KEY && !ioManagers.has(output.ioManagerKey)) unbound.push({ kind: "ioManager", key: output.ioManagerKey, owner });
     }
   }
   // Partition mappings are checked here, at definition time, so incompatible partitionings never reach a run.
@@ -176,9 +190,9 @@ export function defineDefinitions(input: DefinitionsInput): Definitions {
     }
   }
   for (const listener of listeners) for (const key of listener.resources ?? []) requireResource(`Listener "${listener.name}"`, key);
-  for (const [key, resource] of resources) for (const dep of resource.requires ?? []) requireResource(`Resource "${key}"`, dep);
+  for (const [key, resource] of resources) for (const dep of resource.requires ?? []) if (!resources.has(dep)) unbound.push({ kind: "resource", key: dep, owner: `Resource "${key}"`, resource: key });
   problems.throwIfAny();
-  const automation = validateAutomation(input, { graph, jobs, resources });
+  const automation = validateAutomation(input, { graph, jobs, resources }, requireResource);
 
   return Object.freeze({
     kind: "orch.definitions",
@@ -192,7 +206,40 @@ export function defineDefinitions(input: DefinitionsInput): Definitions {
     listeners,
     loggers: [...(input.loggers ?? [])],
     ...automation,
+    unbound,
   });
+}
+
+/**
+ * Refuses, naming each owner and key, every resource and IO manager key the definitions reference and nothing
+ * binds (neither `defineDefinitions` nor the instance's orch.yaml). Runs check this before anything runs.
+ */
+export function assertBound(definitions: Definitions): void {
+  if (definitions.unbound.length === 0) return;
+  const problems = new ProblemList();
+  const config = definitions.instance?.configPath ?? "orch.yaml";
+  for (const { kind, key, owner } of definitions.unbound) {
+    if (kind === "resource") {
+      const provided = [...definitions.resources.keys()];
+      problems.add(
+        new OrchError(
+          ErrorCode.MISSING_RESOURCE,
+          `${owner} requires resource "${key}", which is not provided. Provided resources: ${provided.length ? provided.join(", ") : "(none)"}.${didYouMean(key, provided)} Bind it in defineDefinitions({ resources }) or under \`resources:\` in ${config}.`,
+          { details: { owner, resource: key } },
+        ),
+      );
+    } else {
+      const known = [...new Set([DEFAULT_IO_MANAGER_KEY, ...definitions.ioManagers.keys()])];
+      problems.add(
+        new OrchError(
+          ErrorCode.UNKNOWN_IO_MANAGER,
+          `${owner} uses IO manager "${key}", which is not defined. Defined IO managers: ${known.join(", ")}.${didYouMean(key, known)} Bind it in defineDefinitions({ ioManagers }) or under \`io.managers:\` in ${config}.`,
+          { details: { owner, ioManager: key } },
+        ),
+      );
+    }
+  }
+  problems.throwIfAny();
 }
 
 function capitalize(text: string): string {

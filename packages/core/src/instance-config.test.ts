@@ -55,6 +55,18 @@ describe("instance config", () => {
     expect(message).toMatch(/- orch\.yaml:5:11 executer: unknown key "executer"\. Did you mean "executor"\?/);
   });
 
+  it("reads resources and IO managers by key, and refuses a misspelt key at its line", () => {
+    const config = parseInstanceConfig(
+      ["resources:", "  warehouse: { type: duckdb, config: { path: ./w.duckdb } }", "io:", "  managers:", "    warehouse_io: { type: duckdb, config: { path: ./w.duckdb } }"].join("\n"),
+      "orch.yaml",
+    );
+    expect(config.resources).toEqual({ warehouse: { type: "duckdb", config: { path: "./w.duckdb" } } });
+    expect(config.io.managers).toEqual({ warehouse_io: { type: "duckdb", config: { path: "./w.duckdb" } } });
+    expect(parseInstanceConfig("", "orch.yaml").io.managers).toEqual({});
+    expect(() => parseInstanceConfig("io:\n  manager:\n    w: { type: duckdb }\n", "orch.yaml")).toThrow(/orch\.yaml:3:5 io\.manager: unknown key "manager"\. Did you mean "managers"\?/);
+    expect(() => parseInstanceConfig("resources:\n  w: { typ: duckdb }\n", "orch.yaml")).toThrow(/orch\.yaml:2:\d+ resources\.w\.typ: unknown key "typ"\. Did you mean "type"\?/);
+  });
+
   it("points at the line of a YAML syntax error", () => {
     expect(() => parseInstanceConfig("storage:\n  type: [memory\n", "orch.yaml")).toThrow(/orch\.yaml is not valid YAML:\n {2}- orch\.yaml:\d+:\d+: /);
   });

@@ -2,18 +2,18 @@ import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { LineCounter, parseDocument, type Document } from "yaml";
 import { z } from "zod";
-import { ErrorCode, OrchError } from "./errors.ts";
+import { OrchError } from "./errors.ts";
 import { inProcessExecutor } from "./execution/in-process-executor.ts";
 import type { Executor } from "./executor.ts";
 import type { Logger } from "./logger.ts";
+import { describeIssues, findEntry, INVALID_INSTANCE_CONFIG, parseEntryConfig, plural } from "./instance-entry.ts";
 import { definePlugin, type PluginFactoryContext, type PluginRegistry } from "./plugin.ts";
 import type { InstanceStorage } from "./storage.ts";
 import { memoryStorage } from "./storage/memory-storage.ts";
 import { CORE_VERSION } from "./version.ts";
-import { formatZodIssues } from "./zod-issues.ts";
 import { parseKnownKeys } from "./zod-unknown-keys.ts";
 
-export const INVALID_INSTANCE_CONFIG = "INVALID_INSTANCE_CONFIG";
+export { INVALID_INSTANCE_CONFIG };
 
 const pluginChoice = (defaultType: string) =>
   z
@@ -26,6 +26,9 @@ const pluginChoice = (defaultType: string) =>
     .strict()
     .default({ type: defaultType, config: {} });
 
+/** An entry picked by registered name, with the config its factory validates. */
+const namedChoice = z.object({ type: z.string().min(1), config: z.record(z.string(), z.unknown()).default({}) }).strict();
+
 /** `orch.yaml`: how an instance stores runs, executes steps and keeps outputs. Every key is optional. */
 export const instanceConfigSchema = z
   .object({
@@ -36,16 +39,21 @@ export const instanceConfigSchema = z
     storage: pluginChoice("sqlite"),
     executor: pluginChoice("in_process"),
     /** Logger plugins that see every run's events (e.g. `datadog`), by registered name, each with its config. */
-    loggers: z
-      .array(z.object({ type: z.string().min(1), config: z.record(z.string(), z.unknown()).default({}) }).strict())
-      .default([]),
+    loggers: z.array(namedChoice).default([]),
+    /**
+     * Resources by resource key, each a registered resource type with its config (`{ env: NAME }` values are
+     * secrets). A key binds a resource the definitions reference, replacing the definitions' own binding of it.
+     */
+    resources: z.record(z.string().min(1), namedChoice).default({}),
     io: z
       .object({
         /** The filesystem IO manager's root, relative to orch.yaml. Default: `storage/` in the instance home. */
         baseDir: z.string().min(1).optional(),
+        /** IO managers by IO manager key (`io` is the default one), like `resources:`. */
+        managers: z.record(z.string().min(1), namedChoice).default({}),
       })
       .strict()
-      .default({}),
+      .default({ managers: {} }),
     retention: z
       .object({ maxAgeDays: z.number().positive().optional(), maxEventRows: z.number().int().positive().optional() })
       .strict()
@@ -182,37 +190,8 @@ async function createEntry(
   config: InstanceConfig,
   context: PluginFactoryContext,
 ): Promise<unknown> {
-  const label = keyPath.map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? k : `.${k}`)).join("");
-  let factory;
-  try {
-    factory = registry.get(kind, choice.type);
-  } catch (error) {
-    const known = registry.names(kind);
-    throw new OrchError(
-      ErrorCode.UNKNOWN_PLUGIN_ENTRY,
-      `${config.source.locate([...keyPath, "type"])}: ${label}.type "${choice.type}" is not registered. Registered: ${known.join(", ") || "(none)"}. Plugins are registered by listing their module under \`plugins:\` in ${config.source.path}.`,
-      { cause: error, details: { path: config.source.path, key: `${label}.type`, known } },
-    );
-  }
-  const parsed = parseKnownKeys(factory.config, choice.config);
-  if (!parsed.success) {
-    throw new OrchError(
-      INVALID_INSTANCE_CONFIG,
-      `${config.source.path}: ${label} "${choice.type}" config has ${plural(parsed.issues.length, "problem")}:\n${describeIssues(parsed.issues, `${label}.config`, (p) => config.source.locate([...keyPath, "config", ...p]))}`,
-      { details: { path: config.source.path, key: `${label}.config` } },
-    );
-  }
-  return factory.create(parsed.data as never, context);
-}
-
-function describeIssues(issues: readonly z.core.$ZodIssue[], prefix: string, locate: (path: readonly PropertyKey[]) => string): string {
-  const texts = formatZodIssues(issues, prefix);
-  return issues
-    .map((issue, i) => {
-      const keyPath = issue.code === "unrecognized_keys" && issue.keys[0] !== undefined ? [...issue.path, issue.keys[0]] : issue.path;
-      return `  - ${locate(keyPath)} ${texts[i]}`;
-    })
-    .join("\n");
+  const factory = findEntry(registry, kind, choice.type, keyPath, config);
+  return factory.create(parseEntryConfig(factory.config, choice.config, choice.type, keyPath, config) as never, context);
 }
 
 /** The line:col of the deepest node on `path` that exists in the document (a missing key points at its parent). */
@@ -226,8 +205,4 @@ function lineOf(doc: Document, counter: LineCounter, path: readonly PropertyKey[
     }
   }
   return "1:1";
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
 }

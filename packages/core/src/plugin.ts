@@ -31,7 +31,11 @@ export interface PluginSpec {
   /** Semver range of @orch/core this plugin works with, e.g. `^0.1.0`. */
   readonly core: string;
   readonly version?: string;
-  readonly resources?: Readonly<Record<string, (config?: unknown) => ResourceDefinition>>;
+  /**
+   * Resource factories by type name: orch.yaml's `resources: { <key>: { type, config } }` calls one with the raw
+   * config (its `{ env }` references resolved at run time) and the instance's context (e.g. `baseDir` for paths).
+   */
+  readonly resources?: Readonly<Record<string, (config?: unknown, context?: PluginFactoryContext) => ResourceDefinition>>;
   readonly ioManagers?: Readonly<Record<string, PluginFactory<IOManager>>>;
   readonly executors?: Readonly<Record<string, PluginFactory<Executor>>>;
   readonly loggers?: Readonly<Record<string, PluginFactory<Logger>>>;
@@ -50,6 +54,10 @@ export interface OutputGuard {
 
 export interface Plugin extends PluginSpec {
   readonly kind: "orch.plugin";
+}
+
+export function isPlugin(value: unknown): value is Plugin {
+  return typeof value === "object" && value !== null && (value as Plugin).kind === "orch.plugin";
 }
 
 export type PluginEntryKind = "resources" | "ioManagers" | "executors" | "loggers" | "storages";

@@ -1,5 +1,5 @@
 import type { MessagePort } from "node:worker_threads";
-import type { InputContext, OrchEvent, OutputContext, PlannedStep, RunRecord, SerializedError, StepOutcome } from "@orch/core";
+import type { BoundInstance, InputContext, OrchEvent, OutputContext, PlannedStep, RunRecord, SerializedError, StepOutcome } from "@orch/core";
 import type { WireValue } from "./codec.ts";
 
 /** What every task carries so a worker can (re)build its state for the run. */
@@ -11,6 +11,8 @@ export interface TaskBase {
   readonly baseDir: string;
   /** Modules whose default export is a ValueCodec, loaded in the worker too. */
   readonly codecs: readonly string[];
+  /** orch.yaml's resources and IO managers were bound on the main thread: the worker binds its copy the same way. */
+  readonly instance?: BoundInstance;
   /** The task's private channel to the main thread (events, IO, abort). */
   readonly port: MessagePort;
 }

@@ -28,7 +28,14 @@ export class WorkerDispatch {
     this.#context = context;
     this.#pool = pool;
     this.#config = config;
-    this.#base = { module: resolve(definitionsModule), runConfig: context.runConfig, run: context.run, baseDir: config.baseDir, codecs: config.codecs };
+    this.#base = {
+      module: resolve(definitionsModule),
+      runConfig: context.runConfig,
+      run: context.run,
+      baseDir: config.baseDir,
+      codecs: config.codecs,
+      ...(context.definitions.instance ? { instance: context.definitions.instance } : {}),
+    };
     // The run config was validated before the run started; here it only supplies the secrets to mask.
     const resolved = resolveRunConfig(context.definitions, context.plan.steps, context.runConfig);
     const pending = new Set<Promise<void>>();

@@ -1,4 +1,4 @@
-import { ErrorCode, isOrchError, OrchError } from "@orch/core";
+import { ErrorCode, isOrchError, OrchError, ReexecuteErrorCode } from "@orch/core";
 
 /** Error codes of @orch/webserver (listed in docs/errors.md). */
 export const WebserverErrorCode = {
@@ -21,6 +21,7 @@ const STATUS: Record<string, number> = {
   [WebserverErrorCode.WEBSERVER_BAD_ORIGIN]: 403,
   [WebserverErrorCode.WEBSERVER_BAD_HOST]: 403,
   [WebserverErrorCode.WEBSERVER_READ_ONLY]: 403,
+  [ReexecuteErrorCode.RUN_NOT_FINISHED]: 409,
 };
 
 /** The HTTP status and JSON body of an error: OrchErrors keep their code, message and details; others are 500s. */

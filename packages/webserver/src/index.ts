@@ -1,5 +1,5 @@
 export { createApp, startWebserver, type RunningWebserver, type WebserverOptions } from "./server.ts";
-export type { Reexecutor, ServerContext } from "./context.ts";
+export type { ServerContext } from "./context.ts";
 export { WebserverErrorCode } from "./errors.ts";
 export { checkBindAddress, ownOrigins } from "./security.ts";
 export type { AssetStatus } from "./asset-status.ts";

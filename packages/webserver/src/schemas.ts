@@ -25,6 +25,10 @@ export const runsQuery = z.object({
   tag: z.string().optional(),
   asset: z.string().optional(),
   job: z.string().optional(),
+  /** Runs a schedule or sensor requested, or a backfill's runs (answered by the storage's tag index). */
+  schedule: z.string().min(1).optional(),
+  sensor: z.string().min(1).optional(),
+  backfill: z.string().min(1).optional(),
   before: z.coerce.number().int().positive().optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });

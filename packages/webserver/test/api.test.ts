@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startWebserver } from "../src/index.ts";
 import { fixtureDefinitions, startFixture, type Fixture } from "./fixture.ts";
-import { asset, dailyPartitions, defineDefinitions, executeQueuedRun, memoryStorage } from "@orch/core";
+import { asset, dailyPartitions, Daemon, defineDefinitions, executeQueuedRun, graph, inProcessLauncher, job, manualClock, memoryStorage, op } from "@orch/core";
+import { z } from "zod";
 
 const SECRET = "s3cret-warehouse-password";
 process.env.WAREHOUSE_PASSWORD = SECRET;
@@ -126,8 +127,91 @@ describe("runs", () => {
     fx.state.fail = false;
     const again = await fx.api(`/api/runs/${failed}/reexecute`, { json: { fromFailure: true } });
     expect(again.status).toBe(201);
+    expect(again.body).toEqual({ runId: expect.any(String), status: "QUEUED", stepKeys: ["flaky"] });
+    // Queued like a launch: nothing runs in the webserver, the daemon (here drainQueue) starts it.
+    expect((await fx.api(`/api/runs/${again.body.runId}`)).body.run.status).toBe("QUEUED");
+    await fx.drainQueue();
     const child = await fx.api(`/api/runs/${again.body.runId}`);
-    expect(child.body.run).toMatchObject({ status: "SUCCESS", parentRunId: failed });
+    expect(child.body.run).toMatchObject({ status: "SUCCESS", parentRunId: failed, rootRunId: failed, tags: { "orch/parent-run-id": failed, "orch/root-run-id": failed } });
+  });
+
+  it("re-executes chosen steps through the queue: only those run, the others' outputs come from the parent", async () => {
+    const parent = await launchAndRun({ selection: "+staging/cleaned", partition: "a", tags: { team: "web" } });
+    expect((await fx.api(`/api/runs/${parent}`)).body.run).toMatchObject({ status: "SUCCESS", stepKeys: ["raw/events", "staging/cleaned"] });
+    const again = await fx.api(`/api/runs/${parent}/reexecute`, { json: { steps: ["staging/cleaned"] } });
+    expect(again.status, JSON.stringify(again.body)).toBe(201);
+    const queued = await fx.api(`/api/runs/${again.body.runId}`);
+    expect(queued.body.run).toMatchObject({ status: "QUEUED", stepKeys: ["staging/cleaned"], partitionKey: "a", parentRunId: parent, tags: { team: "web" } });
+    expect((await fx.api(`/api/runs/${again.body.runId}/events`)).body.events.map((e: { type: string }) => e.type)).toEqual(["RUN_ENQUEUED"]);
+    await fx.drainQueue();
+    const child = await fx.api(`/api/runs/${again.body.runId}`);
+    expect(child.body.run.status).toBe("SUCCESS");
+    expect(child.body.steps).toEqual([expect.objectContaining({ stepKey: "staging/cleaned", status: "success" })]);
+    const events = (await fx.api(`/api/runs/${again.body.runId}/events?limit=1000`)).body.events as { type: string; stepKey?: string; upstreamRunId?: string }[];
+    expect(events.filter((e) => e.type === "STEP_START").map((e) => e.stepKey)).toEqual(["staging/cleaned"]);
+    expect(events.find((e) => e.type === "LOADED_INPUT")).toMatchObject({ stepKey: "staging/cleaned", upstreamRunId: parent });
+    // The chain is listed by its root.
+    expect((await fx.api(`/api/runs?tag=${encodeURIComponent(`orch/root-run-id=${parent}`)}`)).body.runs.map((r: { runId: string }) => r.runId)).toEqual([again.body.runId]);
+  });
+
+  it("refuses a re-execution of an unknown step, of a run still going, or of nothing, before queueing anything", async () => {
+    const parent = await launchAndRun({ selection: "flaky" });
+    const unknown = await fx.api(`/api/runs/${parent}/reexecute`, { json: { steps: ["flakyy"] } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error).toMatchObject({ code: "INVALID_SELECTION", message: expect.stringContaining('Step "flakyy" was not part of run') });
+    expect(unknown.body.error.message).toContain('Did you mean "flaky"?');
+    const succeeded = await fx.api(`/api/runs/${parent}/reexecute`, { json: { fromFailure: true } });
+    expect(succeeded.body.error).toMatchObject({ code: "NOTHING_TO_REEXECUTE", message: expect.stringContaining("succeeded") });
+    const both = await fx.api(`/api/runs/${parent}/reexecute`, { json: { fromFailure: true, steps: ["flaky"] } });
+    expect(both.body.error).toMatchObject({ code: "WEBSERVER_BAD_REQUEST", message: expect.stringContaining("not both") });
+
+    const going = await fx.api("/api/launch", { json: { selection: "flaky" } });
+    const early = await fx.api(`/api/runs/${going.body.runId}/reexecute`, { json: {} });
+    expect(early.status).toBe(409);
+    expect(early.body.error).toMatchObject({ code: "RUN_NOT_FINISHED", message: expect.stringContaining("is still QUEUED") });
+    expect((await fx.instance.getQueuedRuns()).map((r) => r.runId)).toEqual([going.body.runId]);
+    await fx.drainQueue();
+
+    const evil = await fx.api(`/api/runs/${parent}/reexecute`, { json: {}, headers: { origin: "http://evil.example" } });
+    expect(evil.status).toBe(403);
+    expect(evil.body.error.code).toBe("WEBSERVER_BAD_ORIGIN");
+    expect(await fx.instance.getQueuedRuns()).toEqual([]);
+  });
+
+  it("filters runs by schedule, sensor and backfill with the storage's tag query, and lists them for the dropdowns", async () => {
+    const own = await startFixture();
+    try {
+      // The daemon's own loops request the runs: a nightly tick and a counter sensor tick.
+      const clock = manualClock(Date.parse("2024-03-10T00:30:00Z"));
+      const daemon = new Daemon({ definitions: own.definitions, instance: own.instance, launcher: inProcessLauncher(own.definitions, own.instance), clock, loops: ["scheduler", "sensors"], identity: { pid: 1, host: "test" } });
+      await own.api("/api/automation/sensor/counter/start", { method: "POST" });
+      await daemon.runOnce();
+      clock.advance(24 * 3_600_000);
+      await daemon.runOnce();
+      await own.drainQueue();
+      const backfill = await own.api("/api/backfills", { json: { selection: "raw/events", partitions: { all: true } } });
+      expect(backfill.status, JSON.stringify(backfill.body)).toBe(201);
+
+      const filters = await own.api("/api/run-filters");
+      expect(filters.body).toMatchObject({ schedules: ["nightly"], sensors: ["counter"], backfills: [{ backfillId: backfill.body.backfillId, selection: "raw/events" }] });
+
+      const calls: unknown[] = [];
+      const listRuns = own.instance.listRuns.bind(own.instance);
+      own.instance.listRuns = (filter) => (calls.push(filter), listRuns(filter));
+      const scheduled = (await own.api("/api/runs?schedule=nightly")).body.runs as { tags: Record<string, string> }[];
+      expect(scheduled.length).toBeGreaterThan(0);
+      expect(scheduled.every((r) => r.tags["orch/schedule"] === "nightly")).toBe(true);
+      expect(calls).toEqual([expect.objectContaining({ tags: { "orch/schedule": "nightly" }, limit: 100 })]);
+      const sensed = (await own.api("/api/runs?sensor=counter")).body.runs as { tags: Record<string, string> }[];
+      expect(sensed.length).toBeGreaterThan(0);
+      expect(sensed.every((r) => r.tags["orch/sensor"] === "counter")).toBe(true);
+      expect((await own.api("/api/runs?schedule=nightly&sensor=counter")).body.runs).toEqual([]);
+      expect((await own.api("/api/runs?schedule=weekly")).body.runs).toEqual([]);
+      const backfilled = (await own.api(`/api/runs?backfill=${backfill.body.backfillId}`)).body.runs as { partitionKey: string }[];
+      expect(backfilled.map((r) => r.partitionKey).sort()).toEqual(["a", "b", "c"]);
+    } finally {
+      await own.close();
+    }
   });
 
   it("cancels a queued run, and refuses unknown runs", async () => {
@@ -146,6 +230,39 @@ describe("launchpad config", () => {
     expect(body.scaffold).toEqual({ assets: { "staging/cleaned": { config: { threshold: 1 } } } });
     expect(body.schemas["assets.staging/cleaned.config"]).toMatchObject({ type: "object", properties: { threshold: { type: "number", default: 1 } } });
     expect((await fx.api(`/api/launch/config?selection=${encodeURIComponent("staging/cleanedd")}`)).body.error.code).toBe("UNKNOWN_ASSET");
+  });
+
+  it("sends the whole run config document's JSON Schema, refusing unknown keys as orch does, for checking as the user types", async () => {
+    const { body } = await fx.api(`/api/launch/config?selection=${encodeURIComponent("+staging/cleaned")}`);
+    expect(body.schema).toMatchObject({ type: "object", additionalProperties: false, properties: { assets: { type: "object" }, ops: { type: "object" }, resources: { type: "object" } } });
+    const cleaned = body.schema.properties.assets.properties["staging/cleaned"];
+    expect(cleaned).toMatchObject({ additionalProperties: false, properties: { config: { type: "object", additionalProperties: false, properties: { threshold: { type: "number", default: 1 } } } } });
+    expect(cleaned.properties.config.$schema).toBeUndefined();
+    // raw/events is planned and takes no config.
+    expect(body.schema.properties.assets.properties["raw/events"]).toEqual({ type: "object", properties: {}, additionalProperties: false });
+  });
+
+  it("scaffolds an op job's config by op path, as the launch and the run read it", async () => {
+    const fetchPage = op({ name: "fetch_page", config: z.object({ page: z.number().int().default(1) }), compute: ({ config }) => config.page });
+    const definitions = defineDefinitions({ jobs: [job({ name: "pages", graph: () => graph({ name: "g", build: () => fetchPage() })() })] });
+    const instance = memoryStorage();
+    const server = await startWebserver({ definitions, instance, readOnly: false, port: 0, info: {} });
+    try {
+      const post = async (path: string, body: unknown) => {
+        const response = await fetch(`${server.url}${path}`, { method: "POST", headers: { origin: server.url, "content-type": "application/json" }, body: JSON.stringify(body) });
+        return { status: response.status, body: (await response.json()) as any };
+      };
+      const config = (await (await fetch(`${server.url}/api/launch/config?job=pages`)).json()) as { scaffold: unknown; schemas: Record<string, unknown> };
+      expect(config.scaffold).toEqual({ ops: { "g.fetch_page": { config: { page: 1 } } } });
+      expect(Object.keys(config.schemas)).toEqual(["ops.g.fetch_page.config"]);
+      const typo = await post("/api/launch", { job: "pages", config: { ops: { "g.fetch_page": { config: { pagee: 2 } } } } });
+      expect(typo.body.error).toMatchObject({ code: "INVALID_RUN_CONFIG", message: expect.stringContaining('ops.g.fetch_page.config.pagee: unknown key "pagee"') });
+      const launched = await post("/api/launch", { job: "pages", config: config.scaffold });
+      expect(launched.status, JSON.stringify(launched.body)).toBe(201);
+      expect((await executeQueuedRun(definitions, instance, launched.body.runId))?.status).toBe("SUCCESS");
+    } finally {
+      await server.close();
+    }
   });
 });
 
@@ -305,6 +422,8 @@ describe("security", () => {
     expect((await other.api("/api/automation/schedule/nightly/stop", { method: "POST" })).status).toBe(403);
     expect((await other.api("/api/automation/sensor/counter/cursor", { json: { cursor: "1" } })).body.error.code).toBe("WEBSERVER_READ_ONLY");
     expect((await other.api("/api/backfills", { json: { partitions: { missing: true } } })).body.error.code).toBe("WEBSERVER_READ_ONLY");
+    const reexecute = await other.api("/api/runs/any/reexecute", { json: { steps: ["flaky"] } });
+    expect(reexecute.body.error).toMatchObject({ code: "WEBSERVER_READ_ONLY", message: expect.stringContaining("read-only") });
     expect((await other.api("/api/automation/sensor/counter/preview")).status).toBe(200);
   });
 });

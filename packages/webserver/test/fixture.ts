@@ -1,4 +1,4 @@
-import { asset, defineDefinitions, defineResource, executeQueuedRun, memoryStorage, reexecute, schedule, sensor, staticPartitions, type InstanceStorage } from "@orch/core";
+import { asset, defineDefinitions, defineResource, executeQueuedRun, memoryIOManager, memoryStorage, schedule, sensor, staticPartitions, type InstanceStorage } from "@orch/core";
 import { z } from "zod";
 import { startWebserver, type RunningWebserver, type WebserverOptions } from "../src/index.ts";
 
@@ -35,7 +35,7 @@ export interface Fixture {
   readonly instance: InstanceStorage;
   readonly state: { fail: boolean };
   readonly definitions: ReturnType<typeof fixtureDefinitions>;
-  /** Runs queued runs here, as the daemon would. */
+  /** Runs queued runs here, as the daemon would (never the webserver itself). */
   drainQueue(): Promise<void>;
   /** fetch against the server, as the UI would (own Origin on mutations). */
   api(path: string, init?: RequestInit & { json?: unknown }): Promise<{ status: number; body: any }>;
@@ -46,16 +46,14 @@ export async function startFixture(options: Partial<WebserverOptions> = {}): Pro
   const state = { fail: false };
   const definitions = fixtureDefinitions(state);
   const instance = memoryStorage();
+  // One IO manager for every run, as a project's filesystem one: a re-execution reads its parent's outputs.
+  const io = memoryIOManager();
   const server = await startWebserver({
     definitions,
     instance,
     readOnly: false,
     port: 0,
     info: { instanceDir: "(memory)" },
-    reexecute: async (parentRunId, opts) => {
-      const result = await reexecute(definitions, parentRunId, { instance, ...opts });
-      return result.runId;
-    },
     ...options,
   });
   return {
@@ -64,7 +62,7 @@ export async function startFixture(options: Partial<WebserverOptions> = {}): Pro
     state,
     definitions,
     async drainQueue() {
-      for (const run of await instance.getQueuedRuns()) await executeQueuedRun(definitions, instance, run.runId).catch(() => undefined);
+      for (const run of await instance.getQueuedRuns()) await executeQueuedRun(definitions, instance, run.runId, { defaultIOManager: io }).catch(() => undefined);
     },
     async api(path, init = {}) {
       const { json, ...rest } = init;

@@ -25,6 +25,8 @@ export function registerDefinitions(program: Command): void {
           `  jobs       ${definitions.jobs.size}: ${list(definitions.jobs.keys())}`,
           `  executor   ${executor.name}`,
         ];
+        // orch.yaml keys that replace the definitions' own binding (`resources:`, `io.managers:`).
+        for (const line of definitions.instance?.replaced ?? []) lines.push(`  replaced   ${line}`);
         process.stdout.write(lines.join("\n") + "\n");
       }),
     );

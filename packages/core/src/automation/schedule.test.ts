@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { asset } from "../asset.ts";
-import { defineDefinitions } from "../definitions.ts";
+import { assertBound, defineDefinitions } from "../definitions.ts";
 import { dailyPartitions } from "../partitions/index.ts";
 import { refusal } from "../refusal.test-support.ts";
 import { memoryStorage } from "../storage/index.ts";
@@ -135,7 +135,7 @@ describe("schedule validation in defineDefinitions", () => {
     const a = schedule({ name: "daily", cron: "@daily", target: "report" });
     expect(refusal(() => project({ schedules: [a, a] }))).toMatchObject({ code: "DUPLICATE_AUTOMATION_NAME", message: expect.stringContaining('Schedule "daily" has the same name as a schedule') });
     const needs = schedule({ name: "needs", cron: "@daily", resources: ["warehouse"], evaluate: () => [] });
-    expect(refusal(() => project({ schedules: [needs] }))).toMatchObject({ code: "MISSING_RESOURCE", message: expect.stringContaining('Schedule "needs" requires resource "warehouse"') });
+    expect(refusal(() => assertBound(project({ schedules: [needs] })))).toMatchObject({ code: "MISSING_RESOURCE", message: expect.stringContaining('Schedule "needs" requires resource "warehouse"') });
   });
 
   it("exposes the schedules by name", () => {

@@ -22,7 +22,12 @@ export interface Automation {
  * namespace for both (ticks and cursors are kept by name), cron and timezone, targets that do not exist or match
  * nothing, unknown monitored jobs, watched assets and resources.
  */
-export function validateAutomation(input: AutomationInput, scope: Pick<Definitions, "graph" | "jobs" | "resources">): Automation {
+export function validateAutomation(
+  input: AutomationInput,
+  scope: Pick<Definitions, "graph" | "jobs" | "resources">,
+  /** Called for a resource key the definitions do not bind (the instance may); without it the key is refused here. */
+  unboundResource?: (owner: string, key: string) => void,
+): Automation {
   const schedules = new Map<string, ScheduleDefinition>();
   const sensors = new Map<string, SensorDefinition>();
   const claim = (kind: string, name: string) => {
@@ -32,6 +37,10 @@ export function validateAutomation(input: AutomationInput, scope: Pick<Definitio
   const requireResources = (owner: string, keys: readonly string[]) => {
     for (const key of keys) {
       if (scope.resources.has(key)) continue;
+      if (unboundResource) {
+        unboundResource(owner, key);
+        continue;
+      }
       const provided = [...scope.resources.keys()];
       throw new OrchError(ErrorCode.MISSING_RESOURCE, `${owner} requires resource "${key}", which is not provided. Provided resources: ${provided.length ? provided.join(", ") : "(none)"}.${didYouMean(key, provided)}`, {
         details: { owner, resource: key },

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { AssetKeyInput } from "../asset-key.ts";
 import { DEFAULT_IO_MANAGER_KEY } from "../asset.ts";
-import { isIOManagerDefinition, type Definitions, type IOManagerDefinition } from "../definitions.ts";
+import { assertBound, isIOManagerDefinition, type Definitions, type IOManagerDefinition } from "../definitions.ts";
 import type { Executor, StepOutcome } from "../executor.ts";
 import type { IOManager } from "../io-manager.ts";
 import type { RunListener } from "../listener.ts";
@@ -72,11 +72,12 @@ export interface RunResult {
 }
 
 /**
- * Materializes a selection of assets as one run. Everything that can be refused (selection, plan, run config,
- * resource config, environment variables) is checked before the run is created; after that every outcome is
+ * Materializes a selection of assets as one run. Everything that can be refused (resource and IO manager keys bound
+ * nowhere, selection, plan, run config, resource config, environment variables) is checked before the run is created; after that every outcome is
  * recorded as events and the run ends SUCCESS, FAILURE or CANCELED. Resources are torn down even on failure.
  */
 export async function materialize(definitions: Definitions, options: MaterializeOptions = {}): Promise<RunResult> {
+  assertBound(definitions);
   const instance = options.instance ?? memoryStorage();
   const plan = await planRun(definitions, instance, options);
   const config = resolveRunConfig(definitions, plan.steps, options.runConfig);
@@ -132,6 +133,7 @@ export async function materialize(definitions: Definitions, options: Materialize
       if (listener.resources?.length) listenerResources.set(listener.name, await services.resources.get(listener.resources));
     }
     await bus.emit({ runId, timestamp: Date.now(), type: "RUN_START", stepKeys: run.stepKeys, ...(run.partitionKey ? { partitionKey: run.partitionKey } : {}) });
+    for (const line of definitions.instance?.replaced ?? []) log.info(`${line[0]!.toUpperCase()}${line.slice(1)}.`);
     const executor = options.executor ?? inProcessExecutor();
     outcomes = await executor.execute({
       plan,

@@ -6,7 +6,10 @@ import { memoryIOManager } from "../io/memory-io-manager.ts";
 import { memoryStorage } from "../storage/memory-storage.ts";
 import type { InstanceStorage } from "../storage.ts";
 import { materialize } from "./materialize.ts";
-import { reexecute } from "./reexecute.ts";
+import { dynamicOut, In, job, op, runJob } from "../ops/index.ts";
+import { executeQueuedRun } from "../queue/execute-queued-run.ts";
+import { FOREGROUND_TAG } from "../queue/foreground-slot.ts";
+import { enqueueReexecution, reexecute } from "./reexecute.ts";
 
 /** a → b → c, where b fails while `failB.on` is set; counts how often each step computed. */
 function pipeline() {
@@ -83,5 +86,68 @@ describe("reexecute", () => {
     expect((error as Error).message).toContain('Run "missing" does not exist');
     await instance.createRun({ runId: "live", status: "STARTED", assetKeys: ["a"], stepKeys: ["a"], tags: {}, runConfig: {}, createdAt: 1 });
     await expect(reexecute(defs, "live", { instance, fromFailure: true })).rejects.toThrow(/Run "live" is still STARTED/);
+  });
+});
+
+describe("enqueueReexecution", () => {
+  it("queues the chosen steps as a linked, tagged run that only the queue executes", async () => {
+    const { defs, failB, calls } = pipeline();
+    failB.on = false;
+    const instance = memoryStorage();
+    const io = memoryIOManager();
+    const parent = await materialize(defs, { instance, defaultIOManager: io, tags: { team: "web", [FOREGROUND_TAG]: "1@host" } });
+    const { runId } = await enqueueReexecution(defs, instance, parent.runId, { steps: ["b", "c"] });
+
+    const queued = await instance.getRun(runId);
+    expect(queued).toMatchObject({ status: "QUEUED", stepKeys: ["b", "c"], parentRunId: parent.runId, rootRunId: parent.runId });
+    expect(queued!.tags).toEqual({ team: "web", "orch/parent-run-id": parent.runId, "orch/root-run-id": parent.runId });
+    expect((await instance.getEvents(runId)).map((e) => e.type)).toEqual(["RUN_ENQUEUED"]);
+    expect(calls).toEqual({ a: 1, b: 1, c: 1 });
+
+    const result = await executeQueuedRun(defs, instance, runId, { defaultIOManager: io });
+    expect(result?.status).toBe("SUCCESS");
+    expect(await startedSteps(instance, runId)).toEqual(["b", "c"]);
+    expect(calls).toEqual({ a: 1, b: 2, c: 2 });
+    const loaded = await instance.getEvents(runId, { types: ["LOADED_INPUT"] });
+    expect(loaded.some((e) => e.type === "LOADED_INPUT" && e.stepKey === "b" && e.upstreamRunId === parent.runId)).toBe(true);
+
+    const again = await enqueueReexecution(defs, instance, runId, { fromFailure: false });
+    expect(await instance.getRun(again.runId)).toMatchObject({ stepKeys: ["b", "c"], parentRunId: runId, rootRunId: parent.runId, tags: { "orch/root-run-id": parent.runId } });
+  });
+
+  it("queues from failure only the steps that did not succeed", async () => {
+    const { defs, failB } = pipeline();
+    const instance = memoryStorage();
+    const io = memoryIOManager();
+    const parent = await materialize(defs, { instance, defaultIOManager: io });
+    failB.on = false;
+    const { runId, stepKeys } = await enqueueReexecution(defs, instance, parent.runId, { fromFailure: true });
+    expect(stepKeys).toEqual(["b", "c"]);
+    expect((await executeQueuedRun(defs, instance, runId, { defaultIOManager: io }))?.status).toBe("SUCCESS");
+  });
+
+  it("refuses an unknown step with a suggestion, and a run still going, before queueing anything", async () => {
+    const { defs } = pipeline();
+    const instance = memoryStorage();
+    const parent = await materialize(defs, { instance, defaultIOManager: memoryIOManager() });
+    await expect(enqueueReexecution(defs, instance, parent.runId, { steps: ["bb"] })).rejects.toThrow(/Step "bb" was not part of run .*Did you mean "b"/s);
+    await instance.createRun({ runId: "live", status: "STARTED", assetKeys: ["a"], stepKeys: ["a"], tags: {}, runConfig: {}, createdAt: 1 });
+    await expect(enqueueReexecution(defs, instance, "live", { steps: ["a"] })).rejects.toMatchObject({ code: "RUN_NOT_FINISHED" });
+    expect(await instance.getQueuedRuns()).toEqual([]);
+  });
+
+  it("refuses mapped steps of an op job without their source before queueing", async () => {
+    const regions = op({ name: "regions", out: dynamicOut<number>(), compute: () => new Map([["north", 1]]) });
+    const score = op({ name: "score", ins: { n: In<number>() }, compute: ({ ins }) => ins.n });
+    const defs = defineDefinitions({ jobs: [job({ name: "fanout", graph: () => regions().map((n) => score(n)) })] });
+    const instance = memoryStorage();
+    const io = memoryIOManager();
+    const parent = await runJob(defs, "fanout", { instance, defaultIOManager: io });
+    await expect(enqueueReexecution(defs, instance, parent.runId, { steps: ["score[?]"] })).rejects.toThrow(/re-execute it together with that step/);
+    expect(await instance.getQueuedRuns()).toEqual([]);
+    const { runId } = await enqueueReexecution(defs, instance, parent.runId, {});
+    expect(await instance.getRun(runId)).toMatchObject({ status: "QUEUED", jobName: "fanout", stepKeys: ["regions", "score[?]"] });
+    expect((await executeQueuedRun(defs, instance, runId, { defaultIOManager: io }))?.status).toBe("SUCCESS");
+    expect(await startedSteps(instance, runId)).toEqual(["regions", "score[north]"]);
   });
 });

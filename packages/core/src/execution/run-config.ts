@@ -38,7 +38,8 @@ export interface ResolvedRunConfig {
  */
 export function resolveRunConfig(definitions: Definitions, steps: readonly PlannedStep[], raw: unknown): ResolvedRunConfig {
   const problems: string[] = [];
-  const secrets: string[] = [];
+  // Values orch.yaml's bindings read from the environment are masked like the run config's own.
+  const secrets: string[] = [...(definitions.instance?.secrets ?? [])];
   const shape = parseKnownKeys(runConfigShape, raw ?? {});
   if (!shape.success) {
     throw invalid(formatZodIssues(shape.issues, ""));

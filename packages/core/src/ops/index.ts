@@ -6,4 +6,4 @@ export { job, type JobOptions } from "./job.ts";
 export type { JobEdge } from "./edges.ts";
 export type { DynamicHandle, Mapped, OutputHandle } from "./handles.ts";
 export { isDynamicTemplate, type DynamicTemplateStep } from "./dynamic-steps.ts";
-export { runJob, type RunJobOptions } from "./run-job.ts";
+export { checkJobRunConfig, runJob, type RunJobOptions } from "./run-job.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defineDefinitions } from "../definitions.ts";
+import { assertBound, defineDefinitions } from "../definitions.ts";
 import { dynamicOut, graph, In, job, op, runJob } from "./index.ts";
 import { refusal } from "../refusal.test-support.ts";
 
@@ -59,7 +59,7 @@ describe("job refusals", () => {
 
   it("refuses an op whose resource is not provided, naming the op and its job", () => {
     const query = op({ name: "query", resources: ["warehouse"], compute: ({ resources }) => resources.warehouse });
-    const r = refusal(() => defineDefinitions({ resources: { wharehouse: {} }, jobs: [job({ name: "nightly", graph: () => query() })] }));
+    const r = refusal(() => assertBound(defineDefinitions({ resources: { wharehouse: {} }, jobs: [job({ name: "nightly", graph: () => query() })] })));
     expect(r.code).toBe("MISSING_RESOURCE");
     expect(r.message).toContain('Op "query" in job "nightly" requires resource "warehouse", which is not provided. Provided resources: wharehouse. Did you mean "wharehouse"?');
   });

@@ -1,6 +1,7 @@
 import type { Definitions, JobDefinition } from "../definitions.ts";
 import { ErrorCode, isOrchError, OrchError } from "../errors.ts";
 import { materialize, type MaterializeOptions, type RunResult } from "../execution/materialize.ts";
+import { resolveRunConfig } from "../execution/run-config.ts";
 import { didYouMean } from "../suggest.ts";
 import { isDynamicTemplate } from "./dynamic-steps.ts";
 import { opNodeId } from "./op-node.ts";
@@ -33,6 +34,19 @@ export async function runJob(definitions: Definitions, name: string, options: Ru
   }
 }
 
+/**
+ * Checks an op job's run config before it is queued, as runJob will read it (op config keyed by op path), with
+ * problems named as the user wrote them: what a launch (the webserver's launchpad) refuses up front.
+ */
+export function checkJobRunConfig(definitions: Definitions, job: JobDefinition, raw: unknown): void {
+  if (!job.ops) throw new OrchError(ErrorCode.UNKNOWN_JOB, `Job "${job.name}" is an asset job: check its config against its selection's plan.`);
+  try {
+    resolveRunConfig(definitions, job.ops.steps, qualifyOpConfig(job, raw));
+  } catch (error) {
+    throw unqualifyConfigErrors(job, error);
+  }
+}
+
 /** `ops.<path>` → `ops.<job>.<path>` (op node ids are qualified by job), refusing paths the job does not have. */
 function qualifyOpConfig(job: JobDefinition, raw: unknown): unknown {
   if (typeof raw !== "object" || raw === null || !("ops" in raw)) return raw;
@@ -57,7 +71,7 @@ function unqualifyConfigErrors(job: JobDefinition, error: unknown): unknown {
 }
 
 /** Mapped steps only exist once their source has run: a re-execution must keep the source with them. */
-function checkDynamicSubset(job: JobDefinition, stepKeys: readonly string[]): void {
+export function checkDynamicSubset(job: JobDefinition, stepKeys: readonly string[]): void {
   const keep = new Set(stepKeys);
   for (const step of job.ops!.steps) {
     if (!keep.has(step.key)) continue;

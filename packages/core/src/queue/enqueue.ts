@@ -8,7 +8,8 @@ import { didYouMean } from "../suggest.ts";
 
 /** What to run: a selection (default every asset) or a job, with the same options as `materialize()`. */
 export interface QueuedRunSpec {
-  readonly selection?: string;
+  /** A selection string, or asset keys (a re-execution repeats its parent's keys). */
+  readonly selection?: string | readonly string[];
   readonly jobName?: string;
   readonly partitionKey?: string;
   readonly partitionRange?: PartitionRange;
@@ -18,6 +19,10 @@ export interface QueuedRunSpec {
   /** With `instigator`: the request launches at most one run ever (schedules, sensors). */
   readonly runKey?: string;
   readonly instigator?: string;
+  /** Re-execution: the run this one repeats, the first run of its chain, and only these of its steps. */
+  readonly parentRunId?: string;
+  readonly rootRunId?: string;
+  readonly stepKeys?: readonly string[];
 }
 
 /**
@@ -37,6 +42,8 @@ export async function buildQueuedRun(definitions: Definitions, instance: Instanc
     ...(job?.ops ? { plan: { steps: job.ops.steps, assetKeys: [] } } : selection !== undefined ? { selection } : {}),
     ...(spec.partitionKey !== undefined ? { partitionKey: spec.partitionKey } : {}),
     ...(spec.partitionRange !== undefined ? { partitionRange: spec.partitionRange } : {}),
+    ...(spec.stepKeys !== undefined ? { stepKeys: spec.stepKeys } : {}),
+    ...(spec.parentRunId !== undefined ? { parentRunId: spec.parentRunId } : {}),
   });
   return {
     runId: spec.runId ?? randomUUID(),
@@ -49,6 +56,7 @@ export async function buildQueuedRun(definitions: Definitions, instance: Instanc
     ...(spec.partitionRange !== undefined ? { partitionRange: spec.partitionRange } : {}),
     tags: { ...job?.tags, ...spec.tags },
     runConfig: spec.runConfig ?? {},
+    ...(spec.parentRunId !== undefined ? { parentRunId: spec.parentRunId, rootRunId: spec.rootRunId ?? spec.parentRunId } : {}),
     createdAt: now,
   };
 }

@@ -50,11 +50,14 @@ export async function executeQueuedRun(
     runConfig: run.runConfig,
     ...(run.partitionKey !== undefined ? { partitionKey: run.partitionKey } : {}),
     ...(run.partitionRange !== undefined ? { partitionRange: run.partitionRange } : {}),
+    // A re-execution runs its chosen steps over its parent's plan, reading the other steps' outputs from the parent.
+    ...(run.parentRunId !== undefined ? { parentRunId: run.parentRunId, rootRunId: run.rootRunId ?? run.parentRunId, stepKeys: run.stepKeys } : {}),
   };
   try {
-    return run.jobName !== undefined
-      ? await runJob(definitions, run.jobName, common)
-      : await materialize(definitions, { ...common, ...(run.selection !== undefined ? { selection: run.selection } : {}) });
+    if (run.jobName !== undefined) return await runJob(definitions, run.jobName, common);
+    // As reexecute(): the parent's asset keys, not its selection string re-resolved against changed definitions.
+    const selection = run.parentRunId !== undefined ? ((await instance.getRun(run.parentRunId))?.assetKeys ?? run.assetKeys) : run.selection;
+    return await materialize(definitions, { ...common, ...(selection !== undefined ? { selection } : {}) });
   } catch (error) {
     await failRunIfUnfinished(instance, runId, error);
     throw error;

@@ -6,3 +6,4 @@ export { partitionPredicate, type PredicateRequest } from "./partition-predicate
 export { tableRefFor, qualifiedName, qualifiedSchema } from "./table-naming.ts";
 export { schemaDifferences, type ColumnDifference } from "./schema-diff.ts";
 export { createTableIOManager, tableIOManager, type SchemaEvolution, type TableIOManagerOptions } from "./table-io-manager.ts";
+export { tableIOManagerConfigShape } from "./table-io-config.ts";

@@ -1,4 +1,5 @@
 import {
+  bindInstanceAgain,
   isIOManagerDefinition,
   resolveRunConfig,
   ResourceScope,
@@ -54,10 +55,12 @@ export class WorkerState {
   }
 
   static async create(task: TaskBase): Promise<WorkerState> {
-    const definitions = await loadDefinitions(task.module);
+    const loaded = await loadDefinitions(task.module);
     const codecs = await CodecSet.load(task.codecs);
     const serializers = new SerializerRegistry();
-    for (const s of definitions.plugins.serializers) serializers.register(s);
+    for (const s of loaded.plugins.serializers) serializers.register(s);
+    // orch.yaml's resources and IO managers, bound here as on the main thread (its environment read again here).
+    const definitions = task.instance ? await bindInstanceAgain(loaded, task.instance, { serializers, baseDir: task.baseDir, definitionsModule: task.module }) : loaded;
     const localIO = new Map<string, IOManager>();
     for (const [key, value] of definitions.ioManagers) {
       if (isIOManagerDefinition(value)) localIO.set(key, await value.create({ serializers, baseDir: task.baseDir }));

@@ -42,7 +42,7 @@ export default async function runTask(task: TaskRequest): Promise<TaskResult> {
 }
 
 function stateFor(task: TaskBase): Promise<WorkerState> {
-  const key = `${task.module}\0${JSON.stringify(task.runConfig ?? {})}\0${task.codecs.join("\0")}`;
+  const key = `${task.module}\0${JSON.stringify(task.runConfig ?? {})}\0${task.codecs.join("\0")}\0${task.instance?.configPath ?? ""}`;
   let state = states.get(key);
   if (!state) {
     state = WorkerState.create(task);

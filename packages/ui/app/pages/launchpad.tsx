@@ -1,10 +1,16 @@
-import { useState } from "react";
+import { useEffect, useMemo, useState } from "react";
+import type { ConfigIssue } from "../config-validation.ts";
 import { api } from "../api.ts";
 import { navigate, runHref } from "../router.ts";
 import { useApi, useAttempt } from "../use-api.ts";
 import { ErrorBox } from "../widgets.tsx";
 
-/** Launch a selection or a job with a partition (or range), tags and run config (JSON); the server validates all of it. */
+type Checker = (text: string) => ConfigIssue[];
+
+/**
+ * Launch a selection or a job with a partition (or range), tags and run config (JSON). The config is checked as you
+ * type against the JSON Schema the server derives from the planned steps' zod schemas; the server checks it all again.
+ */
 export function LaunchpadPage(props: { query: URLSearchParams }) {
   const instance = useApi<{ jobs: { name: string; selection?: string }[] }>("/instance");
   const [selection, setSelection] = useState(props.query.get("selection") ?? "");
@@ -14,14 +20,40 @@ export function LaunchpadPage(props: { query: URLSearchParams }) {
   const [config, setConfig] = useState("{}");
   const { error, attempt } = useAttempt();
   const [schemas, setSchemas] = useState<Record<string, unknown>>();
+  const [checker, setChecker] = useState<{ check: Checker }>();
+  const [checkError, setCheckError] = useState<string>();
+  const configQuery = String(new URLSearchParams(job ? { job } : selection ? { selection } : {}));
+
+  /** The planned steps' scaffold and schemas; ajv is loaded with the first check, outside the main bundle. */
+  const loadConfigSchema = async (q: string) => {
+    const result = await api<{ scaffold: unknown; schemas: Record<string, unknown>; schema: object }>(`/launch/config?${q}`);
+    const { configChecker } = await import("../config-validation.ts");
+    return { ...result, check: configChecker(result.schema) };
+  };
+
+  // The schema follows the target as it is typed (debounced); a target the server refuses is named at launch.
+  useEffect(() => {
+    let live = true;
+    const timer = setTimeout(() => {
+      loadConfigSchema(configQuery).then(
+        (loaded) => live && (setChecker({ check: loaded.check }), setCheckError(undefined)),
+        (error: Error) => live && (setChecker(undefined), setCheckError(error.message)),
+      );
+    }, 300);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [configQuery]);
+  const issues = useMemo(() => checker?.check(config) ?? [], [checker, config]);
 
   /** Fills the editor with the planned steps' config, defaults included, and shows their JSON Schemas. */
   const scaffold = () =>
     attempt(async () => {
-      const q = new URLSearchParams(job ? { job } : selection ? { selection } : {});
-      const result = await api<{ scaffold: unknown; schemas: Record<string, unknown> }>(`/launch/config?${q}`);
+      const result = await loadConfigSchema(configQuery);
       setConfig(JSON.stringify(result.scaffold, null, 2));
       setSchemas(result.schemas);
+      setChecker({ check: result.check });
     });
 
   /** The form as the API takes it: target, tags and parsed config (a bad JSON config is refused here, naming the problem). */
@@ -85,8 +117,23 @@ export function LaunchpadPage(props: { query: URLSearchParams }) {
       </label>
       <label>
         Run config (JSON: {"{ assets: { key: { config } }, resources: { key: { config } } }"})
-        <textarea data-testid="launch-config" rows={8} value={config} onChange={(e) => setConfig(e.target.value)} spellCheck={false} />
+        <textarea data-testid="launch-config" rows={8} value={config} onChange={(e) => setConfig(e.target.value)} spellCheck={false} aria-invalid={issues.length > 0} className={issues.length > 0 ? "invalid" : ""} />
       </label>
+      <div className="config-check" data-testid="config-check">
+        {issues.length > 0 ? (
+          <ul data-testid="config-issues">
+            {issues.map((issue) => (
+              <li key={`${issue.path}:${issue.message}`} data-testid="config-issue">
+                <code>{issue.path}</code>: {issue.message}
+              </li>
+            ))}
+          </ul>
+        ) : checker ? (
+          <span className="muted" data-testid="config-ok">config matches the schemas of the planned steps</span>
+        ) : checkError ? (
+          <span className="muted">config not checked yet: {checkError.split("\n")[0]}</span>
+        ) : null}
+      </div>
       <div className="toolbar">
         <button data-testid="scaffold-button" onClick={scaffold}>
           Scaffold config

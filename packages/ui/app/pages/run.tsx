@@ -40,6 +40,8 @@ const FINISHED = new Set(["SUCCESS", "FAILURE", "CANCELED"]);
  */
 export function RunPage(props: { runId: string }) {
   const detail = useApi<{ run: RunRecord; steps: StepSpan[]; failures: StoredEvent[] }>(`/runs/${props.runId}`);
+  const instance = useApi<{ readOnly: boolean }>("/instance");
+  const [picked, setPicked] = useState<ReadonlySet<string>>(new Set());
   const [events, setEvents] = useState<StoredEvent[]>([]);
   const [cursor, setCursor] = useState<number | undefined>(0);
   const [status, setStatus] = useState<string>();
@@ -67,6 +69,7 @@ export function RunPage(props: { runId: string }) {
     setCursor(0);
     setLive(undefined);
     setStatus(undefined);
+    setPicked(new Set());
   }, [props.runId]);
   useEffect(() => {
     if (cursor === 0 && events.length === 0) void loadMore();
@@ -95,6 +98,16 @@ export function RunPage(props: { runId: string }) {
   const failures = detail.data.failures.filter((e) => e.error);
   const shown = events.filter((e) => (!stepFilter || e.stepKey === stepFilter) && (!levelFilter || LEVELS.indexOf(e.level ?? (e.error ? "error" : "info")) >= LEVELS.indexOf(levelFilter)));
 
+  const readOnly = instance.data?.readOnly === true;
+  const finished = FINISHED.has(shownStatus);
+  const pickedSteps = run.stepKeys.filter((k) => picked.has(k));
+  const toggle = (stepKey: string) =>
+    setPicked((now) => {
+      const next = new Set(now);
+      if (!next.delete(stepKey)) next.add(stepKey);
+      return next;
+    });
+
   const act = async (path: string, body: unknown) => {
     setActionError(undefined);
     try {
@@ -118,16 +131,36 @@ export function RunPage(props: { runId: string }) {
         {run.statusReason ? ` · ${run.statusReason}` : ""}
       </p>
       <div className="toolbar">
-        {!FINISHED.has(shownStatus) && <button onClick={() => act(`/runs/${run.runId}/cancel`, {})}>Cancel</button>}
-        {FINISHED.has(shownStatus) && <button onClick={() => act(`/runs/${run.runId}/reexecute`, {})}>Re-execute all</button>}
+        {!finished && (
+          <button disabled={readOnly} onClick={() => act(`/runs/${run.runId}/cancel`, {})}>
+            Cancel
+          </button>
+        )}
+        {finished && (
+          <button data-testid="reexecute-all" disabled={readOnly} onClick={() => act(`/runs/${run.runId}/reexecute`, {})}>
+            Re-execute all
+          </button>
+        )}
         {shownStatus === "FAILURE" && (
-          <button data-testid="reexecute-from-failure" onClick={() => act(`/runs/${run.runId}/reexecute`, { fromFailure: true })}>
+          <button data-testid="reexecute-from-failure" disabled={readOnly} onClick={() => act(`/runs/${run.runId}/reexecute`, { fromFailure: true })}>
             Re-execute from failure
           </button>
         )}
+        {finished && (
+          <button
+            data-testid="reexecute-selected"
+            disabled={readOnly || pickedSteps.length === 0}
+            title={pickedSteps.length === 0 ? "pick steps in the timeline first" : pickedSteps.join(", ")}
+            onClick={() => act(`/runs/${run.runId}/reexecute`, { steps: pickedSteps })}
+          >
+            Re-execute selected ({pickedSteps.length})
+          </button>
+        )}
+        {finished && !readOnly && <span className="muted">re-executions are queued; the daemon starts them</span>}
+        {readOnly && <span className="muted" data-testid="read-only-note">This webserver is read-only (--read-only): cancel and re-execute are disabled.</span>}
       </div>
-      {actionError && <ErrorBox error={actionError} />}
-      <Timeline steps={steps} start={run.startedAt ?? run.createdAt} end={run.endedAt ?? Date.now()} />
+      {actionError && <ErrorBox error={actionError} testId="action-error" />}
+      <Timeline steps={steps} start={run.startedAt ?? run.createdAt} end={run.endedAt ?? Date.now()} {...(finished && !readOnly ? { picked, onToggle: toggle } : {})} />
       {failures.map((e) => (
         <div key={e.id} className="failure" data-testid="run-error">
           <strong>{e.stepKey ?? "run"}</strong>
@@ -179,8 +212,8 @@ function ErrorChain(props: { error: SerializedError }) {
   );
 }
 
-/** The Gantt of the run's steps, scaled to the run's duration. */
-function Timeline(props: { steps: StepSpan[]; start: number; end: number }) {
+/** The Gantt of the run's steps, scaled to the run's duration; with `onToggle`, each step can be picked for re-execution. */
+function Timeline(props: { steps: StepSpan[]; start: number; end: number; picked?: ReadonlySet<string>; onToggle?: (stepKey: string) => void }) {
   const span = Math.max(1, props.end - props.start);
   return (
     <div className="timeline" data-testid="timeline">
@@ -189,7 +222,10 @@ function Timeline(props: { steps: StepSpan[]; start: number; end: number }) {
         const to = s.endedAt ?? (s.startedAt ? props.end : from);
         return (
           <div key={s.stepKey} className="timeline-row">
-            <span className="timeline-label">{s.stepKey}</span>
+            <label className="timeline-label" title={s.stepKey}>
+              {props.onToggle && <input type="checkbox" data-testid={`pick-step-${s.stepKey}`} checked={props.picked?.has(s.stepKey) ?? false} onChange={() => props.onToggle!(s.stepKey)} />}
+              {s.stepKey}
+            </label>
             <span className="timeline-track">
               <span className={`timeline-bar step-${s.status}`} style={{ left: `${((from - props.start) / span) * 100}%`, width: `${Math.max(0.5, ((to - from) / span) * 100)}%` }} title={`${s.status} ${formatDuration(s.endedAt && s.startedAt ? s.endedAt - s.startedAt : undefined)}`} />
             </span>

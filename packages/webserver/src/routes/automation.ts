@@ -1,9 +1,9 @@
 import { Hono } from "hono";
-import { backfillProgress, cancelBackfill, effectiveStatus, findInstigator, launchBackfill, nextScheduleTick, previewSchedule, previewSensor, resolveRunConfig, setInstigatorStatus, setSensorCursor, type InstigatorKind } from "@orch/core";
+import { backfillProgress, cancelBackfill, effectiveStatus, findInstigator, launchBackfill, nextScheduleTick, previewSchedule, previewSensor, setInstigatorStatus, setSensorCursor, type InstigatorKind } from "@orch/core";
 import type { ServerContext } from "../context.ts";
 import { backfillRequest, schedulePreviewQuery, sensorCursorRequest, sensorPreviewQuery, ticksQuery } from "../schemas.ts";
 import { parseWith } from "../validate.ts";
-import { plannedSteps } from "./launch.ts";
+import { checkRunConfig, plannedSteps } from "./launch.ts";
 
 /** Schedules and sensors (status, next tick, tick history, start/stop) and backfills (progress, cancel). */
 export function automationRoutes(ctx: ServerContext): Hono {
@@ -67,7 +67,7 @@ export function automationRoutes(ctx: ServerContext): Hono {
   app.post("/backfills", async (c) => {
     const body = parseWith(backfillRequest, await c.req.json().catch(() => undefined), "backfill request");
     // As at launch: a bad config is refused here, not by every one of the backfill's runs.
-    if (body.config !== undefined) resolveRunConfig(definitions, plannedSteps(definitions, body), body.config);
+    if (body.config !== undefined) checkRunConfig(definitions, { job: body.job, steps: () => plannedSteps(definitions, body) }, body.config);
     const record = await launchBackfill(definitions, instance, {
       ...(body.selection !== undefined ? { selection: body.selection } : {}),
       ...(body.job !== undefined ? { jobName: body.job } : {}),

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
-import { cancelRun, ErrorCode, FINISHED_STATUSES, OrchError, RUN_STATUSES, type InstanceStorage, type RunRecord, type RunStatus, type StoredEvent } from "@orch/core";
+import { AUTOMATION_TAGS, BACKFILL_TAG, cancelRun, enqueueReexecution, ErrorCode, FINISHED_STATUSES, OrchError, RUN_STATUSES, type InstanceStorage, type RunRecord, type RunStatus, type StoredEvent } from "@orch/core";
 import type { ServerContext } from "../context.ts";
 import { webserverError } from "../errors.ts";
 import { eventsQuery, reexecuteRequest, runsQuery } from "../schemas.ts";
@@ -20,7 +20,7 @@ export function runRoutes(ctx: ServerContext): Hono {
     for (const s of statuses ?? []) {
       if (!(RUN_STATUSES as readonly string[]).includes(s)) throw webserverError("WEBSERVER_BAD_REQUEST", `Unknown run status "${s}". Statuses: ${RUN_STATUSES.join(", ")}.`, { status: s });
     }
-    const tags = q.tag ? parseTag(q.tag) : undefined;
+    const tags = runTags(q);
     // Asset and job are filtered here: read pages until `limit` runs match (or the log ends).
     const out: RunRecord[] = [];
     let before = q.before;
@@ -84,12 +84,22 @@ export function runRoutes(ctx: ServerContext): Hono {
     return c.json({ runId: run.runId, status: await cancelRun(instance, run.runId) });
   });
 
+  // As launch: the new run is queued (linked to its parent and root) and the daemon or a worker starts it.
   app.post("/runs/:id/reexecute", async (c) => {
     const run = await requireRun(instance, c.req.param("id"));
     const body = parseWith(reexecuteRequest, await c.req.json().catch(() => ({})), "re-execute request");
-    if (!ctx.reexecute) throw webserverError("WEBSERVER_BAD_REQUEST", "This webserver was started without an executor, so it cannot re-execute runs.");
-    const runId = await ctx.reexecute(run.runId, { ...(body.fromFailure ? { fromFailure: true } : {}), ...(body.steps ? { steps: body.steps } : {}) });
-    return c.json({ runId }, 201);
+    const { runId, stepKeys } = await enqueueReexecution(ctx.definitions, instance, run.runId, { ...(body.fromFailure ? { fromFailure: true } : {}), ...(body.steps ? { steps: body.steps } : {}) });
+    return c.json({ runId, status: "QUEUED", stepKeys }, 201);
+  });
+
+  // What the runs page's dropdowns offer: the instance's schedules, sensors and latest backfills.
+  app.get("/run-filters", async (c) => {
+    const backfills = await instance.listBackfills({ limit: 100 });
+    return c.json({
+      schedules: [...ctx.definitions.schedules.keys()],
+      sensors: [...ctx.definitions.sensors.keys()],
+      backfills: backfills.map((b) => ({ backfillId: b.backfillId, status: b.status, createdAt: b.createdAt, ...(b.jobName !== undefined ? { jobName: b.jobName } : {}), ...(b.selection !== undefined ? { selection: b.selection } : {}) })),
+    });
   });
   return app;
 }
@@ -120,6 +130,17 @@ function stepTimeline(run: RunRecord, events: readonly StoredEvent[]): StepSpan[
     spans.set(event.stepKey, span);
   }
   return [...spans].map(([stepKey, span]) => ({ stepKey, ...span }));
+}
+
+/** `tag`, `schedule`, `sensor` and `backfill` are all tag conditions of one storage query. */
+function runTags(q: { tag?: string | undefined; schedule?: string | undefined; sensor?: string | undefined; backfill?: string | undefined }): Record<string, string> | undefined {
+  const tags = {
+    ...(q.tag ? parseTag(q.tag) : {}),
+    ...(q.schedule ? { [AUTOMATION_TAGS.schedule]: q.schedule } : {}),
+    ...(q.sensor ? { [AUTOMATION_TAGS.sensor]: q.sensor } : {}),
+    ...(q.backfill ? { [BACKFILL_TAG]: q.backfill } : {}),
+  };
+  return Object.keys(tags).length ? tags : undefined;
 }
 
 function parseTag(text: string): Record<string, string> {
