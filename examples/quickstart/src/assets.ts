@@ -166,9 +166,14 @@ export const dailyRevenue = asset({
   ioManager: "warehouse",
   metadata: { partitionExpr: "day" },
   ins: { events: cleanedEvents },
+  // A guard against a feed that went quiet: a day with fewer purchases fails instead of publishing a hole.
+  config: z.object({ minPurchases: z.number().int().min(0).default(0) }),
   output: DailyRevenue,
-  compute({ ins, partitionKey, timeWindow }) {
+  compute({ ins, config, partitionKey, timeWindow }) {
     const purchases = ins.events.filter(pl.col("day").eq(pl.lit(partitionKey!)).and(pl.col("type").eq(pl.lit("purchase"))));
+    if (purchases.height < config.minPurchases) {
+      throw new Error(`${partitionKey} has ${purchases.height} purchases, fewer than minPurchases (${config.minPurchases}): not publishing the day`);
+    }
     const revenue = Math.round(((purchases.getColumn("amount").sum() as number) || 0) * 100) / 100;
     const frame = pl.DataFrame({
       day: pl.Series("day", [new Date(timeWindow!.start)], pl.Datetime("ms", "UTC")),
@@ -191,5 +196,19 @@ export const uniqueEventIds = assetCheck({
   check({ value }) {
     const duplicates = value.height - value.getColumn("event_id").nUnique();
     return { passed: duplicates === 0, metadata: { rows: value.height, duplicates } };
+  },
+});
+
+/**
+ * The week's revenue is at least `minRevenue` (run config, default 0). A failure flags the funnel (the asset shows
+ * "check failed") without blocking anything downstream.
+ */
+export const revenueFloor = assetCheck({
+  asset: funnel,
+  name: "revenue_floor",
+  description: "The week's revenue reaches minRevenue.",
+  config: z.object({ minRevenue: z.number().min(0).default(0) }),
+  check({ value, config }) {
+    return { passed: value.revenue >= config.minRevenue, metadata: { revenue: value.revenue, minRevenue: config.minRevenue } };
   },
 });

@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import { defineDefinitions } from "@orch/core";
 import { dataframePlugin } from "@orch/dataframe";
 import { duckdbIOManager } from "@orch/duckdb";
-import { cleanedEvents, dailyActiveUsers, dailyRevenue, funnel, rawEvents, uniqueEventIds, weeklyReport } from "./assets.ts";
+import { cleanedEvents, dailyActiveUsers, dailyRevenue, funnel, rawEvents, revenueFloor, uniqueEventIds, weeklyReport } from "./assets.ts";
 import { optionalAlerts } from "./alerts.ts";
 import { dailyMarts, inboxSensor } from "./automation.ts";
 import { eventFeed, reportsDir } from "./resources.ts";
@@ -17,7 +17,7 @@ export default defineDefinitions({
   assets,
   listeners,
   hooks,
-  checks: [uniqueEventIds],
+  checks: [uniqueEventIds, revenueFloor],
   // Run by `orch daemon` once started (`orch schedule start daily_marts`, `orch sensor start inbox_files`).
   schedules: [dailyMarts],
   sensors: [inboxSensor(process.env.QUICKSTART_INBOX_DIR ?? here("../inbox"))],

@@ -248,4 +248,58 @@ describe("the quickstart in the web UI", () => {
     await expect.poll(() => page.getByTestId("config-ok").count(), { timeout: 15_000 }).toBe(1);
     expect(page.url()).toMatch(/#\/launchpad$/);
   }, 60_000);
+
+  it("shows a failed check on the graph (canvas, legend, sidebar) and a failed partition in the catalog and the partition bar", async () => {
+    const api = async (path: string, body?: unknown) => {
+      const init = body === undefined ? {} : { method: "POST", headers: { origin: dev.url, "content-type": "application/json" }, body: JSON.stringify(body) };
+      return (await (await fetch(`${dev.url}/api${path}`, init)).json()) as any;
+    };
+    // The backfill launched above materializes every day first; then the attempts below are the latest ones.
+    await expect.poll(async () => (await api("/backfills")).backfills[0]?.status, { timeout: 120_000, interval: 500 }).toMatch(/COMPLETED|FAILED/);
+    const finished = (runId: string) => expect.poll(async () => (await api(`/runs/${runId}`)).run.status, { timeout: 60_000, interval: 300 });
+    // A day below its purchase guard fails: 2024-03-05's latest attempt failed.
+    const guarded = await api("/launch", { selection: "marts/daily_revenue", partition: "2024-03-05", config: { assets: { "marts/daily_revenue": { config: { minPurchases: 1_000_000 } } } } });
+    await finished(guarded.runId).toBe("FAILURE");
+    // The funnel materialized, but under the revenue floor its check asks for: "check failed".
+    const floored = await api("/launch", { selection: "marts/funnel", config: { assets: { "marts/funnel:revenue_floor": { config: { minRevenue: 1_000_000 } } } } });
+    await finished(floored.runId).toBe("SUCCESS");
+
+    await page.goto(`${dev.url}/#/graph`);
+    await expect.poll(() => page.getByTestId("legend-check_failed").textContent()).toContain("check failed (1)");
+    // The page replaces its test handle when the graph arrives; wait for this graph's layout.
+    await page.waitForFunction(() => (globalThis as unknown as { __orchGraph?: { ready: boolean; nodes: number } }).__orchGraph?.ready === true);
+    // The node's status bar on the canvas is drawn in the legend's "check failed" colour.
+    const spot = await page.evaluate(() => {
+      const node = (globalThis as unknown as { __orchGraph: { layout: { nodes: { id: string; x: number; y: number }[] } } }).__orchGraph.layout.nodes.find((n) => n.id === "marts/funnel")!;
+      return { x: 20 + node.x, y: 20 + node.y };
+    });
+    const box = (await page.getByTestId("graph-canvas").boundingBox())!;
+    await expect
+      .poll(() =>
+        page.evaluate(({ x, y }) => {
+          const g = globalThis as unknown as { devicePixelRatio?: number; document: { querySelector(s: string): { getContext(k: "2d"): { getImageData(...a: number[]): { data: Uint8ClampedArray } } } } };
+          const dpr = g.devicePixelRatio || 1;
+          return [...g.document.querySelector("canvas").getContext("2d").getImageData(Math.round((x + 2) * dpr), Math.round((y + 20) * dpr), 1, 1).data.slice(0, 3)];
+        }, spot),
+      )
+      .toEqual([0xc2, 0x18, 0x5b]);
+    await page.mouse.click(box.x + spot.x + 60, box.y + spot.y + 20);
+    await expect.poll(() => page.getByTestId("sidebar-status").textContent()).toBe("check failed");
+    expect(await page.getByTestId("sidebar-failing-checks").textContent()).toContain("revenue_floor");
+
+    await page.goto(`${dev.url}/#/catalog`);
+    await page.getByTestId("catalog-filter").fill("revenue_floor");
+    await expect.poll(() => page.getByTestId("catalog-count").textContent()).toMatch(/^1 of 6 assets/);
+    const checks = page.getByTestId("check-counts").first();
+    expect(await checks.textContent()).toBe("0 passed · 1 failed · 0 warned ✗ revenue_floor");
+    expect(await checks.getAttribute("title")).toContain("revenue_floor");
+    await page.getByTestId("catalog-filter").fill("daily_revenue");
+    await expect.poll(() => page.getByTestId("catalog-partitions").first().textContent()).toBe("6/7 materialized, 1 failed, 0 missing");
+
+    await page.goto(`${dev.url}/#/asset/${encodeURIComponent("marts/daily_revenue")}`);
+    const failed = page.getByTestId("partition-range-failed");
+    await expect.poll(() => failed.count()).toBe(1);
+    expect(await failed.getAttribute("title")).toBe("2024-03-05: 1 partition(s), 0 materialized, 1 failed");
+    expect(await page.getByTestId("asset-partition-counts").textContent()).toContain("1 failed");
+  }, 240_000);
 });

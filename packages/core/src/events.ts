@@ -32,6 +32,11 @@ export type OrchEventBody =
       readonly durationMs: number;
       readonly attempt: number;
       readonly error: SerializedError;
+      /**
+       * The asset partitions this failure left unmaterialized (partitioned steps only): the storage's failed-partition
+       * index reads it. Asset keys in string form (`a/b`).
+       */
+      readonly failedPartitions?: { readonly assetKeys: readonly string[]; readonly partitions: readonly string[] };
     }
   | {
       readonly type: "STEP_RETRY";

@@ -1,5 +1,6 @@
 import type { AutomationStorage } from "./automation-storage.ts";
 import type { OrchEvent, OrchEventType, StoredEvent } from "./events.ts";
+import type { Severity } from "./type-check.ts";
 import type { Definitions } from "./definitions.ts";
 import type { IOManager } from "./io-manager.ts";
 import type { IOManagerDefinition } from "./definitions.ts";
@@ -36,6 +37,37 @@ export interface AssetIndexEntry {
   readonly partition: string | null;
   readonly lastMaterialization?: StoredEvent;
   readonly lastObservation?: StoredEvent;
+}
+
+/**
+ * Per asset, how many partitions the storage counts (SQL aggregates, never a key list): `failed` when the latest
+ * attempt to materialize the partition failed (a STEP_FAILURE naming it, later than its last materialization),
+ * `materialized` when it has a materialization and is not failed.
+ */
+export interface PartitionStatusCounts {
+  readonly assetKey: string;
+  readonly materialized: number;
+  readonly failed: number;
+}
+
+/** A partition whose latest materialization attempt failed, and the run and time of that failure. */
+export interface FailedPartition {
+  readonly assetKey: string;
+  readonly partition: string;
+  readonly runId: string;
+  readonly timestamp: number;
+}
+
+/** The latest evaluation of one check of an asset, as the check index keeps it (no event body to decode). */
+export interface LatestCheckResult {
+  readonly assetKey: string;
+  readonly checkName: string;
+  readonly passed: boolean;
+  readonly severity: Severity;
+  readonly runId: string;
+  /** The ASSET_CHECK_EVALUATION event's id, comparable with other event ids. */
+  readonly eventId: number;
+  readonly timestamp: number;
 }
 
 export interface HeartbeatHandle {
@@ -96,6 +128,16 @@ export interface InstanceStorage extends AutomationStorage {
   getAssetEvents(assetKey: string, types: readonly OrchEventType[], query?: AssetEventQuery): Promise<StoredEvent[]>;
   /** Latest materialization/observation per asset (and per partition when `byPartition`). */
   getAssetIndex(assetKeys?: readonly string[], options?: { byPartition?: boolean }): Promise<AssetIndexEntry[]>;
+  /**
+   * The failed-partition index: partitions whose latest materialization attempt failed (a `STEP_FAILURE` with
+   * `failedPartitions` naming them, after their last materialization; a later materialization clears it, so does
+   * deleting the failing run or wiping the asset). Ordered by asset key, then partition key (string order).
+   */
+  getFailedPartitions(assetKeys?: readonly string[]): Promise<FailedPartition[]>;
+  /** Materialized and failed partition counts per asset that has either, counted by the storage. */
+  getPartitionStatusCounts(assetKeys?: readonly string[]): Promise<PartitionStatusCounts[]>;
+  /** The latest evaluation of each check of each asset (any partition), ordered by asset key then check name. */
+  getLatestCheckResults(assetKeys?: readonly string[]): Promise<LatestCheckResult[]>;
   /** Forgets an asset's history (events stay in their runs' logs but leave the index). */
   wipeAsset(assetKey: string): Promise<void>;
 

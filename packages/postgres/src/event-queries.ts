@@ -55,6 +55,8 @@ export async function getAssetIndex(db: Queryable, assetKeys: readonly string[] 
 export async function wipeAsset(db: Db, assetKey: string): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.execute("DELETE FROM asset_index WHERE asset_key = $1", [assetKey]);
+    await tx.execute("DELETE FROM partition_failures WHERE asset_key = $1", [assetKey]);
+    await tx.execute("DELETE FROM asset_check_index WHERE asset_key = $1", [assetKey]);
     await tx.execute(
       `INSERT INTO asset_wipes (asset_key, wiped_through_id) VALUES ($1, (SELECT coalesce(max(id), 0) FROM event_logs))
        ON CONFLICT (asset_key) DO UPDATE SET wiped_through_id = excluded.wiped_through_id`,

@@ -118,6 +118,66 @@ export const MIGRATIONS: readonly Migration[] = [
       $fn$;
     `,
   },
+  {
+    version: 2,
+    description: "failed-partition index (latest failed attempt per asset partition) and the latest evaluation per asset check",
+    sql: `
+      CREATE TABLE partition_failures (
+        asset_key TEXT NOT NULL,
+        partition TEXT NOT NULL,
+        event_id BIGINT NOT NULL,
+        run_id TEXT NOT NULL,
+        timestamp BIGINT NOT NULL,
+        PRIMARY KEY (asset_key, partition)
+      );
+      CREATE INDEX partition_failures_by_run ON partition_failures (run_id);
+      CREATE TABLE asset_check_index (
+        asset_key TEXT NOT NULL,
+        check_name TEXT NOT NULL,
+        event_id BIGINT NOT NULL,
+        run_id TEXT NOT NULL,
+        timestamp BIGINT NOT NULL,
+        passed BOOLEAN NOT NULL,
+        severity TEXT NOT NULL,
+        PRIMARY KEY (asset_key, check_name)
+      );
+      -- The latest evaluation of each check of rows given as event_logs rows (the backfill, the trigger, reindexing).
+      CREATE FUNCTION latest_check_rows(rows event_logs[]) RETURNS SETOF asset_check_index LANGUAGE sql STABLE AS $fn$
+        SELECT DISTINCT ON (r.asset_key, r.body::jsonb ->> 'checkName')
+          r.asset_key, r.body::jsonb ->> 'checkName', r.id, r.run_id, r.timestamp, (r.body::jsonb ->> 'passed')::boolean, r.body::jsonb ->> 'severity'
+        FROM unnest(rows) AS r
+        WHERE r.type = 'ASSET_CHECK_EVALUATION' AND r.asset_key IS NOT NULL
+        ORDER BY r.asset_key, r.body::jsonb ->> 'checkName', r.id DESC
+      $fn$;
+      INSERT INTO asset_check_index
+        SELECT * FROM latest_check_rows(ARRAY(
+          SELECT e FROM event_logs e WHERE e.type = 'ASSET_CHECK_EVALUATION'
+            AND e.id > coalesce((SELECT wiped_through_id FROM asset_wipes w WHERE w.asset_key = e.asset_key), 0)));
+
+      -- Kept in the write that appends the events (append_events() inserts each batch in one statement): a
+      -- STEP_FAILURE naming failedPartitions records each asset partition's latest failure, a check evaluation
+      -- its check's latest evaluation.
+      CREATE FUNCTION index_checks_and_failures() RETURNS trigger LANGUAGE plpgsql AS $fn$
+      BEGIN
+        INSERT INTO asset_check_index
+        SELECT * FROM latest_check_rows(ARRAY(SELECT ROW(i.*)::event_logs FROM inserted i WHERE i.type = 'ASSET_CHECK_EVALUATION'))
+        ON CONFLICT (asset_key, check_name) DO UPDATE SET event_id = excluded.event_id, run_id = excluded.run_id,
+          timestamp = excluded.timestamp, passed = excluded.passed, severity = excluded.severity;
+        INSERT INTO partition_failures (asset_key, partition, event_id, run_id, timestamp)
+        SELECT DISTINCT ON (a.key, p.key) a.key, p.key, i.id, i.run_id, i.timestamp
+        FROM inserted i
+          CROSS JOIN LATERAL jsonb_array_elements_text(i.body::jsonb -> 'failedPartitions' -> 'assetKeys') AS a(key)
+          CROSS JOIN LATERAL jsonb_array_elements_text(i.body::jsonb -> 'failedPartitions' -> 'partitions') AS p(key)
+        WHERE i.type = 'STEP_FAILURE'
+        ORDER BY a.key, p.key, i.id DESC
+        ON CONFLICT (asset_key, partition) DO UPDATE SET event_id = excluded.event_id, run_id = excluded.run_id, timestamp = excluded.timestamp;
+        RETURN NULL;
+      END
+      $fn$;
+      CREATE TRIGGER event_logs_index_checks_and_failures AFTER INSERT ON event_logs
+        REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION index_checks_and_failures();
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -2,6 +2,7 @@ import { ErrorCode, OrchError, type AutomationStorage, type InstanceStorage } fr
 import { createAutomationQueries } from "./automation-queries.ts";
 import { createDb } from "./db.ts";
 import { getAssetEvents, getAssetIndex, getEvents, wipeAsset } from "./event-queries.ts";
+import { getFailedPartitions, getLatestCheckResults, getPartitionStatusCounts } from "./partition-queries.ts";
 import { EventWriter, type Durability } from "./event-writer.ts";
 import { threadHeartbeat } from "./heartbeat-thread.ts";
 import { assertSchemaName, migrate } from "./migrations.ts";
@@ -108,6 +109,9 @@ export function postgresStorage(options: PostgresStorageOptions): PostgresStorag
     getEvents: after((runId, query = {}) => getEvents(db, runId, query)),
     getAssetEvents: after((assetKey, types, query = {}) => getAssetEvents(db, assetKey, types, query)),
     getAssetIndex: after((assetKeys, indexOptions = {}) => getAssetIndex(db, assetKeys, indexOptions.byPartition ?? false)),
+    getFailedPartitions: after((assetKeys) => getFailedPartitions(db, assetKeys)),
+    getPartitionStatusCounts: after((assetKeys) => getPartitionStatusCounts(db, assetKeys)),
+    getLatestCheckResults: after((assetKeys) => getLatestCheckResults(db, assetKeys)),
     wipeAsset: after((assetKey) => wipeAsset(db, assetKey)),
 
     setHeartbeat: after(state.setHeartbeat),

@@ -77,6 +77,12 @@ export async function deleteRuns(db: Db, runIds: readonly string[]): Promise<num
        WHERE run_id = ANY ($1::text[]) AND type IN ('ASSET_MATERIALIZATION', 'ASSET_OBSERVATION')`,
       [ids],
     );
+    const checks = await tx.query<{ asset_key: string; check_name: string }>(
+      `SELECT DISTINCT asset_key, body::jsonb ->> 'checkName' AS check_name FROM event_logs
+       WHERE run_id = ANY ($1::text[]) AND type = 'ASSET_CHECK_EVALUATION'`,
+      [ids],
+    );
+    await tx.execute("DELETE FROM partition_failures WHERE run_id = ANY ($1::text[])", [ids]);
     await tx.execute("DELETE FROM event_logs WHERE run_id = ANY ($1::text[])", [ids]);
     await tx.execute("DELETE FROM run_tags WHERE run_id = ANY ($1::text[])", [ids]);
     await tx.execute("DELETE FROM heartbeats WHERE run_id = ANY ($1::text[])", [ids]);
@@ -101,6 +107,21 @@ export async function deleteRuns(db: Db, runIds: readonly string[]): Promise<num
          ON CONFLICT (asset_key, partition) DO UPDATE SET
            last_materialization_id = excluded.last_materialization_id, last_observation_id = excluded.last_observation_id`,
         [touched.map((t) => t.asset_key), touched.map((t) => t.partition)],
+      );
+    }
+    if (checks.length > 0) {
+      // Each touched check points back at its latest remaining evaluation, or leaves the index.
+      await tx.execute(
+        `WITH touched AS (SELECT * FROM unnest($1::text[], $2::text[]) AS t(asset_key, check_name)),
+         gone AS (DELETE FROM asset_check_index c USING touched t WHERE c.asset_key = t.asset_key AND c.check_name = t.check_name)
+         INSERT INTO asset_check_index
+         SELECT * FROM latest_check_rows(ARRAY(
+           SELECT e FROM touched t JOIN event_logs e ON e.asset_key = t.asset_key AND e.type = 'ASSET_CHECK_EVALUATION'
+             AND e.body::jsonb ->> 'checkName' = t.check_name
+             AND e.id > coalesce((SELECT wiped_through_id FROM asset_wipes w WHERE w.asset_key = t.asset_key), 0)))
+         ON CONFLICT (asset_key, check_name) DO UPDATE SET event_id = excluded.event_id, run_id = excluded.run_id,
+           timestamp = excluded.timestamp, passed = excluded.passed, severity = excluded.severity`,
+        [checks.map((c) => c.asset_key), checks.map((c) => c.check_name)],
       );
     }
     return removed;

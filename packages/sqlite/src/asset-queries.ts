@@ -38,6 +38,8 @@ export function getAssetIndex(conn: Connection, assetKeys: readonly string[] | u
 export function wipeAsset(conn: Connection, assetKey: string): void {
   conn.db.transaction(() => {
     conn.stmt("DELETE FROM asset_index WHERE asset_key = ?").run(assetKey);
+    conn.stmt("DELETE FROM partition_failures WHERE asset_key = ?").run(assetKey);
+    conn.stmt("DELETE FROM asset_check_index WHERE asset_key = ?").run(assetKey);
     conn
       .stmt(
         `INSERT INTO asset_wipes (asset_key, wiped_through_id)

@@ -19,6 +19,15 @@ export function createEventWriter(conn: Connection): (batches: readonly (readonl
   );
   const upsertMaterialization = conn.stmt(UPSERT_MATERIALIZATION);
   const upsertObservation = conn.stmt(UPSERT_OBSERVATION);
+  const upsertCheck = conn.stmt(
+    `INSERT INTO asset_check_index (asset_key, check_name, event_id, run_id, timestamp, passed, severity) VALUES (?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (asset_key, check_name) DO UPDATE SET event_id = excluded.event_id, run_id = excluded.run_id,
+       timestamp = excluded.timestamp, passed = excluded.passed, severity = excluded.severity`,
+  );
+  const upsertFailure = conn.stmt(
+    `INSERT INTO partition_failures (asset_key, partition, event_id, run_id, timestamp) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (asset_key, partition) DO UPDATE SET event_id = excluded.event_id, run_id = excluded.run_id, timestamp = excluded.timestamp`,
+  );
   const runStatus = conn.stmt("SELECT status FROM runs WHERE run_id = ?");
   return conn.db.transaction((batches: readonly (readonly OrchEvent[])[]) => {
     let written = 0;
@@ -31,9 +40,17 @@ export function createEventWriter(conn: Connection): (batches: readonly (readonl
         const row = encodeEvent(event);
         const id = insert.run(row.run_id, row.type, row.step_key, row.asset_key, row.partition, row.timestamp, row.body).lastInsertRowid;
         written++;
+        if (event.type === "STEP_FAILURE" && event.failedPartitions) {
+          for (const assetKey of event.failedPartitions.assetKeys) {
+            for (const partition of event.failedPartitions.partitions) upsertFailure.run(assetKey, partition, id, event.runId, event.timestamp);
+          }
+        }
         if (row.asset_key === null) continue;
         if (event.type === "ASSET_MATERIALIZATION") upsertMaterialization.run(row.asset_key, row.partition ?? "", id);
         else if (event.type === "ASSET_OBSERVATION") upsertObservation.run(row.asset_key, row.partition ?? "", id);
+        else if (event.type === "ASSET_CHECK_EVALUATION") {
+          upsertCheck.run(row.asset_key, event.checkName, id, event.runId, event.timestamp, event.passed ? 1 : 0, event.severity);
+        }
       }
     }
     return written;

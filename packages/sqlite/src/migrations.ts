@@ -111,6 +111,40 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TABLE daemon_heartbeats (loop TEXT PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID;
     `,
   },
+  {
+    version: 4,
+    description: "failed-partition index (latest failed attempt per asset partition) and the latest evaluation per asset check",
+    sql: `
+      CREATE TABLE partition_failures (
+        asset_key TEXT NOT NULL,
+        partition TEXT NOT NULL,
+        event_id INTEGER NOT NULL,
+        run_id TEXT NOT NULL,
+        timestamp INTEGER NOT NULL,
+        PRIMARY KEY (asset_key, partition)
+      ) WITHOUT ROWID;
+      CREATE INDEX partition_failures_by_run ON partition_failures (run_id);
+      CREATE TABLE asset_check_index (
+        asset_key TEXT NOT NULL,
+        check_name TEXT NOT NULL,
+        event_id INTEGER NOT NULL,
+        run_id TEXT NOT NULL,
+        timestamp INTEGER NOT NULL,
+        passed INTEGER NOT NULL,
+        severity TEXT NOT NULL,
+        PRIMARY KEY (asset_key, check_name)
+      ) WITHOUT ROWID;
+      INSERT INTO asset_check_index (asset_key, check_name, event_id, run_id, timestamp, passed, severity)
+        SELECT e.asset_key, json_extract(e.body, '$.checkName'), e.id, e.run_id, e.timestamp,
+          json_extract(e.body, '$.passed'), json_extract(e.body, '$.severity')
+        FROM event_logs e JOIN (
+          SELECT max(id) AS id FROM event_logs l
+          WHERE type = 'ASSET_CHECK_EVALUATION' AND asset_key IS NOT NULL
+            AND id > (SELECT coalesce(max(wiped_through_id), 0) FROM asset_wipes w WHERE w.asset_key = l.asset_key)
+          GROUP BY asset_key, json_extract(body, '$.checkName')
+        ) latest ON latest.id = e.id;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -2,6 +2,7 @@ import { assertValidPartitionKey, ErrorCode, OrchError, timerHeartbeat, type Aut
 import { openConnection, type Connection, type Durability } from "./connection.ts";
 import { getAssetEvents, getAssetIndex, wipeAsset } from "./asset-queries.ts";
 import { deleteRunsAndEvents } from "./delete-runs.ts";
+import { getFailedPartitions, getLatestCheckResults, getPartitionStatusCounts } from "./partition-queries.ts";
 import { createEventWriter, getEvents } from "./event-queries.ts";
 import { applyRetention, type RetentionOptions } from "./retention.ts";
 import { schemaVersion } from "./migrations.ts";
@@ -112,6 +113,9 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
     getEvents: async (runId, query = {}) => getEvents(ready(), runId, query),
     getAssetEvents: async (assetKey, types, query = {}) => getAssetEvents(ready(), assetKey, types, query),
     getAssetIndex: async (assetKeys, indexOptions = {}) => getAssetIndex(ready(), assetKeys, indexOptions.byPartition ?? false),
+    getFailedPartitions: async (assetKeys) => getFailedPartitions(ready(), assetKeys),
+    getPartitionStatusCounts: async (assetKeys) => getPartitionStatusCounts(ready(), assetKeys),
+    getLatestCheckResults: async (assetKeys) => getLatestCheckResults(ready(), assetKeys),
     wipeAsset: async (assetKey) => wipeAsset(ready(), assetKey),
 
     setHeartbeat: async (runId, at) => (ready(), state.setHeartbeat(runId, at)),

@@ -4,7 +4,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import { LATEST_SCHEMA_VERSION, sqliteStorage } from "../src/index.ts";
+import { encodeEvent } from "@orch/core";
+import { LATEST_SCHEMA_VERSION, MIGRATIONS, sqliteStorage } from "../src/index.ts";
+import { migrate } from "../src/migrations.ts";
 
 const fixture = fileURLToPath(new URL("./fixtures/v1.db", import.meta.url));
 let dir: string | undefined;
@@ -61,6 +63,24 @@ describe("schema migrations", () => {
     expect(added!.id).toBeGreaterThan(events[3]!.id);
     await storage.wipeAsset("raw/orders");
     expect(await storage.getAssetEvents("raw/orders", ["ASSET_MATERIALIZATION"])).toEqual([]);
+    await storage.close();
+  });
+
+  it("fills the check index from the log when migrating to version 4, so existing check results show", async () => {
+    dir = mkdtempSync(join(tmpdir(), "orch-sqlite-migrate-"));
+    const path = join(dir, "orch.db");
+    const db = new Database(path);
+    migrate(db, path, MIGRATIONS.filter((m) => m.version < 4));
+    const insert = db.prepare("INSERT INTO event_logs (run_id, type, step_key, asset_key, partition, timestamp, body) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    for (const [runId, passed] of [["r1", false], ["r2", true]] as const) {
+      const row = encodeEvent({ type: "ASSET_CHECK_EVALUATION", runId, timestamp: 1, assetKey: ["a"], checkName: "rows", passed, severity: "error", blocking: false, metadata: {} });
+      insert.run(row.run_id, row.type, row.step_key, row.asset_key, row.partition, row.timestamp, row.body);
+    }
+    db.close();
+    const storage = sqliteStorage({ path });
+    expect(storage.inspect().schemaVersion).toBe(LATEST_SCHEMA_VERSION);
+    expect((await storage.getLatestCheckResults()).map((e) => [e.checkName, e.runId, e.passed, e.severity])).toEqual([["rows", "r2", true, "error"]]);
+    expect(await storage.getFailedPartitions()).toEqual([]);
     await storage.close();
   });
 

@@ -43,7 +43,7 @@ describe("asset graph and catalog", () => {
     await launchAndRun({ selection: "raw/events", partition: "b" });
     const { body } = await fx.api("/api/assets");
     const raw = body.assets.find((a: { id: string }) => a.id === "raw/events");
-    expect(raw.partitions).toEqual({ total: 3, materialized: 1, missing: 2 });
+    expect(raw.partitions).toEqual({ total: 3, materialized: 1, failed: 0, missing: 2 });
     expect(JSON.stringify(raw)).not.toContain('"a"');
   });
 
@@ -51,9 +51,9 @@ describe("asset graph and catalog", () => {
     const { body } = await fx.api(`/api/asset?key=${encodeURIComponent("raw/events")}`);
     expect(body.asset).toMatchObject({ id: "raw/events", downstream: ["staging/cleaned"], partitions: { total: 3, materialized: 1 } });
     expect(body.asset.partitions.ranges).toEqual([
-      { status: "missing", start: "a", end: "a", count: 1, materialized: 0 },
-      { status: "materialized", start: "b", end: "b", count: 1, materialized: 1 },
-      { status: "missing", start: "c", end: "c", count: 1, materialized: 0 },
+      { status: "missing", start: "a", end: "a", count: 1, materialized: 0, failed: 0 },
+      { status: "materialized", start: "b", end: "b", count: 1, materialized: 1, failed: 0 },
+      { status: "missing", start: "c", end: "c", count: 1, materialized: 0, failed: 0 },
     ]);
     expect(body.materializations[0]).toMatchObject({ type: "ASSET_MATERIALIZATION", partition: "b" });
     const unknown = await fx.api(`/api/asset?key=raw/event`);
@@ -77,9 +77,9 @@ describe("partition grid", () => {
       const { partitions } = JSON.parse(text).asset;
       expect(partitions).toMatchObject({ total: 20_000, materialized: 3, missing: 19_997 });
       expect(partitions.ranges).toEqual([
-        { status: "missing", start: "1970-01-01", end: "1999-12-31", count: 10_957, materialized: 0 },
-        { status: "materialized", start: "2000-01-01", end: "2000-01-03", count: 3, materialized: 3 },
-        { status: "missing", start: "2000-01-04", end: "2024-10-03", count: 9_040, materialized: 0 },
+        { status: "missing", start: "1970-01-01", end: "1999-12-31", count: 10_957, materialized: 0, failed: 0 },
+        { status: "materialized", start: "2000-01-01", end: "2000-01-03", count: 3, materialized: 3, failed: 0 },
+        { status: "missing", start: "2000-01-04", end: "2024-10-03", count: 9_040, materialized: 0, failed: 0 },
       ]);
       expect(JSON.stringify(partitions)).not.toContain("2000-01-02");
       expect(text.length).toBeLessThan(3000);

@@ -26,7 +26,7 @@ export function registerBackfill(program: Command): void {
     .option("--job <name>", "backfill a job instead of a selection")
     .option("--partition-range <start..end>", "the partitions from start to end")
     .option("--all-partitions", "every partition")
-    .option("--missing", "partitions never materialized, or whose last run failed")
+    .option("--missing", "partitions never materialized, or whose latest attempt failed")
     .option("--config <file>", "run config file (YAML or JSON) for every run")
     .option("--tag <key=value>", "tag every run (repeatable)", collect, [])
     .option("--chunk-size <n>", "runs submitted per write (default 1000)", (v) => positiveInt(v, "--chunk-size"))

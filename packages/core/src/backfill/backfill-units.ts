@@ -7,7 +7,7 @@ import type { PartitionsContext, PartitionsDefinition } from "../partitions/part
 import { QueueErrorCode } from "../queue/queue-errors.ts";
 import type { InstanceStorage } from "../storage.ts";
 
-/** Which partitions a backfill covers: a range, all of them, or the missing ones (never materialized or last failed). */
+/** Which partitions a backfill covers: a range, all of them, or the missing ones (never materialized or whose latest attempt failed). */
 export type BackfillPartitions = { readonly range: { readonly start: string; readonly end: string } } | { readonly all: true } | { readonly missing: true };
 
 interface BackfillTarget {
@@ -44,24 +44,17 @@ export async function backfillKeys(instance: InstanceStorage, target: BackfillTa
   return missingKeys(instance, target, all);
 }
 
-/** Keys some partitioned asset of the target never materialized, or whose latest run for that partition failed. */
+/** Keys some partitioned asset of the target never materialized, or whose latest attempt failed (the storage's failed-partition index). */
 async function missingKeys(instance: InstanceStorage, target: BackfillTarget, all: readonly string[]): Promise<string[]> {
-  const index = await instance.getAssetIndex(target.partitionedAssets, { byPartition: true });
-  const materializedAt = new Map<string, number>();
-  for (const entry of index) {
-    if (entry.partition === null || entry.lastMaterialization === undefined) continue;
-    const key = `${entry.assetKey}\u0000${entry.partition}`;
-    materializedAt.set(key, entry.lastMaterialization.timestamp);
+  const done = new Set<string>();
+  for (const entry of await instance.getAssetIndex(target.partitionedAssets, { byPartition: true })) {
+    if (entry.partition !== null && entry.lastMaterialization !== undefined) done.add(`${entry.assetKey}\u0000${entry.partition}`);
   }
-  const failedAt = new Map<string, number>();
-  for (const run of await instance.listRuns({ statuses: ["FAILURE"], limit: Number.MAX_SAFE_INTEGER })) {
-    if (run.partitionKey === undefined || !run.assetKeys.some((key) => target.partitionedAssets.includes(key))) continue;
-    failedAt.set(run.partitionKey, Math.max(failedAt.get(run.partitionKey) ?? 0, run.createdAt));
-  }
+  const failed = new Set((await instance.getFailedPartitions(target.partitionedAssets)).map((f) => `${f.assetKey}\u0000${f.partition}`));
   return all.filter((partition) =>
     target.partitionedAssets.some((asset) => {
-      const done = materializedAt.get(`${asset}\u0000${partition}`);
-      return done === undefined || (failedAt.get(partition) ?? -1) > done;
+      const key = `${asset}\u0000${partition}`;
+      return !done.has(key) || failed.has(key);
     }),
   );
 }

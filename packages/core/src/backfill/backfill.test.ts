@@ -42,13 +42,20 @@ describe("backfills", () => {
     expect((await instance.getQueuedRuns())[0]?.partitionRange).toEqual({ start: "2024-01-01", end: "2024-01-10" });
   });
 
-  it("backfills only the missing partitions: never materialized, or whose last run failed", async () => {
+  it("backfills only the missing partitions: never materialized, or whose latest attempt failed", async () => {
     const instance = memoryStorage();
-    for (const partitionKey of ["2024-01-01", "2024-01-02", "2024-01-03"]) await materialize(definitions, { selection: "daily", partitionKey, instance });
-    // A later run of 2024-01-01 failed: the partition counts as missing again.
-    const failed = { runId: "failed", status: "FAILURE" as const, assetKeys: ["daily"], stepKeys: ["daily"], partitionKey: "2024-01-01", tags: {}, runConfig: {} };
-    await instance.createRun({ ...failed, createdAt: Date.now() + 1_000 });
-    const backfill = await launchBackfill(definitions, instance, { selection: "daily", partitions: { missing: true } });
+    let failing = "";
+    const flaky = asset({ key: "daily", partitions: days, compute: ({ partitionKey }) => {
+      if (partitionKey === failing) throw new Error(`no data for ${partitionKey}`);
+      return partitionKey;
+    } });
+    const defs = defineDefinitions({ assets: [flaky] });
+    for (const partitionKey of ["2024-01-01", "2024-01-02", "2024-01-03"]) await materialize(defs, { selection: "daily", partitionKey, instance });
+    // A later attempt at 2024-01-01 failed: the partition counts as missing again.
+    failing = "2024-01-01";
+    expect((await materialize(defs, { selection: "daily", partitionKey: failing, instance })).success).toBe(false);
+    expect(await instance.getFailedPartitions(["daily"])).toMatchObject([{ assetKey: "daily", partition: "2024-01-01" }]);
+    const backfill = await launchBackfill(defs, instance, { selection: "daily", partitions: { missing: true } });
     const keys = backfill.units.map((u) => ("partitionKey" in u ? u.partitionKey : ""));
     expect(keys.slice(0, 2)).toEqual(["2024-01-01", "2024-01-04"]);
     expect(keys).toHaveLength(60 - 2); // 2024-01-01 .. 2024-02-29, less 01-02 and 01-03

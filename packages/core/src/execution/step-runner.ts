@@ -46,12 +46,25 @@ export async function runStep(services: RunServices, step: PlannedStep): Promise
         if (await sleep(delayMs, services.signal)) continue;
       }
       await runHooks(services, node, step, "failure", log, emit, serialized);
-      await emit({ type: "STEP_FAILURE", stepKey: step.key, durationMs: elapsed(started), attempt, error: serialized });
+      const failedPartitions = unmaterializedPartitions(node, step, error instanceof PartialFailure ? error.producedOutputs : []);
+      await emit({ type: "STEP_FAILURE", stepKey: step.key, durationMs: elapsed(started), attempt, error: serialized, ...(failedPartitions ? { failedPartitions } : {}) });
       return error instanceof PartialFailure
         ? { stepKey: step.key, status: "failure", producedOutputs: error.producedOutputs, ...(error.blockedAssets.length ? { blockedAssets: error.blockedAssets } : {}) }
         : { stepKey: step.key, status: "failure", producedOutputs: [] };
     }
   }
+}
+
+/** The asset partitions a failed partitioned step leaves unmaterialized: its selected asset outputs it did not store. */
+function unmaterializedPartitions(node: ExecutableNode, step: PlannedStep, produced: readonly string[]): { assetKeys: string[]; partitions: readonly string[] } | undefined {
+  const partitions = step.partitionKeys ?? (step.partitionKey !== undefined ? [step.partitionKey] : []);
+  const assetKeys = step.selectedOutputs
+    .filter((name) => !produced.includes(name))
+    .flatMap((name) => {
+      const assetKey = node.outputs.find((o) => o.name === name)?.assetKey;
+      return assetKey ? [assetKeyToString(assetKey)] : [];
+    });
+  return partitions.length > 0 && assetKeys.length > 0 ? { assetKeys, partitions } : undefined;
 }
 
 /** Failures that a retry cannot fix (bad input types, rejected outputs). */

@@ -1,5 +1,5 @@
-import type { StoredEvent } from "../events.ts";
-import type { AssetIndexEntry } from "../storage.ts";
+import type { EventOf, StoredEvent } from "../events.ts";
+import type { AssetIndexEntry, FailedPartition, LatestCheckResult, PartitionStatusCounts } from "../storage.ts";
 
 /** Event types that belong to an asset's history (and so to `getAssetEvents`). */
 export const ASSET_EVENT_TYPES: ReadonlySet<string> = new Set([
@@ -18,6 +18,10 @@ interface AssetHistory {
   readonly events: StoredEvent[];
   readonly overall: Latest;
   readonly byPartition: Map<string | null, Latest>;
+  /** The latest STEP_FAILURE naming each partition (failed only while newer than the partition's materialization). */
+  readonly failures: Map<string, FailedPartition & { readonly id: number }>;
+  /** The latest evaluation per check name. */
+  readonly checks: Map<string, LatestCheckResult>;
 }
 
 function partitionOf(event: StoredEvent): string | null {
@@ -44,13 +48,13 @@ export class MemoryAssetIndex {
 
   /** Records one asset event; `event` must carry a newer id than any recorded before. */
   add(assetKey: string, event: StoredEvent): void {
-    let history = this.#assets.get(assetKey);
-    if (history === undefined) {
-      history = { events: [], overall: {}, byPartition: new Map() };
-      this.#assets.set(assetKey, history);
-    }
+    const history = this.#history(assetKey);
     history.events.push(event);
-    if (event.type === "ASSET_CHECK_EVALUATION") return;
+    if (event.type === "ASSET_CHECK_EVALUATION") {
+      const { checkName, passed, severity, runId, id: eventId, timestamp } = event;
+      history.checks.set(checkName, { assetKey, checkName, passed, severity, runId, eventId, timestamp });
+      return;
+    }
     remember(history.overall, event);
     const partition = partitionOf(event);
     let latest = history.byPartition.get(partition);
@@ -59,6 +63,62 @@ export class MemoryAssetIndex {
       history.byPartition.set(partition, latest);
     }
     remember(latest, event);
+  }
+
+  /** Records the partitions a failed step names (`failedPartitions`) as failed, until materialized again. */
+  fail(event: EventOf<"STEP_FAILURE"> & { readonly id: number }): void {
+    for (const assetKey of event.failedPartitions?.assetKeys ?? []) {
+      const failures = this.#history(assetKey).failures;
+      for (const partition of event.failedPartitions!.partitions) {
+        failures.set(partition, { assetKey, partition, runId: event.runId, timestamp: event.timestamp, id: event.id });
+      }
+    }
+  }
+
+  #history(assetKey: string): AssetHistory {
+    let history = this.#assets.get(assetKey);
+    if (history === undefined) {
+      history = { events: [], overall: {}, byPartition: new Map(), failures: new Map(), checks: new Map() };
+      this.#assets.set(assetKey, history);
+    }
+    return history;
+  }
+
+  /** Failed partitions of the assets (all when undefined), by asset key then partition key. */
+  failed(assetKeys: readonly string[] | undefined): FailedPartition[] {
+    const out: FailedPartition[] = [];
+    for (const assetKey of [...(assetKeys ?? this.#assets.keys())].sort()) {
+      const history = this.#assets.get(assetKey);
+      if (history === undefined) continue;
+      const failed = [...history.failures.values()].filter((f) => f.id > (history.byPartition.get(f.partition)?.materialization?.id ?? 0));
+      failed.sort((a, b) => (a.partition < b.partition ? -1 : a.partition > b.partition ? 1 : 0));
+      for (const { id: _id, ...failure } of failed) out.push(failure);
+    }
+    return out;
+  }
+
+  statusCounts(assetKeys: readonly string[] | undefined): PartitionStatusCounts[] {
+    const failed = new Map<string, Set<string>>();
+    for (const f of this.failed(assetKeys)) failed.set(f.assetKey, (failed.get(f.assetKey) ?? new Set()).add(f.partition));
+    const out: PartitionStatusCounts[] = [];
+    for (const assetKey of [...(assetKeys ?? this.#assets.keys())].sort()) {
+      const history = this.#assets.get(assetKey);
+      if (history === undefined) continue;
+      const failing = failed.get(assetKey) ?? new Set<string>();
+      let materialized = 0;
+      for (const [partition, latest] of history.byPartition) if (partition !== null && latest.materialization && !failing.has(partition)) materialized++;
+      if (materialized > 0 || failing.size > 0) out.push({ assetKey, materialized, failed: failing.size });
+    }
+    return out;
+  }
+
+  latestChecks(assetKeys: readonly string[] | undefined): LatestCheckResult[] {
+    const out: LatestCheckResult[] = [];
+    for (const assetKey of [...(assetKeys ?? this.#assets.keys())].sort()) {
+      const checks = this.#assets.get(assetKey)?.checks;
+      if (checks) for (const name of [...checks.keys()].sort()) out.push(checks.get(name)!);
+    }
+    return out;
   }
 
   events(assetKey: string): readonly StoredEvent[] {
@@ -72,10 +132,12 @@ export class MemoryAssetIndex {
   /** Drops the events of deleted runs and recomputes the latest entries of the assets they touched. */
   forgetRuns(runIds: ReadonlySet<string>): void {
     for (const [assetKey, history] of this.#assets) {
+      for (const [partition, failure] of history.failures) if (runIds.has(failure.runId)) history.failures.delete(partition);
       if (!history.events.some((event) => runIds.has(event.runId))) continue;
       const kept = history.events.filter((event) => !runIds.has(event.runId));
       this.#assets.delete(assetKey);
       for (const event of kept) this.add(assetKey, event);
+      for (const [partition, failure] of history.failures) this.#history(assetKey).failures.set(partition, failure);
     }
   }
 

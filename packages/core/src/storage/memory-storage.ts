@@ -43,7 +43,7 @@ export function memoryStorage(): InstanceStorage {
       log.push(stored);
       if (ASSET_EVENT_TYPES.has(stored.type) && "assetKey" in stored) {
         assetIndex.add(assetKeyToString(stored.assetKey), stored);
-      }
+      } else if (stored.type === "STEP_FAILURE" && stored.failedPartitions) assetIndex.fail(stored);
     }
   }
 
@@ -139,6 +139,21 @@ export function memoryStorage(): InstanceStorage {
     async getAssetIndex(assetKeys, options = {}) {
       open();
       return assetIndex.entries(assetKeys, options.byPartition ?? false);
+    },
+
+    async getFailedPartitions(assetKeys) {
+      open();
+      return assetIndex.failed(assetKeys);
+    },
+
+    async getPartitionStatusCounts(assetKeys) {
+      open();
+      return assetIndex.statusCounts(assetKeys);
+    },
+
+    async getLatestCheckResults(assetKeys) {
+      open();
+      return assetIndex.latestChecks(assetKeys);
     },
 
     async wipeAsset(assetKey: string): Promise<void> {

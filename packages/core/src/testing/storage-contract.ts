@@ -3,6 +3,7 @@ import type { InstanceStorage } from "../storage.ts";
 import { describeAutomationContract } from "./storage-contract-automation.ts";
 import { describeEventLogContract } from "./storage-contract-events.ts";
 import { describeLivenessContract } from "./storage-contract-liveness.ts";
+import { describePartitionStatusContract } from "./storage-contract-partitions.ts";
 import { describeRunsContract } from "./storage-contract-runs.ts";
 import { describeStateContract } from "./storage-contract-state.ts";
 
@@ -40,6 +41,7 @@ export function describeStorageContract(
     describeRunsContract(handle);
     describeEventLogContract(handle);
     describeLivenessContract(handle);
+    describePartitionStatusContract(handle);
     describeStateContract(handle, options);
     describeAutomationContract(handle);
   });

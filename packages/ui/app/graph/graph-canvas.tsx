@@ -7,7 +7,19 @@ export interface NodeStyle {
   readonly dim: boolean;
 }
 
-const STATUS_COLOR: Record<string, string> = { fresh: "#2e9d57", stale: "#d49a1c", never: "#9aa0a6", failed: "#d93025", running: "#1a73e8", group: "#6b5bd6" };
+/** The node status colours, shared with the legend. */
+export const STATUS_COLOR: Record<string, string> = {
+  fresh: "#2e9d57",
+  stale: "#d49a1c",
+  never: "#9aa0a6",
+  failed: "#d93025",
+  running: "#1a73e8",
+  check_failed: "#c2185b",
+  check_warned: "#e8710a",
+  group: "#6b5bd6",
+};
+/** Status labels as written on nodes and in the legend. */
+export const STATUS_LABEL: Record<string, string> = { check_failed: "check failed", check_warned: "check warned" };
 
 interface View {
   x: number;
@@ -83,6 +95,8 @@ export function GraphCanvas(props: { layout: LayoutResult; style: (id: string) =
         ctx.fillRect(n.x, n.y, NODE_W, NODE_H);
         ctx.fillStyle = STATUS_COLOR[s.status] ?? "#9aa0a6";
         ctx.fillRect(n.x, n.y, 6, NODE_H);
+        // A failed or warned check also marks the node's right edge, so it reads apart from a failed run.
+        if (s.status === "check_failed" || s.status === "check_warned") ctx.fillRect(n.x + NODE_W - 4, n.y, 4, NODE_H);
         ctx.strokeStyle = n.id === selected ? "#1a73e8" : "#c9ced6";
         ctx.strokeRect(n.x, n.y, NODE_W, NODE_H);
         if (labels) {
@@ -90,7 +104,7 @@ export function GraphCanvas(props: { layout: LayoutResult; style: (id: string) =
           const label = group ? `▸ ${n.group} (${n.members})` : n.id;
           ctx.fillText(label.length > 26 ? `…${label.slice(-25)}` : label, n.x + 12, n.y + 14);
           ctx.fillStyle = "#5f6368";
-          ctx.fillText(group ? "collapsed group: click to expand" : [...s.kinds, s.status].join(" · "), n.x + 12, n.y + 29);
+          ctx.fillText(group ? "collapsed group: click to expand" : [...s.kinds, STATUS_LABEL[s.status] ?? s.status].join(" · "), n.x + 12, n.y + 29);
         }
       }
       ctx.globalAlpha = 1;

@@ -2,6 +2,8 @@ import { formatTime } from "../api.ts";
 import { assetHref, runHref } from "../router.ts";
 import { useApi } from "../use-api.ts";
 import { ErrorBox, Table } from "../widgets.tsx";
+import { STATUS_LABEL } from "../graph/graph-canvas.tsx";
+import { CheckCounts } from "./check-counts.tsx";
 import { PartitionGrid, type PartitionRange } from "./partition-grid.tsx";
 
 interface AssetResponse {
@@ -16,7 +18,8 @@ interface AssetResponse {
     upstream: string[];
     downstream: string[];
     status: string;
-    partitions?: { description: string; total: number; materialized: number; missing: number; ranges: PartitionRange[] };
+    partitions?: { description: string; total: number; materialized: number; failed: number; missing: number; ranges: PartitionRange[] };
+    checks?: { passed: number; failed: number; warned: number; failing: string[]; warning: string[] };
   };
   materializations: { id: number; runId: string; timestamp: number; partition?: string; metadata: Record<string, unknown> }[];
   checks: { id: number; runId: string; timestamp: number; checkName?: string; passed?: boolean; severity?: string }[];
@@ -31,7 +34,7 @@ export function AssetPage(props: { id: string }) {
   const numeric = numericSeries(data.materializations);
   return (
     <div className="page" data-testid="asset-page">
-      <h2>{a.id} <span className={`status status-${a.status}`}>{a.status}</span></h2>
+      <h2>{a.id} <span className={`status status-${a.status}`}>{STATUS_LABEL[a.status] ?? a.status}</span></h2>
       {a.description && <p>{a.description}</p>}
       <Table
         head={["", ""]}
@@ -43,7 +46,8 @@ export function AssetPage(props: { id: string }) {
           ["IO manager", a.ioManagerKey],
           ["upstream", a.upstream.map((u) => <a key={u} href={assetHref(u)}>{u} </a>)],
           ["downstream", a.downstream.map((u) => <a key={u} href={assetHref(u)}>{u} </a>)],
-          ["partitions", a.partitions ? `${a.partitions.description}: ${a.partitions.materialized}/${a.partitions.total} materialized, ${a.partitions.missing} missing` : "-"],
+          ["partitions", a.partitions ? <span data-testid="asset-partition-counts">{`${a.partitions.description}: ${a.partitions.materialized}/${a.partitions.total} materialized, ${a.partitions.failed} failed, ${a.partitions.missing} missing`}</span> : "-"],
+          ["latest checks", a.checks ? <CheckCounts checks={a.checks} /> : "-"],
         ]}
       />
       {a.partitions && <PartitionGrid ranges={a.partitions.ranges} total={a.partitions.total} />}

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import { api } from "../api.ts";
-import { GraphCanvas } from "../graph/graph-canvas.tsx";
+import { GraphCanvas, STATUS_COLOR, STATUS_LABEL } from "../graph/graph-canvas.tsx";
 import type { LayoutInput, LayoutResult } from "../graph/layout.ts";
 import { assetHref, navigate, runHref } from "../router.ts";
 import { useApi } from "../use-api.ts";
@@ -13,7 +13,11 @@ interface GraphNode {
   status: string;
   partitioned: boolean;
   selected?: boolean;
+  /** Names of the checks failing (error) / warning on the latest materialization. */
+  checks?: { failing: string[]; warning: string[] };
 }
+
+const LEGEND = ["fresh", "stale", "never", "running", "failed", "check_failed", "check_warned"] as const;
 interface GraphResponse {
   nodes: GraphNode[];
   edges: [string, string][];
@@ -23,7 +27,8 @@ interface GraphResponse {
 
 declare global {
   interface Window {
-    __orchGraph?: { ready: boolean; nodes: number; frames: number[] };
+    /** For tests and benchmarks: whether the layout arrived, frame times, and the layout itself (graph coordinates). */
+    __orchGraph?: { ready: boolean; nodes: number; frames: number[]; layout?: LayoutResult };
   }
 }
 
@@ -60,7 +65,7 @@ export function GraphPage(props: { query: URLSearchParams }) {
 
   const byId = useMemo(() => new Map((data?.nodes ?? []).map((n) => [n.id, n])), [data]);
   useEffect(() => {
-    if (result && window.__orchGraph) window.__orchGraph.ready = true;
+    if (result && window.__orchGraph) Object.assign(window.__orchGraph, { ready: true, layout: result });
   }, [result]);
   const node = picked ? byId.get(picked) : undefined;
 
@@ -105,6 +110,7 @@ export function GraphPage(props: { query: URLSearchParams }) {
             </label>
           ))}
           <p className="muted">Unchecked groups are drawn as one node.</p>
+          <Legend nodes={data?.nodes} />
         </aside>
         {result && (
           <GraphCanvas
@@ -122,13 +128,34 @@ export function GraphPage(props: { query: URLSearchParams }) {
           <aside className="sidebar" data-testid="graph-sidebar">
             <h3>{node.id}</h3>
             <p>group {node.group}</p>
-            <p>status <span className={`status status-${node.status}`}>{node.status}</span></p>
+            <p>status <span className={`status status-${node.status}`} data-testid="sidebar-status">{STATUS_LABEL[node.status] ?? node.status}</span></p>
+            {node.checks?.failing.length ? <p data-testid="sidebar-failing-checks">failing checks: {node.checks.failing.join(", ")}</p> : null}
+            {node.checks?.warning.length ? <p data-testid="sidebar-warning-checks">warning checks: {node.checks.warning.join(", ")}</p> : null}
             {node.kinds.length > 0 && <p>kinds {node.kinds.join(", ")}</p>}
             {node.partitioned && <p>partitioned</p>}
             <a href={assetHref(node.id)}>Open asset</a>
           </aside>
         )}
       </div>
+    </div>
+  );
+}
+
+/** What each node colour means, with how many assets have each status. */
+function Legend(props: { nodes: GraphNode[] | undefined }) {
+  const counts = useMemo(() => {
+    const out = new Map<string, number>();
+    for (const n of props.nodes ?? []) out.set(n.status, (out.get(n.status) ?? 0) + 1);
+    return out;
+  }, [props.nodes]);
+  return (
+    <div className="legend" data-testid="graph-legend">
+      <h3>Status</h3>
+      {LEGEND.map((status) => (
+        <div key={status} data-testid={`legend-${status}`}>
+          <span className="legend-swatch" style={{ background: STATUS_COLOR[status] }} /> {STATUS_LABEL[status] ?? status} ({counts.get(status) ?? 0})
+        </div>
+      ))}
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
-import { didYouMean, ErrorCode, OrchError, selectAssetKeys, toAssetKey, type AssetIndexEntry, type AssetSpec, type Definitions, type InstanceStorage } from "@orch/core";
+import { didYouMean, ErrorCode, OrchError, selectAssetKeys, toAssetKey, type AssetIndexEntry, type AssetSpec, type Definitions, type InstanceStorage, type PartitionStatusCounts } from "@orch/core";
 import { assetStates } from "../asset-status.ts";
-import { partitionRanges } from "../partition-ranges.ts";
+import { partitionRanges, type PartitionStatus } from "../partition-ranges.ts";
 import type { ServerContext } from "../context.ts";
 import { assetQuery, graphQuery } from "../schemas.ts";
 import { parseWith } from "../validate.ts";
@@ -9,6 +9,7 @@ import { parseWith } from "../validate.ts";
 export interface PartitionCounts {
   readonly total: number;
   readonly materialized: number;
+  readonly failed: number;
   readonly missing: number;
 }
 
@@ -24,12 +25,16 @@ export function assetRoutes(ctx: ServerContext): Hono {
     const groups = new Map<string, number>();
     const nodes = definitions.graph.specs().map((spec) => {
       groups.set(spec.group, (groups.get(spec.group) ?? 0) + 1);
+      const state = states.get(spec.id)!;
+      const checks = state.checks;
       return {
         id: spec.id,
         group: spec.group,
         kinds: spec.kinds,
-        status: states.get(spec.id)!.status,
+        status: state.status,
         partitioned: spec.partitions !== undefined,
+        // Only the names of failing / warning checks, for the sidebar; most nodes carry nothing extra.
+        ...(checks && (checks.failed > 0 || checks.warned > 0) ? { checks: { failing: checks.failing, warning: checks.warning } } : {}),
         ...(selected ? { selected: selected.has(spec.id) } : {}),
       };
     });
@@ -39,8 +44,8 @@ export function assetRoutes(ctx: ServerContext): Hono {
   });
 
   app.get("/assets", async (c) => {
-    const states = await assetStates(definitions, instance);
-    const byAsset = partitionIndex(await instance.getAssetIndex(undefined, { byPartition: true }));
+    const [states, counts] = await Promise.all([assetStates(definitions, instance), instance.getPartitionStatusCounts()]);
+    const countsByAsset = new Map(counts.map((entry) => [entry.assetKey, entry]));
     const assets = [];
     for (const spec of definitions.graph.specs()) {
       const state = states.get(spec.id)!;
@@ -52,7 +57,8 @@ export function assetRoutes(ctx: ServerContext): Hono {
         ...(spec.description ? { description: spec.description } : {}),
         status: state.status,
         ...(state.lastMaterializedAt !== undefined ? { lastMaterializedAt: state.lastMaterializedAt } : {}),
-        ...(spec.partitions ? { partitions: await partitionCounts(spec, instance, byAsset.get(spec.id) ?? []) } : {}),
+        ...(state.checks ? { checks: state.checks } : {}),
+        ...(spec.partitions ? { partitions: await partitionCounts(spec, instance, countsByAsset.get(spec.id)) } : {}),
       });
     }
     return c.json({ assets });
@@ -61,10 +67,11 @@ export function assetRoutes(ctx: ServerContext): Hono {
   app.get("/asset", async (c) => {
     const { key, limit } = parseWith(assetQuery, c.req.query(), "asset query");
     const spec = requireAsset(definitions, key);
-    const [materializations, checks, entries, states] = await Promise.all([
+    const [materializations, checks, entries, failed, states] = await Promise.all([
       instance.getAssetEvents(spec.id, ["ASSET_MATERIALIZATION"], { limit }),
       instance.getAssetEvents(spec.id, ["ASSET_CHECK_EVALUATION"], { limit }),
       instance.getAssetIndex([spec.id], { byPartition: true }),
+      spec.partitions ? instance.getFailedPartitions([spec.id]) : [],
       assetStates(definitions, instance),
     ]);
     return c.json({
@@ -81,7 +88,8 @@ export function assetRoutes(ctx: ServerContext): Hono {
         upstream: definitions.graph.parents(spec.id),
         downstream: definitions.graph.children(spec.id),
         status: states.get(spec.id)!.status,
-        ...(spec.partitions ? { partitions: await partitionGrid(spec, instance, entries) } : {}),
+        ...(states.get(spec.id)!.checks ? { checks: states.get(spec.id)!.checks } : {}),
+        ...(spec.partitions ? { partitions: await partitionGrid(spec, instance, entries, new Set(failed.map((f) => f.partition))) } : {}),
       },
       materializations,
       checks,
@@ -98,35 +106,29 @@ export function requireAsset(definitions: Definitions, key: string): AssetSpec {
   return definitions.graph.spec(id);
 }
 
-function partitionIndex(entries: readonly AssetIndexEntry[]): Map<string, AssetIndexEntry[]> {
-  const out = new Map<string, AssetIndexEntry[]>();
-  for (const entry of entries) {
-    if (entry.partition === null) continue;
-    const list = out.get(entry.assetKey) ?? [];
-    list.push(entry);
-    out.set(entry.assetKey, list);
-  }
-  return out;
+/**
+ * Counts from the storage (SQL aggregates, no key list) against the definition's key count. Keys the storage knows
+ * but the definition no longer has (a deleted dynamic partition) are capped so the three never exceed the total.
+ */
+async function partitionCounts(spec: AssetSpec, instance: InstanceStorage, counts: PartitionStatusCounts | undefined): Promise<PartitionCounts> {
+  const total = (await partitionKeys(spec, instance)).length;
+  const materialized = Math.min(counts?.materialized ?? 0, total);
+  const failed = Math.min(counts?.failed ?? 0, total - materialized);
+  return { total, materialized, failed, missing: total - materialized - failed };
 }
 
-/** Counts over the asset's current partition keys (a partition removed from the definition no longer counts). */
-async function partitionCounts(spec: AssetSpec, instance: InstanceStorage, entries: readonly AssetIndexEntry[]): Promise<PartitionCounts> {
-  const { keys, materialized } = await partitionState(spec, instance, entries);
-  const count = keys.filter((k) => materialized.has(k)).length;
-  return { total: keys.length, materialized: count, missing: keys.length - count };
-}
-
-/** The asset page's partition grid: counts and runs of consecutive materialized / missing keys (bounded, see partitionRanges). */
-async function partitionGrid(spec: AssetSpec, instance: InstanceStorage, entries: readonly AssetIndexEntry[]) {
-  const { keys, materialized } = await partitionState(spec, instance, entries);
-  const ranges = partitionRanges(keys, (k) => materialized.has(k));
-  const count = ranges.reduce((n, r) => n + r.materialized, 0);
-  return { description: spec.partitions!.description, total: keys.length, materialized: count, missing: keys.length - count, ranges };
-}
-
-async function partitionState(spec: AssetSpec, instance: InstanceStorage, entries: readonly AssetIndexEntry[]): Promise<{ keys: string[]; materialized: Set<string> }> {
-  const keys = [...(await spec.partitions!.getKeys({ dynamicPartitions: (name) => instance.getDynamicPartitions(name) }))];
+/** The asset page's partition grid: counts and runs of consecutive materialized / failed / missing keys (bounded, see partitionRanges). */
+async function partitionGrid(spec: AssetSpec, instance: InstanceStorage, entries: readonly AssetIndexEntry[], failed: ReadonlySet<string>) {
+  const keys = await partitionKeys(spec, instance);
   const materialized = new Set<string>();
   for (const entry of entries) if (entry.partition !== null && entry.lastMaterialization) materialized.add(entry.partition);
-  return { keys, materialized };
+  const statusOf = (key: string): PartitionStatus => (failed.has(key) ? "failed" : materialized.has(key) ? "materialized" : "missing");
+  const ranges = partitionRanges(keys, statusOf);
+  const done = ranges.reduce((n, r) => n + r.materialized, 0);
+  const failedCount = ranges.reduce((n, r) => n + r.failed, 0);
+  return { description: spec.partitions!.description, total: keys.length, materialized: done, failed: failedCount, missing: keys.length - done - failedCount, ranges };
+}
+
+async function partitionKeys(spec: AssetSpec, instance: InstanceStorage): Promise<string[]> {
+  return [...(await spec.partitions!.getKeys({ dynamicPartitions: (name) => instance.getDynamicPartitions(name) }))];
 }
