@@ -13,11 +13,11 @@ describe("distinct counts", () => {
       cat: pl.Series(["x", "y", "x", null, "y", "x"]).cast(pl.Categorical),
       when: pl.Series([1, 2, 1, null, 3, 3]).cast(pl.Int64).cast(pl.Datetime("ms", "UTC")),
     });
-    const methods = ["n-unique", "unique-counts", "hashed"] as const;
+    const methods = ["n-unique", "unique-counts", "hashed", "sort"] as const;
     const exprs = df.columns.flatMap((c) => methods.map((m) => distinctCount(pl.col(c), m).alias(`${c}_${m}`)));
     const row: Record<string, unknown> = df.select(...exprs).toRecords()[0]!;
     const expected: Record<string, number> = { int: 4, float: 5, text: 4, flag: 3, cat: 3, when: 4 };
-    for (const [c, n] of Object.entries(expected)) expect([c, ...methods.map((m) => Number(row[`${c}_${m}`]))]).toEqual([c, n, n, n]);
+    for (const [c, n] of Object.entries(expected)) expect([c, ...methods.map((m) => Number(row[`${c}_${m}`]))]).toEqual([c, n, n, n, n]);
   });
 
   it("samples large in-memory frames to find low-cardinality columns", async () => {
