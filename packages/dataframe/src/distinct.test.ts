@@ -13,11 +13,11 @@ describe("distinct counts", () => {
       cat: pl.Series(["x", "y", "x", null, "y", "x"]).cast(pl.Categorical),
       when: pl.Series([1, 2, 1, null, 3, 3]).cast(pl.Int64).cast(pl.Datetime("ms", "UTC")),
     });
-    const methods = ["n-unique", "unique-counts", "hashed"] as const;
+    const methods = ["n-unique", "unique-counts", "hashed", "sort"] as const;
     const exprs = df.columns.flatMap((c) => methods.map((m) => distinctCount(pl.col(c), m).alias(`${c}_${m}`)));
     const row: Record<string, unknown> = df.select(...exprs).toRecords()[0]!;
     const expected: Record<string, number> = { int: 4, float: 5, text: 4, flag: 3, cat: 3, when: 4 };
-    for (const [c, n] of Object.entries(expected)) expect([c, ...methods.map((m) => Number(row[`${c}_${m}`]))]).toEqual([c, n, n, n]);
+    for (const [c, n] of Object.entries(expected)) expect([c, ...methods.map((m) => Number(row[`${c}_${m}`]))]).toEqual([c, n, n, n, n]);
   });
 
   it("samples large in-memory frames to find low-cardinality columns", async () => {
@@ -38,7 +38,11 @@ describe("distinct counts", () => {
       repeats: pl.Series("repeats", Int32Array.from({ length: n }, (_, i) => Math.floor(i / 3))), // sorted, values thrice
       unsorted: pl.Series("unsorted", Int32Array.from({ length: n }, (_, i) => i % 7)),
       text: Array.from({ length: n }, (_, i) => `k${100_000 + Math.floor(i / 10)}`), // sorted strings
-    }).withColumns(pl.when(pl.col("id").eq(5)).then(pl.lit(null)).otherwise(pl.col("id")).alias("with_null"));
+      late: pl.Series("late", Int32Array.from({ length: n }, (_, i) => (i === 150_000 ? 0 : i))), // unsorted past its first rows
+    }).withColumns(
+      pl.when(pl.col("id").eq(5)).then(pl.lit(null)).otherwise(pl.col("id")).alias("with_null"),
+      pl.when(pl.col("id").eq(199_000)).then(pl.lit(null)).otherwise(pl.col("id")).alias("late_null"),
+    );
     const sorted = await sortedColumns(df, df.columns, 100_000);
     expect([...sorted].sort()).toEqual(["id", "repeats", "text"]);
     const row: Record<string, unknown> = df.select(...[...sorted].flatMap((c) => [distinctCount(pl.col(c), "changes").alias(`${c}_s`), pl.col(c).nUnique().alias(`${c}_n`)])).toRecords()[0]!;

@@ -2,8 +2,8 @@
 // from the dtypes alone, plus row checks and column statistics evaluated together in a single `select`.
 import pl from "nodejs-polars";
 import type { Severity } from "@orch/core";
-import { dtypeLabel, fromPolarsType, isNumeric, isOrderable, polarsTypeLabel, toPolarsType, type DType } from "./dtypes.ts";
-import { distinctCount, type DistinctMethod } from "./distinct.ts";
+import { dtypeLabel, fromPolarsType, isNumeric, isOrderable, isTemporal, polarsTypeLabel, toPolarsType, type DType } from "./dtypes.ts";
+import { distinctCount, repeatedValues, repeatsOfSorted, type DistinctMethod } from "./distinct.ts";
 import type { FrameSchema } from "./frame.ts";
 
 /**
@@ -42,6 +42,14 @@ export interface RowCheck {
    * exact counts are then taken from the rows holding a repeated value only (see validate.ts).
    */
   readonly repeats?: pl.Expr;
+  /**
+   * For unique-together checks counted from a sorted copy of the key hash: that copy (a `withColumns` expression of
+   * the pass) and the repeated hashes as one list aggregate, so a failure's examples need no further sort.
+   */
+  readonly sortedCopy?: pl.Expr;
+  readonly repeated?: pl.Expr;
+  /** For unique-together checks with a key column that might be all-distinct: counted after the pass (see validate.ts). */
+  readonly deferred?: true;
 }
 
 /** A check decided from the schema alone (presence, dtype, extra columns, order). */
@@ -61,6 +69,10 @@ export interface StatColumn {
   readonly distinct?: pl.Expr;
   /** The distinct count is over hashes of the values (exact unless two values collide, see distinct.ts). */
   readonly distinctHashed?: boolean;
+  /** A sorted copy of the column that `distinct` is counted from: a `withColumns` expression of the pass that computes `distinct`. */
+  readonly sortedCopy?: pl.Expr;
+  /** The non-null values occurring more than once, as one list aggregate, when the column is sorted or has a sorted copy. */
+  readonly repeated?: pl.Expr;
 }
 
 export interface Plan {
@@ -103,8 +115,13 @@ export function buildPlan(schema: FrameSchema, actual: Record<string, pl.DataTyp
     const countable = spec.dtype.kind !== "list" && spec.dtype.kind !== "struct";
     const needsDistinct = countable && (settings.stats === "full" || spec.checks.some((c) => c.count) || !!settings.distinctWanted?.has(name));
     const sortedRaw = foundLabel === expected && !!settings.sorted?.has(name); // a cast column may not keep its order
-    const method: DistinctMethod = sortedRaw ? "changes" : settings.hashed?.has(name) ? "hashed" : settings.lowCardinality.has(name) ? "unique-counts" : "n-unique";
-    const distinct = needsDistinct ? distinctCount(expr, method) : pl.lit(null);
+    // A duplicate check on unsorted numbers sorts a copy once: its distinct count and repeated values both come from it.
+    const sortable = (isNumeric(spec.dtype) && spec.dtype.kind !== "decimal") || isTemporal(spec.dtype) || spec.dtype.kind === "boolean";
+    const byRepeats = sortable && spec.checks.some((c) => c.repeats);
+    const method: DistinctMethod = sortedRaw ? "changes" : settings.hashed?.has(name) ? "hashed" : settings.lowCardinality.has(name) ? "unique-counts" : byRepeats ? "sort" : "n-unique";
+    const copyName = `__orch_sorted${plan.stats.length}`;
+    const sorted = method === "changes" ? expr : method === "sort" ? pl.col(copyName) : undefined;
+    const distinct = needsDistinct ? distinctCount(expr, method, sorted) : pl.lit(null);
     if (!spec.nullable) plan.rowChecks.push({ column: name, name: "not null", severity, failing: pl.col(name).isNull(), sample: pl.lit(null) }); // values a cast nulls are the cast check's
     for (const check of spec.checks) {
       plan.rowChecks.push({
@@ -114,14 +131,17 @@ export function buildPlan(schema: FrameSchema, actual: Record<string, pl.DataTyp
         ...(check.repeats ? { repeats: expr } : {}),
       });
     }
-    plan.stats.push({ name, dtype: spec.dtype, expr, ...(needsDistinct ? { distinct, ...(method === "hashed" ? { distinctHashed: true } : {}) } : {}) });
+    plan.stats.push({
+      name, dtype: spec.dtype, expr, ...(needsDistinct ? { distinct, ...(method === "hashed" ? { distinctHashed: true } : {}) } : {}),
+      ...(method === "sort" && needsDistinct ? { sortedCopy: expr.sort().alias(copyName) } : {}), ...(sorted ? { repeated: repeatedValues(sorted) } : {}),
+    });
   }
 
-  addFrameChecks(schema, actual, usable, severity, plan);
+  addFrameChecks(schema, actual, usable, severity, settings, plan);
   return plan;
 }
 
-function addFrameChecks(schema: FrameSchema, actual: Record<string, pl.DataType>, usable: Map<string, pl.Expr>, severity: Severity, plan: Plan): void {
+function addFrameChecks(schema: FrameSchema, actual: Record<string, pl.DataType>, usable: Map<string, pl.Expr>, severity: Severity, settings: PlanSettings, plan: Plan): void {
   const { options } = schema;
   const declared = Object.keys(schema.columns);
   if (options.strict) {
@@ -143,14 +163,21 @@ function addFrameChecks(schema: FrameSchema, actual: Record<string, pl.DataType>
     }
     const exprs = keys.map((k) => usable.get(k)!);
     const hash = combinedHash(exprs);
+    // Counted from a sorted copy of the key hash (as costly as n_unique of it, and it gives the repeated hashes),
+    // unless a key column might be all-distinct: then the pass counts that column's distinct values first.
+    const deferred = keys.some((k) => settings.distinctWanted?.has(k));
+    const copyName = `__orch_sortedKey${plan.rowChecks.length}`;
+    const sorted = pl.col(copyName);
     plan.rowChecks.push({
       column: null, name, severity,
       failing: pl.struct(exprs.map((e, i) => e.alias(keys[i]!))).isFirstDistinct().not(),
       sample: pl.struct(keys.map((k) => displayable(usable.get(k)!, schema.columns[k]!.spec.dtype).alias(k))),
-      count: pl.len().sub(hash.nUnique()),
       approximate: true,
       keys,
       repeats: hash,
+      ...(deferred
+        ? { deferred: true as const }
+        : { count: repeatsOfSorted(sorted), sortedCopy: hash.sort().alias(copyName), repeated: repeatedValues(sorted) }),
     });
   }
   const checks = options.checks ?? [];

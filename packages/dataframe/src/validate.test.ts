@@ -222,6 +222,55 @@ describe("costs kept down", () => {
     }
   });
 
+  it("counts a unique check on unsorted numbers from one sorted copy: exact count, examples in row order, distinct count", async () => {
+    const n = 1_200_000;
+    // A scrambled permutation of 0..n-1 except: rows 10 and 20 are null, row 900,000 repeats row 5's value twice
+    // over (rows 900,000 and 1,000,000), row 950,000 repeats row 7's.
+    const df = pl.DataFrame({ i: pl.Series("i", Int32Array.from({ length: n }, (_, i) => i)) }).select(
+      pl.col("i"),
+      pl
+        .when(pl.col("i").isIn([10, 20])).then(pl.lit(null))
+        .when(pl.col("i").isIn([900_000, 1_000_000])).then(pl.lit(5 * 7919))
+        .when(pl.col("i").eq(950_000)).then(pl.lit(7 * 7919))
+        .otherwise(pl.col("i").cast(pl.Int64).mul(7919).modulo(n)).cast(pl.Int64).alias("id"),
+    );
+    const schema = frame({ i: col.int32(), id: col.int64().nullable().unique({ severity: "warn" }) });
+    const exact = Number((df.select(pl.col("id").nUnique()).toRecords()[0] as Record<string, unknown>).id);
+    for (const value of [df, df.lazy()]) {
+      const report = await schema.validate(value, { sampleSize: 2 });
+      expect(report.outcomes.find((o) => o.check === "unique")).toMatchObject({ passed: false, failingRows: 3, examples: [5 * 7919, 7 * 7919] });
+      expect(report.columns.id).toMatchObject({ nullCount: 2, distinctCount: exact });
+    }
+    expect(exact).toBe(n - 5 + 1); // 5 values replaced by nulls and repeats, nulls counting as one value
+  });
+
+  it("settles unique-together on the rows holding a key column's few repeated values, nulls included", async () => {
+    // k has one repeat (row 80 repeats row 10) and two nulls: unique together (k, t) fails once, on the nulls.
+    const k = Array.from({ length: 100 }, (_, i): number | null => (i === 50 || i === 70 ? null : i === 80 ? 10 : i));
+    const df = pl.DataFrame({ k: pl.Series(k).cast(pl.Int32), t: Array.from({ length: 100 }, (_, i) => (i === 80 ? "b" : "a")) });
+    const schema = frame({ k: col.int32().nullable().unique({ severity: "warn" }), t: col.utf8() }, { uniqueTogether: [["k", "t"]], severity: "warn" });
+    for (const value of [df, df.lazy()]) {
+      const report = await schema.validate(value);
+      expect(report.outcomes.filter((o) => !o.passed).map((o) => [o.check, o.failingRows, o.examples])).toEqual([
+        ["unique", 1, [10]],
+        ["unique together (k, t)", 1, [{ k: null, t: "a" }]],
+      ]);
+    }
+    // The same narrowing from a sorted, null-free key column of a large frame (ordered timestamps).
+    const n = 1_100_000;
+    const big = pl.DataFrame({ i: pl.Series("i", Int32Array.from({ length: n }, (_, i) => i)) }).select(
+      pl.col("i").modulo(1000).cast(pl.Int32).alias("a"),
+      pl.when(pl.col("i").isIn([401, 700_001])).then(pl.col("i").sub(1)).otherwise(pl.col("i")).cast(pl.Int64).cast(pl.Datetime("ms", "UTC")).alias("at"),
+    );
+    const pairs = frame({ a: col.int32(), at: col.datetime("ms", "UTC") }, { uniqueTogether: [["a", "at"]] });
+    const outcome = (await pairs.validate(big)).outcomes.find((o) => o.check === "unique together (a, at)");
+    // Row 401 repeats row 400's time but not its `a`; row 700,001 repeats row 700,000's time and `a` differs too.
+    expect(outcome).toMatchObject({ passed: true, failingRows: 0 });
+    const dup = big.withColumns(pl.when(pl.col("at").eq(pl.lit(new Date(700_000)).cast(pl.Datetime("ms", "UTC")))).then(pl.lit(7).cast(pl.Int32)).otherwise(pl.col("a")).alias("a"));
+    const failed = (await pairs.validate(dup)).outcomes.find((o) => o.check === "unique together (a, at)");
+    expect(failed).toMatchObject({ passed: false, failingRows: 1, examples: [{ a: 7, at: new Date(700_000) }] });
+  });
+
   it("compares integer bounds exactly on integer columns, also for fractional and large bounds", async () => {
     const df = pl.DataFrame({ i: pl.Series([0, 1, 2]).cast(pl.Int32), big: pl.Series([2 ** 53, 1, 5]).cast(pl.Int64) });
     const report = await frame({

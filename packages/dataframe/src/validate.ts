@@ -83,35 +83,49 @@ export async function validate(schema: FrameSchema, value: FrameLike, options: V
 
   // Unique-together waits for the distinct counts only when a key column might settle it (might be all-distinct);
   // otherwise its hash count runs in this pass, beside everything else.
-  const deferred = new Set(df ? plan.rowChecks.flatMap((c, i) => (c.keys?.some((k) => distinctWanted.has(k)) ? [i] : [])) : []);
+  const deferred = new Set(plan.rowChecks.flatMap((c, i) => (c.deferred ? [i] : [])));
   // Examples of plain checks are taken in the same pass (Polars computes each mask once for its count and its
   // examples): a failing frame then needs no second pass over those checks.
   const inPass = new Set(plan.rowChecks.flatMap((c, i) => (!c.count && !c.repeats && c.name !== "not null" ? [i] : [])));
   const aggregates: pl.Expr[] = [pl.len().alias("__rows")];
+  // Duplicate checks on unsorted values count from sorted copies made once before the aggregates; the same copies
+  // give their repeated values (lists, a few values when the check passes narrowly or fails), so a failure's
+  // examples and exact counts are then one filter on those values, without sorting again.
+  const sortedCopies: pl.Expr[] = [];
   plan.rowChecks.forEach((check, i) => {
     if (!deferred.has(i)) aggregates.push((check.count ?? check.failing.sum()).alias(`__fail${i}`));
     if (inPass.has(i)) aggregates.push(sampleOf(check, i, sampleSize));
+    if (check.sortedCopy) sortedCopies.push(check.sortedCopy);
+    if (check.repeated) aggregates.push(check.repeated.alias(`__repeatedCheck${i}`));
   });
   // An in-memory frame gets its statistics in a second query, run only when no error-severity check failed (such a
   // frame is never stored, and distinct counts are costly); the first pass keeps the distinct counts that
   // can settle unique-together. A LazyFrame gets one pass, so its statistics are computed beside the checks.
   const statsLater = !!df && statsMode !== "none";
   // Distinct counts a check is counted from (`unique`) stay in the first pass too, where Polars computes them once.
-  const settling = new Set([...deferred].flatMap((i) => plan.rowChecks[i]!.keys!));
+  const settling = new Set([...deferred].flatMap((i) => plan.rowChecks[i]!.keys!.filter((k) => distinctWanted.has(k))));
   const checked = (name: string) => settling.has(name) || schema.columns[name]!.spec.checks.some((c) => c.count);
   plan.stats.forEach((stat, i) => {
     if (!statsLater) aggregates.push(...statExprs(stat, i, statsMode));
     else if (stat.distinct && checked(stat.name)) aggregates.push(stat.distinct.alias(`__distinct${i}`));
+    // A sorted copy's distinct count is always in this pass (a counted check needs it).
+    if (stat.sortedCopy) sortedCopies.push(stat.sortedCopy);
+    const repeatsChecked = schema.columns[stat.name]!.spec.checks.some((c) => c.repeats);
+    if (stat.repeated && (repeatsChecked || settling.has(stat.name))) aggregates.push(stat.repeated.alias(`__repeated${i}`));
   });
-  const totals = (await lazy.select(aggregates).collect()).toRecords()[0] ?? {};
+  const pass = await (sortedCopies.length ? lazy.withColumns(...sortedCopies) : lazy).select(aggregates).collect();
+  // The lists of repeated values stay Series (their dtype kept for `is_in`), never JS arrays.
+  const lists = pass.columns.filter((c) => c.startsWith("__repeated"));
+  const totals: Record<string, unknown> = (lists.length ? pass.drop(lists) : pass).toRecords()[0] ?? {};
+  const repeated = new Map(lists.map((c) => [c, pass.getColumn(c).explode().dropNulls()]));
   const rows = Number(totals.__rows ?? 0);
 
   const failing = plan.rowChecks.map((_, i) => Number(totals[`__fail${i}`] ?? 0));
   const known = new Map<number, unknown[]>([...inPass].map((i) => [i, toArray(totals[`__sample${i}`])]));
   // Settling unique-together and fetching the other failures' examples are independent queries: run them at once.
   const [, samples] = await Promise.all([
-    settleUniqueTogether(lazy, plan, deferred, totals, rows, failing, sampleSize, known),
-    sampleFailures(lazy, plan.rowChecks, failing, sampleSize, known, deferred),
+    settleUniqueTogether(lazy, plan, deferred, totals, rows, failing, sampleSize, known, repeated),
+    sampleFailures(lazy, plan, failing, sampleSize, known, deferred, repeated),
   ]);
   for (const [i, exact] of samples.exactCounts) failing[i] = exact;
   for (const i of deferred) if (failing[i]! > 0) samples.examples.set(i, known.get(i) ?? []);
@@ -175,10 +189,15 @@ function distinctCandidates(schema: FrameSchema, actual: Record<string, pl.DataT
     .map(([name]) => name);
 }
 
+/** A key column may narrow unique-together to the rows holding its repeated values when at most this share of rows repeats one. */
+const NARROWING_SHARE = 0.05;
+
 /**
  * Unique-together counts left out of phase one: zero when a key column's distinct count (nulls count as one value)
- * equals the row count, as every row then differs in that column; otherwise the rows whose key hash repeats are
- * found by sorting the hashes, and counted exactly there (with their examples): one query whether or not it fails.
+ * equals the row count, as every row then differs in that column. Otherwise they are counted exactly (with their
+ * examples) on the rows that can repeat a key: those holding a repeated value (or a null) of the key column with the
+ * most distinct values, when the pass listed its repeated values and they are few; else those whose key hash
+ * repeats, found by sorting the hashes. One query whether or not it fails.
  */
 async function settleUniqueTogether(
   lazy: pl.LazyDataFrame,
@@ -189,6 +208,7 @@ async function settleUniqueTogether(
   failing: number[],
   size: number,
   known: Map<number, unknown[]>,
+  repeated: ReadonlyMap<string, pl.Series>,
 ) {
   const distinctOf = (column: string) => {
     const i = plan.stats.findIndex((s) => s.name === column);
@@ -199,7 +219,14 @@ async function settleUniqueTogether(
   await Promise.all(
     pending.map(async (i) => {
       const check = plan.rowChecks[i]!;
-      const row = await onRepeatedValues(lazy, check.repeats!, [sampleOf(check, i, size), check.failing.sum().alias("__exact")]);
+      const exprs = [sampleOf(check, i, size), check.failing.sum().alias("__exact")];
+      const narrowing = check.keys!
+        .map((k) => ({ stat: plan.stats.findIndex((s) => s.name === k), distinct: distinctOf(k) ?? 0 }))
+        .filter(({ stat, distinct }) => repeated.has(`__repeated${stat}`) && rows - distinct <= rows * NARROWING_SHARE)
+        .sort((a, b) => b.distinct - a.distinct)[0];
+      const row = narrowing
+        ? await onRepeatedValues(lazy, plan.stats[narrowing.stat]!.expr, exprs, repeated.get(`__repeated${narrowing.stat}`), true)
+        : await onRepeatedValues(lazy, check.repeats!, exprs);
       failing[i] = Number(row.__exact ?? 0);
       known.set(i, toArray(row[`__sample${i}`]));
     }),
@@ -214,16 +241,26 @@ function sampleOf(check: RowCheck, i: number, size: number): pl.Expr {
 /**
  * Examples for failing checks other than `skip` (the unique-together checks being settled): `known` holds those
  * already taken in the first pass; the others need further queries (run concurrently): examples and exact counts of duplicate
- * checks, on the rows whose value repeats.
+ * checks, on the rows whose value repeats (listed by the first pass when it sorted them, in `repeated`).
  */
-async function sampleFailures(lazy: pl.LazyDataFrame, checks: RowCheck[], failing: number[], size: number, known: ReadonlyMap<number, unknown[]>, skip: ReadonlySet<number>) {
+async function sampleFailures(
+  lazy: pl.LazyDataFrame,
+  plan: Plan,
+  failing: number[],
+  size: number,
+  known: ReadonlyMap<number, unknown[]>,
+  skip: ReadonlySet<number>,
+  repeated: ReadonlyMap<string, pl.Series>,
+) {
+  const checks = plan.rowChecks;
+  const listed = (c: RowCheck, i: number) => repeated.get(`__repeatedCheck${i}`) ?? repeated.get(`__repeated${plan.stats.findIndex((s) => s.name === c.column)}`);
   const wanted = checks.map((c, i) => ({ c, i })).filter(({ c, i }) => !skip.has(i) && failing[i]! > 0 && c.name !== "not null");
   const examples = new Map<number, unknown[]>();
   const exactCounts = new Map<number, number>();
   for (const { i } of wanted.filter(({ i }) => known.has(i))) examples.set(i, known.get(i)!);
   const queries = wanted.filter(({ i }) => !known.has(i)).map(async ({ c, i }) => {
     const exprs = [sampleOf(c, i, size), ...(c.approximate ? [c.failing.sum().alias("__exact")] : [])];
-    const row = c.repeats ? await onRepeatedValues(lazy, c.repeats, exprs) : ((await lazy.select(exprs).collect()).toRecords()[0] ?? {});
+    const row = c.repeats ? await onRepeatedValues(lazy, c.repeats, exprs, listed(c, i)) : ((await lazy.select(exprs).collect()).toRecords()[0] ?? {});
     examples.set(i, toArray(row[`__sample${i}`]));
     if (c.approximate) exactCounts.set(i, Number(row.__exact ?? 0));
   });
@@ -232,15 +269,17 @@ async function sampleFailures(lazy: pl.LazyDataFrame, checks: RowCheck[], failin
 }
 
 /**
- * Evaluates `exprs` on the rows whose `value` occurs more than once, in their original order. Duplicate checks
- * (is_first_distinct over a column or a struct of key columns) give the same answer there as on the whole frame,
- * and finding the repeated values by sorting is several times cheaper than is_duplicated / is_first_distinct on
- * 10M rows (e.g. ~6 s → ~1 s of CPU for a row hash).
+ * Evaluates `exprs` on the rows whose `value` occurs more than once (and, `withNulls`, the rows where it is null),
+ * in their original order. Duplicate checks (is_first_distinct over a column or a struct of key columns) give the
+ * same answer there as on the whole frame, as long as every row sharing a key with another is kept. The repeated
+ * values are `known` (from the first pass) or found by sorting, several times cheaper than is_duplicated /
+ * is_first_distinct on 10M rows (e.g. ~6 s → ~1 s of CPU for a row hash).
  */
-async function onRepeatedValues(lazy: pl.LazyDataFrame, value: pl.Expr, exprs: pl.Expr[]): Promise<Record<string, unknown>> {
+async function onRepeatedValues(lazy: pl.LazyDataFrame, value: pl.Expr, exprs: pl.Expr[], known?: pl.Series, withNulls = false): Promise<Record<string, unknown>> {
   const sorted = lazy.select(value.sort().alias("__v"));
-  const repeated = (await sorted.filter(pl.col("__v").eq(pl.col("__v").shift(1))).unique().collect()).getColumn("__v");
-  return (await lazy.filter(value.isIn(pl.lit(repeated))).select(exprs).collect()).toRecords()[0] ?? {};
+  const repeated = known ?? (await sorted.filter(pl.col("__v").eq(pl.col("__v").shift(1))).unique().collect()).getColumn("__v");
+  const rows = withNulls ? value.isIn(pl.lit(repeated)).or(value.isNull()) : value.isIn(pl.lit(repeated));
+  return (await lazy.filter(rows).select(exprs).collect()).toRecords()[0] ?? {};
 }
 
 function toArray(value: unknown): unknown[] {
