@@ -4,6 +4,8 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { StoredColumn, TableBatch, TableRef, TableSlice, TableTransaction, WarehouseClient } from "@orch/core";
+import { queryArrowIPC, readsColumnar } from "./duckdb-arrow.ts";
+import { duckdbError } from "./duckdb-errors.ts";
 import { openDuckDB, type DuckDBDatabase, type DuckDBOpenOptions } from "./duckdb-database.ts";
 import { duckdbColumnType, quoteIdentifier, sqlLiteral } from "./duckdb-types.ts";
 
@@ -84,6 +86,13 @@ export function duckdbClient(source: DuckDBDatabase | DuckDBOpenOptions, options
         const connection = await database.connect();
         try {
           const select = selectSql(slice, table(slice));
+          if (formats.includes("arrow-ipc")) {
+            const columns = await describe(connection, slice);
+            if (readsColumnar(columns.map((c) => c.type))) {
+              const read = await queryArrowIPC(connection, select);
+              if (read) return { batch: { format: "arrow-ipc" as const, bytes: read.bytes, rows: read.rows, columns } };
+            }
+          }
           if (formats.includes("parquet")) {
             const path = join(tempDir, `orch-duckdb-${randomBytes(8).toString("hex")}.parquet`);
             const copied = await connection.run(`COPY (${select}) TO ${sqlLiteral(path)} (FORMAT parquet, COMPRESSION uncompressed)`);
@@ -124,6 +133,10 @@ function transactionOn(connection: DuckDBConnection, qualified: (ref: TableRef) 
       if (batch.format === "parquet") {
         const result = await connection.run(`INSERT INTO ${table} (${names}) SELECT ${names} FROM read_parquet(${sqlLiteral(batch.path)})`);
         rows = Number(result.rowsChanged);
+      } else if (batch.format === "arrow-ipc") {
+        // DuckDB scans Arrow only through its arrow extension, which cannot be installed offline; the client offers
+        // Parquet (`formats`) for writes, so type handlers never send this.
+        throw duckdbError("DUCKDB_BATCH_UNSUPPORTED", `DuckDB cannot load an Arrow IPC batch into ${table}: write Parquet or rows batches.`);
       } else {
         rows = await insertRows(connection, table, names, batch);
       }
