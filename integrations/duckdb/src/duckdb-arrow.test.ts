@@ -6,6 +6,7 @@ import { tableFromIPC } from "apache-arrow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TableBatch, WarehouseClient } from "@orch/core";
 import { frameFromIPC } from "@orch/dataframe";
+import { queryArrowIPC } from "./duckdb-arrow.ts";
 import { duckdbClient } from "./duckdb-client.ts";
 import { openDuckDB, type DuckDBDatabase } from "./duckdb-database.ts";
 
@@ -51,6 +52,7 @@ afterAll(async () => {
   await client.close?.();
   rmSync(dir, { recursive: true, force: true });
 });
+
 
 async function read(formats: readonly ("arrow-ipc" | "parquet")[], slice: Partial<{ predicate: string; columns: string[]; limit: number }> = {}, table = "types") {
   const { batch } = await client.readSlice({ schema: "main", table, ...slice }, formats);
@@ -106,6 +108,17 @@ describe("DuckDB columnar reads (Arrow IPC, no file)", () => {
     expect(columnar.frame.columns).toEqual(["long", "ts_tz"]);
     expect(columnar.frame.height).toBeGreaterThan(0);
     expect(columnar.frame.frameEqual(parquet.frame, true)).toBe(true);
+  });
+
+  it("grows its buffers past a row estimate that is too low", async () => {
+    const connection = await database.connect();
+    try {
+      const direct = await queryArrowIPC(connection, "SELECT * FROM main.types", 1);
+      expect(direct?.rows).toBe(ROWS);
+      expect(frameFromIPC(direct!.bytes).frameEqual((await read(["parquet"])).frame, true)).toBe(true);
+    } finally {
+      connection.closeSync();
+    }
   });
 
   it("reads an empty slice", async () => {

@@ -3,7 +3,7 @@
 // then wrapped as Arrow data and written as one uncompressed IPC stream. @duckdb/node-api has no Arrow export and
 // DuckDB's arrow extension cannot be installed offline, so this reads the vectors through @duckdb/node-bindings.
 import duckdb from "@duckdb/node-bindings";
-import { DuckDBTypeId, type DuckDBConnection, type DuckDBMaterializedResult } from "@duckdb/node-api";
+import { DuckDBTypeId, type DuckDBConnection } from "@duckdb/node-api";
 import {
   Bool, DateDay, Field, Float32, Float64, Int16, Int32, Int64, Int8, makeData, RecordBatch, Schema, Struct, Table, tableToIPC,
   TimeUnit, Timestamp, Uint16, Uint32, Uint64, Uint8, Utf8View, type Data, type DataType,
@@ -50,70 +50,94 @@ const MAX_STRING_BYTES = 2 ** 31 - 1;
 interface Column {
   readonly name: string;
   readonly type: DuckDBTypeId;
-  readonly validity: Uint8Array;
-  /** Fixed-width values, or the bytes of a string column's strings longer than 12 bytes (grown as needed). */
+  /** Bytes per row of `values` (fixed width), of `views` (strings, 16) or 0 for booleans (bits). */
+  readonly width: number;
+  validity: Uint8Array;
+  /** Fixed-width values, booleans as bits, or the bytes of a string column's strings longer than 12 bytes. */
   values: Uint8Array;
-  /** A string column's views (16 bytes a row) and how many bytes of `values` are used. */
-  readonly views?: Uint8Array;
+  /** A string column's views (16 bytes a row); `end` is how many bytes of `values` a string column uses. */
+  views?: Uint8Array;
   end: number;
 }
 
 /**
  * Runs `sql` and returns its result as uncompressed Arrow IPC stream bytes, or undefined when a column has a type
- * this reader does not copy (the caller then reads another way).
+ * this reader does not copy (the caller then reads another way). `expectedRows` sizes the buffers (they grow past it).
  */
-export async function queryArrowIPC(connection: DuckDBConnection, sql: string): Promise<{ bytes: Uint8Array; rows: number } | undefined> {
-  // A materialized result: DuckDB runs the query on its own threads, then its chunks are read synchronously.
-  const result: DuckDBMaterializedResult = await connection.run(sql);
-  const rows = result.rowCount;
+export async function queryArrowIPC(connection: DuckDBConnection, sql: string, expectedRows: number): Promise<{ bytes: Uint8Array; rows: number } | undefined> {
+  // A streaming result, with the next chunk always requested before the current one is copied: DuckDB produces
+  // chunk n + 1 on its threads while this thread copies chunk n.
+  const result = await connection.stream(sql);
   const columns: Column[] = [];
   for (let i = 0; i < result.columnCount; i++) {
     const type = result.columnTypeId(i);
-    const fixed = FIXED[type];
-    if (!fixed && type !== DuckDBTypeId.BOOLEAN && type !== DuckDBTypeId.VARCHAR) return undefined;
-    const validity = new Uint8Array(Math.ceil(rows / 8));
-    const name = result.columnName(i);
-    if (type === DuckDBTypeId.VARCHAR) columns.push({ name, type, validity, values: new Uint8Array(0), views: new Uint8Array(rows * STRING_T), end: 0 });
-    else columns.push({ name, type, validity, values: new Uint8Array(rows * (fixed?.width ?? 1)), end: 0 });
+    const width = type === DuckDBTypeId.VARCHAR ? STRING_T : type === DuckDBTypeId.BOOLEAN ? 0 : FIXED[type]?.width;
+    if (width === undefined) return undefined;
+    columns.push({ name: result.columnName(i), type, width, validity: new Uint8Array(0), values: new Uint8Array(0), end: 0 });
   }
-  let row = 0;
-  for (let c = 0; c < result.chunkCount; c++) {
-    const chunk = result.getChunk(c).chunk;
-    const size = duckdb.data_chunk_get_size(chunk);
-    if (size === 0) continue;
-    for (let i = 0; i < columns.length; i++) {
-      const column = columns[i]!;
-      const vector = duckdb.data_chunk_get_vector(chunk, i);
-      const validity = duckdb.vector_get_validity(vector, Math.ceil(size / 64) * 8) as Uint8Array | null;
-      copyValidity(column.validity, row, size, validity);
-      if (column.type === DuckDBTypeId.VARCHAR) {
-        if (!copyStrings(column, row, size, duckdb.vector_get_data(vector, size * STRING_T), validity)) return undefined;
-      } else if (column.type === DuckDBTypeId.BOOLEAN) {
-        packBooleans(column.values, row, duckdb.vector_get_data(vector, size));
-      } else {
-        const width = FIXED[column.type]!.width;
-        column.values.set(duckdb.vector_get_data(vector, size * width), row * width);
-      }
+  let capacity = 0;
+  const reserve = (rows: number) => {
+    if (rows <= capacity) return;
+    capacity = Math.max(rows, capacity * 2, expectedRows, 2048);
+    for (const column of columns) {
+      column.validity = grown(column.validity, Math.ceil(capacity / 8));
+      if (column.type === DuckDBTypeId.VARCHAR) column.views = grown(column.views ?? new Uint8Array(0), capacity * STRING_T);
+      else column.values = grown(column.values, column.width ? capacity * column.width : Math.ceil(capacity / 8));
     }
-    row += size;
+  };
+  let row = 0;
+  let next = result.fetchChunk();
+  try {
+    for (;;) {
+      const fetched = await next;
+      if (!fetched || fetched.rowCount === 0) break;
+      next = result.fetchChunk();
+      const chunk = fetched.chunk;
+      const size = fetched.rowCount;
+      reserve(row + size);
+      for (let i = 0; i < columns.length; i++) {
+        const column = columns[i]!;
+        const vector = duckdb.data_chunk_get_vector(chunk, i);
+        const validity = duckdb.vector_get_validity(vector, Math.ceil(size / 64) * 8) as Uint8Array | null;
+        copyValidity(column.validity, row, size, validity);
+        if (column.type === DuckDBTypeId.VARCHAR) {
+          if (!copyStrings(column, row, size, duckdb.vector_get_data(vector, size * STRING_T), validity)) return undefined;
+        } else if (column.type === DuckDBTypeId.BOOLEAN) {
+          packBooleans(column.values, row, duckdb.vector_get_data(vector, size));
+        } else {
+          column.values.set(duckdb.vector_get_data(vector, size * column.width), row * column.width);
+        }
+      }
+      row += size;
+    }
+  } finally {
+    // Never leave a fetch running on a result this function gives up on.
+    await next.catch(() => undefined);
   }
   const fields: Field[] = [];
   const children: Data[] = [];
   for (const column of columns) {
-    const data = arrowData(column, rows);
+    const data = arrowData(column, row);
     fields.push(new Field(column.name, data.type, true));
     children.push(data);
   }
-  const batch = new RecordBatch(new Schema(fields), makeData({ type: new Struct(fields), length: rows, children, nullCount: 0 }));
-  return { bytes: tableToIPC(new Table([batch]), "stream"), rows };
+  const batch = new RecordBatch(new Schema(fields), makeData({ type: new Struct(fields), length: row, children, nullCount: 0 }));
+  return { bytes: tableToIPC(new Table([batch]), "stream"), rows: row };
+}
+
+function grown(bytes: Uint8Array, length: number): Uint8Array {
+  if (bytes.length >= length) return bytes;
+  const next = new Uint8Array(length);
+  next.set(bytes);
+  return next;
 }
 
 function arrowData(column: Column, rows: number): Data {
   const nulls = rows - countSetBits(column.validity, rows);
-  const nullBitmap = nulls > 0 ? column.validity : undefined;
+  const nullBitmap = nulls > 0 ? column.validity.subarray(0, Math.ceil(rows / 8)) : undefined;
   const base = { length: rows, nullCount: nulls, ...(nullBitmap ? { nullBitmap } : {}) };
   if (column.type === DuckDBTypeId.VARCHAR) {
-    return makeData({ type: new Utf8View(), ...base, views: column.views!, variadicBuffers: column.end > 0 ? [column.values.subarray(0, column.end)] : [] });
+    return makeData({ type: new Utf8View(), ...base, views: (column.views ?? new Uint8Array(0)).subarray(0, rows * STRING_T), variadicBuffers: column.end > 0 ? [column.values.subarray(0, column.end)] : [] });
   }
   if (column.type === DuckDBTypeId.BOOLEAN) {
     return makeData({ type: new Bool(), ...base, data: column.values.subarray(0, Math.ceil(rows / 8)) });
@@ -182,16 +206,20 @@ function copyStrings(column: Column, row: number, size: number, strings: Uint8Ar
   return true;
 }
 
-const BITS = Uint8Array.from({ length: 256 }, (_, i) => {
-  let n = 0;
-  for (let b = i; b; b >>= 1) n += b & 1;
-  return n;
-});
-
 function countSetBits(bits: Uint8Array, length: number): number {
   let count = 0;
-  const whole = length >> 3;
-  for (let i = 0; i < whole; i++) count += BITS[bits[i]!]!;
-  for (let i = whole * 8; i < length; i++) count += (bits[i >> 3]! >> (i & 7)) & 1;
+  const bytes = length >> 3;
+  const words = bits.byteOffset % 4 === 0 ? new Uint32Array(bits.buffer, bits.byteOffset, bytes >> 2) : new Uint32Array(0);
+  for (let i = 0; i < words.length; i++) {
+    let v = words[i]!;
+    if (v === 0xffffffff) {
+      count += 32;
+      continue;
+    }
+    v -= (v >>> 1) & 0x55555555;
+    v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+    count += (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
+  }
+  for (let i = words.length * 32; i < length; i++) count += (bits[i >> 3]! >> (i & 7)) & 1;
   return count;
 }

@@ -89,8 +89,15 @@ export function duckdbClient(source: DuckDBDatabase | DuckDBOpenOptions, options
           if (formats.includes("arrow-ipc")) {
             const columns = await describe(connection, slice);
             if (readsColumnar(columns.map((c) => c.type))) {
-              const read = await queryArrowIPC(connection, select);
-              if (read) return { batch: { format: "arrow-ipc" as const, bytes: read.bytes, rows: read.rows, columns } };
+              // One snapshot for the count (which sizes the buffers) and the read.
+              await connection.run("BEGIN TRANSACTION");
+              try {
+                const counted = await connection.runAndReadAll(`SELECT count(*)::BIGINT AS n FROM (${select})`);
+                const read = await queryArrowIPC(connection, select, Number(counted.getRowObjectsJS()[0]?.["n"] ?? 0));
+                if (read) return { batch: { format: "arrow-ipc" as const, bytes: read.bytes, rows: read.rows, columns } };
+              } finally {
+                await connection.run("COMMIT");
+              }
             }
           }
           if (formats.includes("parquet")) {
