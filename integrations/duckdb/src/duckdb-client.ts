@@ -18,9 +18,10 @@ export interface DuckDBClientOptions {
 const ROWS_PER_STATEMENT = 1_000;
 
 /**
- * The table IO manager's client for DuckDB. Frames travel as Parquet files (DuckDB reads and writes them natively
- * and in parallel; @duckdb/node-api has no Arrow scan without the arrow extension, which cannot be installed
- * offline). Each transaction runs on its own connection of the shared database; write transactions of one
+ * The table IO manager's client for DuckDB. Frames are written as Parquet files (DuckDB loads them natively and in
+ * parallel; @duckdb/node-api has no Arrow scan without the arrow extension, which cannot be installed offline) and
+ * read as in-memory Arrow IPC copied from the result's vectors, or as Parquet for column types that copy does not
+ * cover. Each transaction runs on its own connection of the shared database; write transactions of one
  * process are serialized, so concurrent steps never conflict on DuckDB's optimistic concurrency.
  *
  * Given open options rather than an open database, the client opens the file for each operation and lets it go
