@@ -121,6 +121,22 @@ describe("DuckDB columnar reads (Arrow IPC, no file)", () => {
     }
   });
 
+  it("reads columns DuckDB stores compressed as constants (one value, all null) once checkpointed", async () => {
+    const connection = await database.connect();
+    try {
+      await connection.run("CREATE TABLE main.constants AS SELECT 7::BIGINT AS seven, 'same'::VARCHAR AS word, NULL::DOUBLE AS nothing, i::INTEGER AS i FROM range(5000) t(i)");
+      await connection.run("CHECKPOINT");
+    } finally {
+      connection.closeSync();
+    }
+    const columnar = await read(["arrow-ipc"], {}, "constants");
+    expect(columnar.batch.format).toBe("arrow-ipc");
+    expect(columnar.frame.getColumn("seven").unique().toArray()).toEqual([7]);
+    expect(columnar.frame.getColumn("word").unique().toArray()).toEqual(["same"]);
+    expect(columnar.frame.getColumn("nothing").nullCount()).toBe(5000);
+    expect(columnar.frame.frameEqual((await read(["parquet"], {}, "constants")).frame, true)).toBe(true);
+  });
+
   it("reads an empty slice", async () => {
     const columnar = await read(["arrow-ipc"], { predicate: "false" });
     expect(columnar.batch.format).toBe("arrow-ipc");
