@@ -82,6 +82,20 @@ describe("DuckDB columnar reads (Arrow IPC, no file)", () => {
     expect(columnar.frame.frameEqual(parquet.frame, true)).toBe(true);
   });
 
+  it("reads the same without strings longer than 12 bytes (copied in place into the IPC stream's body)", async () => {
+    const columns = Object.keys(COLUMNS).filter((name) => name !== "long");
+    const columnar = await read(["arrow-ipc"], { columns });
+    const parquet = await read(["parquet"], { columns });
+    expect(columnar.batch.format).toBe("arrow-ipc");
+    expect(columnar.frame.schema).toEqual(parquet.frame.schema);
+    expect(columnar.frame.nullCount().row(0)).toEqual(parquet.frame.nullCount().row(0));
+    expect(columnar.frame.frameEqual(parquet.frame, true)).toBe(true);
+    if (columnar.batch.format !== "arrow-ipc") return;
+    const table = tableFromIPC(columnar.batch.bytes);
+    expect(table.getChild("short")?.get(7)).toBe("é7");
+    expect(table.getChild("short")?.get(6)).toBeNull();
+  });
+
   it("gives the values DuckDB holds, spot-checked through an Arrow Table", async () => {
     const { batch } = await client.readSlice({ schema: "main", table: "types", predicate: "i32 IS NOT NULL OR i32 IS NULL", limit: 12 }, ["arrow-ipc"]);
     if (batch.format !== "arrow-ipc") throw new Error("expected an Arrow IPC batch");

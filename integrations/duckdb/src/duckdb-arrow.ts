@@ -6,7 +6,7 @@ import duckdb from "@duckdb/node-bindings";
 import { DuckDBTypeId, type DuckDBConnection } from "@duckdb/node-api";
 import {
   Bool, DateDay, Field, Float32, Float64, Int16, Int32, Int64, Int8, makeData, RecordBatch, Schema, Struct, Table, tableToIPC,
-  TimeUnit, Timestamp, Uint16, Uint32, Uint64, Uint8, Utf8View, type Data, type DataType,
+  TimeUnit, Timestamp, Uint16, Uint32, Uint64, Uint8, Utf8View, Message, MessageHeader, MessageReader, type Data, type DataType,
 } from "apache-arrow";
 
 /** Fixed-width DuckDB types whose vector data is Arrow's data buffer as is: bytes per value and the Arrow type. */
@@ -75,7 +75,9 @@ export async function queryArrowIPC(connection: DuckDBConnection, sql: string, e
     if (width === undefined) return undefined;
     columns.push({ name: result.columnName(i), type, width, validity: new Uint8Array(0), values: new Uint8Array(0), end: 0 });
   }
-  let capacity = 0;
+  // With the row count known, the columns are copied straight into their places in the IPC stream's body.
+  const stream = expectedRows > 0 ? layOutStream(columns, expectedRows) : undefined;
+  let capacity = stream ? expectedRows : 0;
   const reserve = (rows: number) => {
     if (rows <= capacity) return;
     capacity = Math.max(rows, capacity * 2, expectedRows, 2048);
@@ -114,6 +116,11 @@ export async function queryArrowIPC(connection: DuckDBConnection, sql: string, e
     // Never leave a fetch running on a result this function gives up on.
     await next.catch(() => undefined);
   }
+  // In place unless the rows outgrew the count or long strings need a data buffer the layout could not size.
+  if (stream && row === expectedRows && columns.every((c) => c.end === 0)) {
+    const bytes = finishStream(stream, columns, row);
+    if (bytes) return { bytes, rows: row };
+  }
   const fields: Field[] = [];
   const children: Data[] = [];
   for (const column of columns) {
@@ -123,6 +130,100 @@ export async function queryArrowIPC(connection: DuckDBConnection, sql: string, e
   }
   const batch = new RecordBatch(new Schema(fields), makeData({ type: new Struct(fields), length: row, children, nullCount: 0 }));
   return { bytes: tableToIPC(new Table([batch]), "stream"), rows: row };
+}
+
+// An Arrow IPC stream is: the schema message, one record batch message and its body, then an end marker; each
+// message is a 0xFFFFFFFF continuation, its length and a flatbuffer, padded to 8 bytes. Its body holds each
+// column's buffers (validity, then values or views) at 8-byte aligned offsets the message lists.
+interface StreamLayout {
+  readonly bytes: Uint8Array;
+  /** Where the record batch message goes, the size its flatbuffer must have, and where the body starts. */
+  readonly messageAt: number;
+  readonly messageSize: number;
+  readonly bodyAt: number;
+  readonly bodyLength: number;
+  readonly fields: readonly Field[];
+}
+
+const pad8 = (n: number) => (n + 7) & ~7;
+
+/** The record batch header classes of apache-arrow's IPC metadata, taken from a message it wrote itself. */
+interface IPCMetadata {
+  readonly RecordBatchHeader: new (length: number, nodes: unknown[], buffers: unknown[], compression: null, variadicBufferCounts: number[]) => unknown;
+  readonly FieldNode: new (length: number, nullCount: number) => unknown;
+  readonly BufferRegion: new (offset: number, length: number) => unknown;
+}
+let metadata: IPCMetadata | undefined;
+
+function ipcMetadata(): IPCMetadata {
+  if (metadata) return metadata;
+  const probe = new RecordBatch(new Schema([new Field("x", new Int32(), true)]), makeData({
+    type: new Struct([new Field("x", new Int32(), true)]), length: 1, nullCount: 0,
+    children: [makeData({ type: new Int32(), length: 1, nullCount: 0, data: Int32Array.of(1) })],
+  }));
+  const reader = new MessageReader(tableToIPC(new Table([probe]), "stream"));
+  reader.readMessage(MessageHeader.Schema);
+  const header = reader.readMessage(MessageHeader.RecordBatch)!.header() as unknown as { constructor: IPCMetadata["RecordBatchHeader"]; nodes: { constructor: IPCMetadata["FieldNode"] }[]; buffers: { constructor: IPCMetadata["BufferRegion"] }[] };
+  metadata = { RecordBatchHeader: header.constructor, FieldNode: header.nodes[0]!.constructor, BufferRegion: header.buffers[0]!.constructor };
+  return metadata;
+}
+
+/** Each column's buffers in body order: validity, then values (fixed width, booleans) or views (strings). */
+function bodyBuffers(column: Column, rows: number): number[] {
+  return [pad8(Math.ceil(rows / 8)), pad8(column.width ? rows * column.width : Math.ceil(rows / 8))];
+}
+
+function recordBatchMessage(columns: readonly Column[], rows: number, nulls: readonly number[], bodyLength: number): Uint8Array {
+  const { RecordBatchHeader, FieldNode, BufferRegion } = ipcMetadata();
+  const buffers: unknown[] = [];
+  let offset = 0;
+  for (const column of columns) {
+    const [validity, values] = bodyBuffers(column, rows);
+    buffers.push(new BufferRegion(offset, Math.ceil(rows / 8)), new BufferRegion(offset + validity!, column.width ? rows * column.width : Math.ceil(rows / 8)));
+    offset += validity! + values!;
+  }
+  const nodes = columns.map((_, i) => new FieldNode(rows, nulls[i]!));
+  const variadic = columns.filter((c) => c.type === DuckDBTypeId.VARCHAR).map(() => 0);
+  return Message.encode(Message.from(new RecordBatchHeader(rows, nodes, buffers, null, variadic) as never, bodyLength));
+}
+
+/** Allocates the whole stream and points each column's buffers at its place in the body. */
+function layOutStream(columns: Column[], rows: number): StreamLayout {
+  const fields = columns.map((c) => new Field(c.name, c.type === DuckDBTypeId.VARCHAR ? new Utf8View() : c.type === DuckDBTypeId.BOOLEAN ? new Bool() : FIXED[c.type]!.arrow(), true));
+  const schema = Message.encode(Message.from(new Schema(fields)));
+  const bodyLength = columns.reduce((sum, c) => sum + bodyBuffers(c, rows).reduce((a, b) => a + b, 0), 0);
+  // The flatbuffer's size does not depend on the counts in it (fixed-width fields), so it is known before them.
+  const messageSize = recordBatchMessage(columns, rows, columns.map(() => 0), bodyLength).byteLength;
+  const messageAt = 8 + pad8(schema.byteLength);
+  const bodyAt = messageAt + 8 + pad8(messageSize);
+  const bytes = new Uint8Array(bodyAt + bodyLength + 8);
+  const view = new DataView(bytes.buffer);
+  view.setInt32(0, -1, true);
+  view.setInt32(4, pad8(schema.byteLength), true);
+  bytes.set(schema, 8);
+  view.setInt32(bodyAt + bodyLength, -1, true);
+  view.setInt32(bodyAt + bodyLength + 4, 0, true);
+  let at = bodyAt;
+  for (const column of columns) {
+    const [validity, values] = bodyBuffers(column, rows);
+    column.validity = bytes.subarray(at, at + validity!);
+    if (column.type === DuckDBTypeId.VARCHAR) column.views = bytes.subarray(at + validity!, at + validity! + values!);
+    else column.values = bytes.subarray(at + validity!, at + validity! + values!);
+    at += validity! + values!;
+  }
+  return { bytes, messageAt, messageSize, bodyAt, bodyLength, fields };
+}
+
+/** Writes the record batch message (with the null counts now known); undefined if its size came out different. */
+function finishStream(stream: StreamLayout, columns: readonly Column[], rows: number): Uint8Array | undefined {
+  const nulls = columns.map((c) => rows - countSetBits(c.validity, rows));
+  const message = recordBatchMessage(columns, rows, nulls, stream.bodyLength);
+  if (message.byteLength !== stream.messageSize) return undefined;
+  const view = new DataView(stream.bytes.buffer);
+  view.setInt32(stream.messageAt, -1, true);
+  view.setInt32(stream.messageAt + 4, pad8(message.byteLength), true);
+  stream.bytes.set(message, stream.messageAt + 8);
+  return stream.bytes;
 }
 
 function grown(bytes: Uint8Array, length: number): Uint8Array {
