@@ -1,7 +1,8 @@
 // Query results as Arrow IPC without files: the columns of each DuckDB result chunk are copied from the vectors'
-// native memory straight into preallocated typed arrays (validity bitmaps too; DuckDB's and Arrow's share a layout),
-// then wrapped as Arrow data and written as one uncompressed IPC stream. @duckdb/node-api has no Arrow export and
-// DuckDB's arrow extension cannot be installed offline, so this reads the vectors through @duckdb/node-bindings.
+// native memory (validity bitmaps too; DuckDB's and Arrow's share a layout) straight into their places in one
+// preallocated, uncompressed IPC stream, or into typed arrays that apache-arrow assembles into one when the layout
+// could not be sized up front. @duckdb/node-api has no Arrow export and DuckDB's arrow extension cannot be installed
+// offline, so this reads the vectors through @duckdb/node-bindings.
 import duckdb from "@duckdb/node-bindings";
 import { DuckDBTypeId, type DuckDBConnection } from "@duckdb/node-api";
 import {
