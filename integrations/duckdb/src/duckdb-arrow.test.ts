@@ -158,6 +158,14 @@ describe("DuckDB columnar reads (Arrow IPC, no file)", () => {
     expect(columnar.frame.columns).toEqual(Object.keys(COLUMNS));
   });
 
+  it("refuses to write an Arrow IPC batch, naming the table (writes go as Parquet)", async () => {
+    const { batch } = await client.readSlice({ schema: "main", table: "mixed", columns: ["id"] }, ["arrow-ipc"]);
+    await expect(client.transaction((tx) => tx.writeBatch({ schema: "main", table: "mixed" }, batch))).rejects.toMatchObject({
+      code: "DUCKDB_BATCH_UNSUPPORTED",
+      message: expect.stringContaining('"mixed"'),
+    });
+  });
+
   it("falls back to Parquet for a table with a type it does not copy (DECIMAL)", async () => {
     const { batch, frame } = await read(["arrow-ipc", "parquet"], {}, "mixed");
     expect(batch.format).toBe("parquet");
