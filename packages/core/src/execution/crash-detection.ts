@@ -57,9 +57,9 @@ export async function detectCrashedRuns(storage: InstanceStorage, options: Detec
 }
 
 /**
- * Writes the crash's events, then moves the run to FAILURE only from the status it was judged in. The events go
- * first because the storage fence refuses events of a finished run; the guarded transition keeps a run that
- * moved on in between (a worker took it) from being overwritten. Undefined when it moved on.
+ * Writes the crash's events and moves the run to FAILURE in one storage transaction, only from the status it was
+ * judged in: a run that moved on in between (a worker took it, it ended) is neither overwritten nor left with the
+ * crash's events in its log. Undefined when it moved on.
  */
 async function markCrashed(storage: InstanceStorage, run: RunRecord, lastBeat: number): Promise<RunRecord | undefined> {
   const stepEvents = await storage.getEvents(run.runId, { types: STEP_EVENTS });
@@ -94,8 +94,7 @@ async function markCrashed(storage: InstanceStorage, run: RunRecord, lastBeat: n
     failedSteps: [...inFlight.keys()],
     error,
   });
-  await storage.appendEvents(events);
   const update = { status: "FAILURE" as const, endedAt: now, statusReason: CRASHED_RUN_REASON };
-  if (!(await storage.transitionRun(run.runId, [run.status], update))) return undefined;
+  if (!(await storage.closeRun(run.runId, [run.status], events, update))) return undefined;
   return { ...run, ...update };
 }

@@ -93,10 +93,13 @@ export async function failRunIfUnfinished(instance: InstanceStorage, runId: stri
   if (current === undefined || FINISHED_STATUSES.has(current.status)) return;
   const now = Date.now();
   const serialized = serializeError(error);
-  await instance.appendEvents([
-    { runId, timestamp: now, type: "RUN_FAILURE", durationMs: 0, reason: serialized.message, failedSteps: [], error: serialized },
-  ]);
-  await instance.updateRun(runId, { status: "FAILURE", endedAt: now, statusReason: serialized.message });
+  // Only from the status just read, with its event in the same write: a run that ended meanwhile is left alone.
+  await instance.closeRun(
+    runId,
+    [current.status],
+    [{ runId, timestamp: now, type: "RUN_FAILURE", durationMs: 0, reason: serialized.message, failedSteps: [], error: serialized }],
+    { status: "FAILURE", endedAt: now, statusReason: serialized.message },
+  );
 }
 
 /** Ends a run that was canceled before it ran: a RUN_CANCELED event, then the CANCELED status. */
