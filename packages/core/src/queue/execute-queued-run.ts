@@ -86,7 +86,8 @@ export function watchForCancel(instance: InstanceStorage, runId: string, control
 
 /**
  * Closes a run that cannot finish on its own as FAILURE with the reason: refused before it began (planning,
- * config), or its process exited without ending it. A run that already ended is left alone.
+ * config), or its process exited without ending it (CANCELED if it was being canceled). A run that already ended
+ * is left alone.
  */
 export async function failRunIfUnfinished(instance: InstanceStorage, runId: string, error: unknown): Promise<void> {
   const current = await instance.getRun(runId);
@@ -94,6 +95,12 @@ export async function failRunIfUnfinished(instance: InstanceStorage, runId: stri
   const now = Date.now();
   const serialized = serializeError(error);
   // Only from the status just read, with its event in the same write: a run that ended meanwhile is left alone.
+  // A run asked to cancel is stopped either way: it ends CANCELED (never retried).
+  if (current.status === "CANCELING") {
+    const reason = `canceled: ${serialized.message}`;
+    await instance.closeRun(runId, [current.status], [{ runId, timestamp: now, type: "RUN_CANCELED", durationMs: 0, reason }], { status: "CANCELED", endedAt: now, statusReason: reason });
+    return;
+  }
   await instance.closeRun(
     runId,
     [current.status],
