@@ -1,4 +1,4 @@
-import { asset, CRASHED_RUN_REASON, defineDefinitions, enqueueRun } from "@orch/core";
+import { asset, CRASHED_RUN_REASON, defineDefinitions, enqueueRun, FINISHED_STATUSES } from "@orch/core";
 import { describe, expect, inject, it } from "vitest";
 import { allEnded, executionCounts, exited, startCluster, until, waitForOutput } from "./cluster.ts";
 
@@ -48,6 +48,51 @@ describe("a SIGKILLed worker (real processes, one PostgreSQL)", () => {
       workers[1]!.kill("SIGTERM");
       daemon.kill("SIGTERM");
       await Promise.all([exited(workers[1]!), exited(daemon)]);
+    } finally {
+      await cluster.close();
+    }
+  }, 240_000);
+
+  it("with a retry policy, retries each run the killed worker held, once, on the surviving worker: every run succeeds", async () => {
+    const cluster = await startCluster(url, "dist_killed_retry", { WORK_MS: "1500" }, { maxConcurrent: 4, staleAfterMs: 2_000, retries: "{ maxRetries: 2 }" });
+    try {
+      const daemon = cluster.spawn(["daemon"]);
+      await waitForOutput(daemon, "orch daemon: started");
+      const workers = [cluster.spawn(["worker", "--concurrency", "2"]), cluster.spawn(["worker", "--concurrency", "2"])];
+      await Promise.all(workers.map((w) => waitForOutput(w, "orch worker: started")));
+
+      const runIds: string[] = [];
+      for (let i = 0; i < 8; i++) runIds.push((await enqueueRun(definitions, cluster.storage, { selection: "work" })).runId);
+      const victim = workers[0]!;
+      const survivor = workers[1]!;
+      await until("the first worker to start two runs", async () =>
+        (await cluster.executions()).filter((e) => e.pid === victim.pid).length >= 2 ? true : undefined,
+      );
+      victim.kill("SIGKILL");
+
+      const runs = await allEnded(cluster.storage, runIds, 150_000);
+      const failed = runs.filter((r) => r.status === "FAILURE");
+      expect(failed.length).toBeGreaterThanOrEqual(1);
+      for (const run of failed) expect(run.statusReason).toBe(CRASHED_RUN_REASON);
+      // Each crashed run has exactly one retry, which ran on the surviving worker and succeeded.
+      const retries = await until("every crashed run's retry to end", async () => {
+        const all = (await cluster.storage.listRuns({ limit: 1_000 })).filter((r) => r.parentRunId !== undefined);
+        return all.length >= failed.length && all.every((r) => FINISHED_STATUSES.has(r.status)) ? all : undefined;
+      }, 150_000);
+      expect(retries.map((r) => r.parentRunId).sort()).toEqual(failed.map((r) => r.runId).sort());
+      const executions = await cluster.executions();
+      for (const retry of retries) {
+        expect(retry).toMatchObject({ status: "SUCCESS", stepKeys: ["work"], tags: { "orch/retry_number": "1" } });
+        expect(retry.rootRunId).toBe(retry.parentRunId);
+        expect(executions.filter((e) => e.runId === retry.runId).map((e) => e.pid)).toEqual([survivor.pid]);
+      }
+      // No run id executed twice, and every run either succeeded or was retried to success.
+      expect([...executionCounts(executions).values()].every((n) => n === 1)).toBe(true);
+      expect(runs.filter((r) => r.status === "SUCCESS")).toHaveLength(runIds.length - failed.length);
+
+      survivor.kill("SIGTERM");
+      daemon.kill("SIGTERM");
+      await Promise.all([exited(survivor), exited(daemon)]);
     } finally {
       await cluster.close();
     }
