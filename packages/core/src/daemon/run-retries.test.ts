@@ -2,6 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import { asset } from "../asset.ts";
 import { schedule } from "../automation/schedule.ts";
+import { sensor } from "../automation/sensor.ts";
 import { defineDefinitions, type Definitions } from "../definitions.ts";
 import { CRASHED_RUN_REASON, CRASHED_WHILE_CANCELING_REASON } from "../execution/crash-detection.ts";
 import { memoryIOManager } from "../io/memory-io-manager.ts";
@@ -202,13 +203,16 @@ describe("run retries (the daemon's retries loop)", () => {
     expect(calls.a).toBe(3); // once per run of the first job, twice for all_steps (the retry re-ran it)
   });
 
-  it("refuses retry tags it cannot read, on jobs, schedules and launches, naming the tag and the value", async () => {
+  it("refuses retry tags it cannot read, on jobs, schedules, sensors and launches, naming the tag and the value", async () => {
     const definitions = defineDefinitions({ assets: pipeline(0).assets });
     expect(() => job({ name: "j", selection: "*", tags: { [RETRY_TAGS.maxRetries]: "many" } })).toThrow(
       expect.objectContaining({ code: "INVALID_RUN_TAG", message: expect.stringContaining('Job "j": tag "orch/max_retries" must be a whole number of retries (0, 1, 2, ...), got "many"') }),
     );
     expect(() => schedule({ name: "s", cron: "0 * * * *", target: "*", tags: { [RETRY_TAGS.strategy]: "sometimes" } })).toThrow(
       expect.objectContaining({ code: "INVALID_RUN_TAG", message: expect.stringContaining('tag "orch/retry_strategy" must be from_failure or all_steps (any case), got "sometimes"') }),
+    );
+    expect(() => sensor({ name: "s", target: "*", tags: { [RETRY_TAGS.maxRetries]: "-1" }, evaluate: () => [] })).toThrow(
+      expect.objectContaining({ code: "INVALID_RUN_TAG", message: expect.stringContaining('Sensor "s": tag "orch/max_retries"') }),
     );
     await expect(enqueueRun(definitions, memoryStorage(), { selection: "*", tags: { [RETRY_TAGS.retryOnStepFailure]: "yes" } })).rejects.toMatchObject({
       code: "INVALID_RUN_TAG",
