@@ -147,7 +147,7 @@ export class Daemon {
         await tickSensors(context);
         return;
       case "backfills":
-        await tickBackfills(this.#options.definitions, instance);
+        await tickBackfills(this.#options.definitions, instance, { awaitRetries: (this.#options.loops ?? DAEMON_LOOPS).includes("retries") });
         return;
       case "queue":
         await this.#coordinator.dequeue();

@@ -11,6 +11,9 @@ export const RUN_RETRY_STATE = { namespace: "orch/run_retries", key: "cursor" } 
 /** The run-key instigator of retries: the key is the failed run's id, so each failed run is retried at most once. */
 export const RUN_RETRY_INSTIGATOR = "orch/run_retries";
 
+/** RUN_FAILURE events read per pass. */
+const RETRY_BATCH = 1_000;
+
 interface RetryCursor {
   /** The last RUN_FAILURE event read. */
   readonly afterId: number;
@@ -39,9 +42,11 @@ export type RetryDecision = { readonly runId: string; readonly retryRunId: strin
 export async function retryFailedRuns(options: RetryPassOptions): Promise<RetryDecision[]> {
   const { instance } = options;
   const saved = await instance.getState(RUN_RETRY_STATE.namespace, RUN_RETRY_STATE.key);
+  // Read first: every event up to it is committed (ids commit in order), so the query below sees all failures up to it.
+  const latest = await instance.getLatestEventId();
   // First pass on this instance: failures from before retries were watched are history, not retried.
-  const cursor: RetryCursor = saved !== undefined ? (JSON.parse(saved) as RetryCursor) : { afterId: await instance.getLatestEventId(), pending: [] };
-  const events = await instance.getEventsAfter({ afterId: cursor.afterId, types: ["RUN_FAILURE"], limit: 1_000 });
+  const cursor: RetryCursor = saved !== undefined ? (JSON.parse(saved) as RetryCursor) : { afterId: latest, pending: [] };
+  const events = await instance.getEventsAfter({ afterId: cursor.afterId, types: ["RUN_FAILURE"], limit: RETRY_BATCH });
   const decisions: RetryDecision[] = [];
   const pending: string[] = [];
   for (const runId of new Set([...cursor.pending, ...events.map((e) => e.runId)])) {
@@ -60,7 +65,9 @@ export async function retryFailedRuns(options: RetryPassOptions): Promise<RetryD
     );
     decisions.push(decision);
   }
-  const next: RetryCursor = { afterId: events.at(-1)?.id ?? cursor.afterId, pending };
+  // A full batch may have more failures behind it; otherwise the log was read up to `latest`, and the next pass
+  // scans only what came since, however long ago the last failure was.
+  const next: RetryCursor = { afterId: events.length === RETRY_BATCH ? events.at(-1)!.id : Math.max(latest, cursor.afterId), pending };
   if (saved === undefined || next.afterId !== cursor.afterId || pending.join() !== cursor.pending.join()) {
     await instance.setState(RUN_RETRY_STATE.namespace, RUN_RETRY_STATE.key, JSON.stringify(next));
   }
@@ -102,4 +109,22 @@ async function retryRun(options: RetryPassOptions, run: RunRecord): Promise<Retr
 async function failedByStep(instance: InstanceStorage, runId: string): Promise<boolean> {
   const failures = await instance.getEvents(runId, { types: ["STEP_FAILURE"] });
   return failures.some((event) => event.type === "STEP_FAILURE" && event.error.code !== RUN_WORKER_CRASHED);
+}
+
+/**
+ * Whether the retries loop has yet to judge one of these failed runs: its failure is after the loop's cursor, or
+ * the loop waits for its record to end. A backfill waits for them before it closes, so a failed partition that
+ * will be retried does not fail the backfill. False before the loop's first pass (it retries nothing older).
+ */
+export async function retriesUndecided(instance: InstanceStorage, failedRunIds: readonly string[]): Promise<boolean> {
+  if (failedRunIds.length === 0) return false;
+  const saved = await instance.getState(RUN_RETRY_STATE.namespace, RUN_RETRY_STATE.key);
+  if (saved === undefined) return false;
+  const cursor = JSON.parse(saved) as RetryCursor;
+  for (const runId of failedRunIds) {
+    if (cursor.pending.includes(runId)) return true;
+    const failure = (await instance.getEvents(runId, { types: ["RUN_FAILURE"] })).at(-1);
+    if (failure !== undefined && failure.id > cursor.afterId) return true;
+  }
+  return false;
 }
