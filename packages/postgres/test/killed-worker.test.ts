@@ -1,28 +1,36 @@
+import type { ChildProcess } from "node:child_process";
 import { asset, CRASHED_RUN_REASON, defineDefinitions, enqueueRun, FINISHED_STATUSES } from "@orch/core";
 import { describe, expect, inject, it } from "vitest";
-import { allEnded, executionCounts, exited, startCluster, until, waitForOutput } from "./cluster.ts";
+import { allEnded, executionCounts, exited, startCluster, until, waitForOutput, type Cluster } from "./cluster.ts";
 
 const url = inject("pgUrl");
 // Only the run record's selection matters here: the workers plan and run from the project's own definitions.
 const definitions = defineDefinitions({ assets: [asset({ key: "work", compute: () => 1 })] });
+
+/**
+ * Starts a daemon and two workers (2 slots each), enqueues `runs` runs of `work`, and SIGKILLs the first worker
+ * once it has started two of them.
+ */
+async function killAWorkerMidway(cluster: Cluster, runs: number): Promise<{ daemon: ChildProcess; workers: ChildProcess[]; runIds: string[] }> {
+  const daemon = cluster.spawn(["daemon"]);
+  await waitForOutput(daemon, "orch daemon: started");
+  const workers = [cluster.spawn(["worker", "--concurrency", "2"]), cluster.spawn(["worker", "--concurrency", "2"])];
+  await Promise.all(workers.map((w) => waitForOutput(w, "orch worker: started")));
+  const runIds: string[] = [];
+  for (let i = 0; i < runs; i++) runIds.push((await enqueueRun(definitions, cluster.storage, { selection: "work" })).runId);
+  const victim = workers[0]!;
+  await until("the first worker to start two runs", async () => ((await cluster.executions()).filter((e) => e.pid === victim.pid).length >= 2 ? true : undefined));
+  victim.kill("SIGKILL");
+  return { daemon, workers, runIds };
+}
 
 describe("a SIGKILLed worker (real processes, one PostgreSQL)", () => {
   it("closes as crashed only the runs it was executing; queued runs and other workers' runs succeed, none twice", async () => {
     // 8 released at once for 4 slots: runs wait in the job queue longer than staleAfterMs while every slot is busy.
     const cluster = await startCluster(url, "dist_killed_worker", { WORK_MS: "1500" }, { maxConcurrent: 8, staleAfterMs: 2_000 });
     try {
-      const daemon = cluster.spawn(["daemon"]);
-      await waitForOutput(daemon, "orch daemon: started");
-      const workers = [cluster.spawn(["worker", "--concurrency", "2"]), cluster.spawn(["worker", "--concurrency", "2"])];
-      await Promise.all(workers.map((w) => waitForOutput(w, "orch worker: started")));
-
-      const runIds: string[] = [];
-      for (let i = 0; i < 20; i++) runIds.push((await enqueueRun(definitions, cluster.storage, { selection: "work" })).runId);
+      const { daemon, workers, runIds } = await killAWorkerMidway(cluster, 20);
       const victim = workers[0]!;
-      await until("the first worker to start two runs", async () =>
-        (await cluster.executions()).filter((e) => e.pid === victim.pid).length >= 2 ? true : undefined,
-      );
-      victim.kill("SIGKILL");
 
       const runs = await allEnded(cluster.storage, runIds, 150_000);
       const executions = await cluster.executions();
@@ -56,19 +64,8 @@ describe("a SIGKILLed worker (real processes, one PostgreSQL)", () => {
   it("with a retry policy, retries each run the killed worker held, once, on the surviving worker: every run succeeds", async () => {
     const cluster = await startCluster(url, "dist_killed_retry", { WORK_MS: "1500" }, { maxConcurrent: 4, staleAfterMs: 2_000, retries: "{ maxRetries: 2 }" });
     try {
-      const daemon = cluster.spawn(["daemon"]);
-      await waitForOutput(daemon, "orch daemon: started");
-      const workers = [cluster.spawn(["worker", "--concurrency", "2"]), cluster.spawn(["worker", "--concurrency", "2"])];
-      await Promise.all(workers.map((w) => waitForOutput(w, "orch worker: started")));
-
-      const runIds: string[] = [];
-      for (let i = 0; i < 8; i++) runIds.push((await enqueueRun(definitions, cluster.storage, { selection: "work" })).runId);
-      const victim = workers[0]!;
+      const { daemon, workers, runIds } = await killAWorkerMidway(cluster, 8);
       const survivor = workers[1]!;
-      await until("the first worker to start two runs", async () =>
-        (await cluster.executions()).filter((e) => e.pid === victim.pid).length >= 2 ? true : undefined,
-      );
-      victim.kill("SIGKILL");
 
       const runs = await allEnded(cluster.storage, runIds, 150_000);
       const failed = runs.filter((r) => r.status === "FAILURE");
