@@ -38,8 +38,8 @@ describe("backfills", () => {
 
   it("with run retries, waits for the retries loop's verdict on a failed partition before it closes", async () => {
     const instance = memoryStorage();
-    const retries = () => ({ definitions, instance, policy: { maxRetries: 1, strategy: "from_failure" as const, retryOnStepFailure: true }, now: Date.now(), log: () => undefined });
-    await retryFailedRuns(retries()); // the retries loop watches the log from here
+    const retries = { definitions, instance, policy: { maxRetries: 1, strategy: "from_failure" as const, retryOnStepFailure: true }, log: () => undefined };
+    await retryFailedRuns(retries); // the retries loop watches the log from here
     const backfill = await launchBackfill(definitions, instance, { selection: "daily", partitions: { range: { start: "2024-01-01", end: "2024-01-01" } } });
     const [queued] = await instance.getQueuedRuns();
     // The run fails after the daemon's retries loop looked, before its backfills loop does (one pass).
@@ -50,7 +50,7 @@ describe("backfills", () => {
     });
     await tickBackfills(definitions, instance, { awaitRetries: true });
     expect((await instance.getBackfill(backfill.backfillId))?.status).toBe("REQUESTED");
-    const [decision] = await retryFailedRuns(retries());
+    const [decision] = await retryFailedRuns(retries);
     expect(decision).toMatchObject({ runId: queued!.runId, retryRunId: expect.any(String) });
     await drain(instance);
     await tickBackfills(definitions, instance, { awaitRetries: true });
