@@ -6,7 +6,9 @@ import { sensor } from "../automation/sensor.ts";
 import { defineDefinitions, type Definitions } from "../definitions.ts";
 import { CRASHED_RUN_REASON, CRASHED_WHILE_CANCELING_REASON } from "../execution/crash-detection.ts";
 import { memoryIOManager } from "../io/memory-io-manager.ts";
+import { In } from "../ops/ins-outs.ts";
 import { job } from "../ops/job.ts";
+import { op } from "../ops/op.ts";
 import { cancelRun } from "../queue/cancel-run.ts";
 import { enqueueRun } from "../queue/enqueue.ts";
 import { inProcessLauncher } from "../queue/in-process-launcher.ts";
@@ -89,6 +91,34 @@ describe("run retries (the daemon's retries loop)", () => {
     // `a` succeeded in the failed run: never executed again; b ran twice (failed, then succeeded), c once.
     expect(calls).toEqual({ a: 1, b: 2, c: 1 });
     expect((await instance.getEvents(retry.runId, { types: ["STEP_SUCCESS"] })).map((e) => e.stepKey)).toEqual(["b", "c"]);
+  });
+
+  it("retries an op job twice, each retry reading the outputs of the run that produced them", async () => {
+    const calls = { extract: 0, load: 0 };
+    const extract = op({ name: "extract", compute: () => (calls.extract++, [1, 2, 3]) });
+    const load = op({
+      name: "load",
+      ins: { rows: In<number[]>() },
+      compute: ({ ins }) => {
+        calls.load++;
+        if (calls.load <= 2) throw new Error(`load failed (call ${calls.load})`);
+        return ins.rows.length;
+      },
+    });
+    const definitions = defineDefinitions({ jobs: [job({ name: "etl", graph: () => load(extract()) })] });
+    const { instance, daemon, settle } = setup(definitions, retryPolicy({ maxRetries: 3 }));
+    await daemon.runOnce();
+    const { runId } = await enqueueRun(definitions, instance, { jobName: "etl" });
+    await settle();
+    const runs = await allRuns(instance);
+    expect(runs.map((r) => [r.status, r.stepKeys])).toEqual([
+      ["FAILURE", ["extract", "load"]],
+      ["FAILURE", ["load"]],
+      ["SUCCESS", ["load"]],
+    ]);
+    expect(calls).toEqual({ extract: 1, load: 3 });
+    // The second retry's input comes from the first run, where `extract` succeeded, not from its parent.
+    expect((await instance.getEvents(runs[2]!.runId, { types: ["LOADED_INPUT"] }))[0]).toMatchObject({ upstreamStepKey: "extract", upstreamRunId: runId });
   });
 
   it("retries each failed run exactly once, across daemon restarts and a lost cursor", async () => {
