@@ -136,7 +136,9 @@ describe("run retries (the daemon's retries loop)", () => {
     await second.settle();
     await instance.setState(RUN_RETRY_STATE.namespace, RUN_RETRY_STATE.key, JSON.stringify({ afterId: 0, pending: [] }));
     await second.settle();
-    expect(await allRuns(instance)).toHaveLength(2);
+    const runs = await allRuns(instance);
+    expect(runs).toHaveLength(2);
+    expect(second.logs).toContain(`run ${runs[0]!.runId} failed: already retried as run ${runs[1]!.runId}`);
   });
 
   it("stops once maxRetries is exhausted: the last retry stays failed", async () => {

@@ -30,7 +30,9 @@ export interface RetryPassOptions {
 }
 
 /** What one pass decided for each failed run it judged: the retry's id, or why it is not retried. */
-export type RetryDecision = { readonly runId: string; readonly retryRunId: string } | { readonly runId: string; readonly skipped: string };
+export type RetryDecision =
+  | { readonly runId: string; readonly retryRunId: string; /** false: an earlier pass had queued it (read again after a restart). */ readonly created: boolean }
+  | { readonly runId: string; readonly skipped: string };
 
 /**
  * One pass of the daemon's `retries` loop: reads RUN_FAILURE events after its cursor and enqueues a retry of each
@@ -60,7 +62,7 @@ export async function retryFailedRuns(options: RetryPassOptions): Promise<RetryD
     const decision = await retryRun(options, run);
     options.log(
       "retryRunId" in decision
-        ? `run ${runId} failed: retrying it as run ${decision.retryRunId}`
+        ? `run ${runId} failed: ${decision.created ? "retrying it as" : "already retried as"} run ${decision.retryRunId}`
         : `run ${runId} failed: not retried (${decision.skipped})`,
     );
     decisions.push(decision);
@@ -96,7 +98,7 @@ async function retryRun(options: RetryPassOptions, run: RunRecord): Promise<Retr
       tags: { [RETRY_TAGS.retryNumber]: String(retryNumber + 1) },
       runKey: { instigator: RUN_RETRY_INSTIGATOR, key: run.runId },
     });
-    return { runId: run.runId, retryRunId: retry.runId };
+    return { runId: run.runId, retryRunId: retry.runId, created: retry.created };
   } catch (error) {
     if (isOrchError(error, ReexecuteErrorCode.NOTHING_TO_REEXECUTE)) return { runId: run.runId, skipped: "every step of it succeeded" };
     // Its job, assets or partition are gone from the definitions: nothing could run it again.
