@@ -61,11 +61,18 @@ describe("a SIGKILLed worker (real processes, one PostgreSQL)", () => {
     }
   }, 240_000);
 
-  it("with a retry policy, retries each run the killed worker held, once, on the surviving worker: every run succeeds", async () => {
+  it("with a retry policy, retries each run the killed worker held, once, on the surviving worker, across a leader change: every run succeeds", async () => {
     const cluster = await startCluster(url, "dist_killed_retry", { WORK_MS: "1500" }, { maxConcurrent: 4, staleAfterMs: 2_000, retries: "{ maxRetries: 2 }" });
     try {
       const { daemon, workers, runIds } = await killAWorkerMidway(cluster, 8);
       const survivor = workers[1]!;
+      const standby = cluster.spawn(["daemon"]);
+      await waitForOutput(standby, "orch daemon: standing by");
+      // Once the leader has queued a first retry, it dies too: the standby leads, its retries loop goes on from the
+      // cursor the leader kept in the instance's state, and no failed run is retried twice.
+      await until("a first retry", async () => ((await cluster.storage.listRuns({ limit: 1_000 })).some((r) => r.parentRunId !== undefined) ? true : undefined), 60_000);
+      daemon.kill("SIGKILL");
+      await waitForOutput(standby, "orch daemon: started", 60_000);
 
       const runs = await allEnded(cluster.storage, runIds, 150_000);
       const failed = runs.filter((r) => r.status === "FAILURE");
@@ -88,8 +95,8 @@ describe("a SIGKILLed worker (real processes, one PostgreSQL)", () => {
       expect(runs.filter((r) => r.status === "SUCCESS")).toHaveLength(runIds.length - failed.length);
 
       survivor.kill("SIGTERM");
-      daemon.kill("SIGTERM");
-      await Promise.all([exited(survivor), exited(daemon)]);
+      standby.kill("SIGTERM");
+      await Promise.all([exited(survivor), exited(standby), exited(daemon)]);
     } finally {
       await cluster.close();
     }
