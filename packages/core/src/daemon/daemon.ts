@@ -44,8 +44,8 @@ export interface DaemonOptions {
 }
 
 /**
- * `orch daemon`: the scheduler, sensors, backfills, the run queue, run monitoring and run retries as loops over one instance,
- * each writing a heartbeat. One daemon per instance (a lock naming its holder). Stopping (the signal aborting)
+ * `orch daemon`: the scheduler, sensors, backfills, the run queue, run monitoring and run retries as loops over one
+ * instance, each writing a heartbeat. One daemon per instance (a lock naming its holder). Stopping (the signal aborting)
  * lets the pass in progress finish; queued runs stay queued and runs in child processes keep going.
  */
 export class Daemon {

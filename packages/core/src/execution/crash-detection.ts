@@ -32,9 +32,10 @@ const STEP_EVENTS: readonly OrchEventType[] = ["STEP_START", "STEP_RETRY", "STEP
 /**
  * Finds runs that claim to be running but whose worker is gone (killed, out of memory, machine lost) and closes
  * them honestly: a STEP_FAILURE for every step that started without finishing, a RUN_FAILURE, and the run record
- * set to FAILURE, ended at its last sign of life (a run being canceled ends CANCELED, with a RUN_CANCELED). On the worker's own host the OS is asked: a live process
- * (same pid and start time) is never declared dead however long its heartbeat is late (a step may block its
- * event loop), and a dead one is declared dead at once. Runs of other hosts are judged by their heartbeat.
+ * set to FAILURE, ended at its last sign of life (a run being canceled ends CANCELED, with a RUN_CANCELED). On the
+ * worker's own host the OS is asked: a live process (same pid and start time) is never declared dead however long
+ * its heartbeat is late (a step may block its event loop), and a dead one is declared dead at once. Runs of other
+ * hosts are judged by their heartbeat.
  */
 export async function detectCrashedRuns(storage: InstanceStorage, options: DetectCrashedRunsOptions = {}): Promise<CrashedRun[]> {
   const now = options.now ?? Date.now();
@@ -58,9 +59,9 @@ export async function detectCrashedRuns(storage: InstanceStorage, options: Detec
 }
 
 /**
- * Writes the crash's events and moves the run to FAILURE (CANCELED when it was being canceled) in one storage transaction, only from the status it was
- * judged in: a run that moved on in between (a worker took it, it ended) is neither overwritten nor left with the
- * crash's events in its log. Undefined when it moved on.
+ * Writes the crash's events and moves the run to FAILURE (CANCELED when it was being canceled) in one storage
+ * transaction, only from the status it was judged in: a run that moved on in between (a worker took it, it ended)
+ * is neither overwritten nor left with the crash's events in its log. Undefined when it moved on.
  */
 async function markCrashed(storage: InstanceStorage, run: RunRecord, lastBeat: number): Promise<RunRecord | undefined> {
   const stepEvents = await storage.getEvents(run.runId, { types: STEP_EVENTS });
