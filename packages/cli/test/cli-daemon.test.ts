@@ -169,4 +169,30 @@ describe("orch daemon", () => {
     daemon.kill("SIGTERM");
     expect((await done).code).toBe(0);
   });
+
+  it("retries a run whose process died (orch.yaml runs.retries), and orch runs list|show tell the lineage", async () => {
+    const project = await tempProject(`${YAML}runs:\n  retries:\n    maxRetries: 1\n`, DAEMON_DEFS);
+    const marker = join(project.dir, "crash-once");
+    writeFileSync(marker, "");
+    const daemon = project.spawn(["daemon"], { CRASH_ONCE: marker });
+    const done = collect(daemon);
+    await waitForOutput(daemon, "orch daemon: started");
+    const crashed = (await project.run(["materialize", "--select", "report", "--queue"])).stdout.split(" ")[0]!;
+    const retry = await until("the retry to succeed", () =>
+      withInstance(project, async (i) => {
+        const [run] = (await i.listRuns({ limit: 10 })).filter((r) => r.parentRunId === crashed && r.status === "SUCCESS");
+        return run;
+      }),
+    );
+    expect(retry.tags["orch/retry_number"]).toBe("1");
+    await withInstance(project, async (i) => expect(await i.getRun(crashed)).toMatchObject({ status: "FAILURE", statusReason: expect.stringContaining("SIGKILL") }));
+    const listed = (await project.run(["runs", "list"])).stdout;
+    expect(listed).toMatch(new RegExp(`${crashed} +FAILURE .*retried as ${retry.runId}`));
+    expect(listed).toMatch(new RegExp(`${retry.runId} +SUCCESS .*retry 1 \\(parent ${crashed}\\)`));
+    const shown = (await project.run(["runs", "show", crashed])).stdout;
+    expect(shown).toContain(`retried   as ${retry.runId}`);
+    daemon.kill("SIGTERM");
+    expect((await done).code).toBe(0);
+    await withInstance(project, async (i) => expect(await i.listRuns({ limit: 10 })).toHaveLength(2));
+  });
 });

@@ -39,6 +39,7 @@ export const ErrorCode = {
   DUPLICATE_AUTOMATION_NAME: "DUPLICATE_AUTOMATION_NAME",
   INVALID_RUN_REQUEST: "INVALID_RUN_REQUEST",
   RUN_ALREADY_ENDED: "RUN_ALREADY_ENDED",
+  INVALID_RUN_TAG: "INVALID_RUN_TAG",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -34,7 +34,13 @@ describe("instance config", () => {
     const config = await loadInstanceConfig(path);
     expect(config).toMatchObject({ module: "./defs.ts", plugins: ["@orch/threads"], storage: { type: "memory" }, executor: { type: "threads", config: { maxThreads: 2 } } });
     expect(config.retention).toEqual({ maxAgeDays: 7, maxEventRows: 1000 });
-    expect(config.runs).toEqual({ maxConcurrent: 2, heartbeatMs: 5000, staleAfterMs: 30000, tagConcurrencyLimits: [] });
+    expect(config.runs).toEqual({
+      maxConcurrent: 2,
+      heartbeatMs: 5000,
+      staleAfterMs: 30000,
+      tagConcurrencyLimits: [],
+      retries: { maxRetries: 0, strategy: "from_failure", retryOnStepFailure: true },
+    });
     expect(config.source.dir).toBe(dir);
   });
 
@@ -65,6 +71,25 @@ describe("instance config", () => {
     expect(parseInstanceConfig("", "orch.yaml").io.managers).toEqual({});
     expect(() => parseInstanceConfig("io:\n  manager:\n    w: { type: duckdb }\n", "orch.yaml")).toThrow(/orch\.yaml:3:5 io\.manager: unknown key "manager"\. Did you mean "managers"\?/);
     expect(() => parseInstanceConfig("resources:\n  w: { typ: duckdb }\n", "orch.yaml")).toThrow(/orch\.yaml:2:\d+ resources\.w\.typ: unknown key "typ"\. Did you mean "type"\?/);
+  });
+
+  it("reads runs.retries, refusing a strategy it does not know and misspelt keys at their line", () => {
+    expect(parseInstanceConfig("runs:\n  retries: { maxRetries: 3, strategy: all_steps }\n", "orch.yaml").runs.retries).toEqual({
+      maxRetries: 3,
+      strategy: "all_steps",
+      retryOnStepFailure: true,
+    });
+    const text = ["runs:", "  retries:", "    maxRetries: -1", "    strategy: sometimes", "    retryOnStepFailures: false"].join("\n");
+    let message = "";
+    try {
+      parseInstanceConfig(text, "orch.yaml");
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain("orch.yaml has 3 problems:");
+    expect(message).toMatch(/- orch\.yaml:3:17 runs\.retries\.maxRetries: .*>=0/);
+    expect(message).toMatch(/- orch\.yaml:4:15 runs\.retries\.strategy: .*"from_failure"\|"all_steps"/);
+    expect(message).toMatch(/runs\.retries\.retryOnStepFailures: unknown key "retryOnStepFailures"\. Did you mean "retryOnStepFailure"\?/);
   });
 
   it("points at the line of a YAML syntax error", () => {

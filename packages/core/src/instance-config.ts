@@ -12,6 +12,7 @@ import type { InstanceStorage } from "./storage.ts";
 import { memoryStorage } from "./storage/memory-storage.ts";
 import { CORE_VERSION } from "./version.ts";
 import { parseKnownKeys } from "./zod-unknown-keys.ts";
+import { DEFAULT_RUN_RETRY_POLICY, RUN_RETRY_STRATEGIES } from "./queue/run-retries.ts";
 
 export { INVALID_INSTANCE_CONFIG };
 
@@ -28,6 +29,17 @@ const pluginChoice = (defaultType: string) =>
 
 /** An entry picked by registered name, with the config its factory validates. */
 const namedChoice = z.object({ type: z.string().min(1), config: z.record(z.string(), z.unknown()).default({}) }).strict();
+
+const runRetriesSchema = z
+  .object({
+    /** How many times a failed run is retried (0: never). */
+    maxRetries: z.number().int().nonnegative().default(DEFAULT_RUN_RETRY_POLICY.maxRetries),
+    /** `from_failure`: only the steps that did not succeed run again; `all_steps`: every step of the run. */
+    strategy: z.enum(RUN_RETRY_STRATEGIES).default(DEFAULT_RUN_RETRY_POLICY.strategy),
+    /** false: only runs whose worker died are retried, not runs a step failed. */
+    retryOnStepFailure: z.boolean().default(DEFAULT_RUN_RETRY_POLICY.retryOnStepFailure),
+  })
+  .strict();
 
 /** `orch.yaml`: how an instance stores runs, executes steps and keeps outputs. Every key is optional. */
 export const instanceConfigSchema = z
@@ -78,9 +90,14 @@ export const instanceConfigSchema = z
         heartbeatMs: z.number().int().positive().default(5_000),
         /** A running run of another host whose heartbeat is older than this is marked failed (on this host the pid decides). */
         staleAfterMs: z.number().int().positive().default(30_000),
+        /**
+         * Run retries: the daemon re-executes a failed run as a new queued run, up to `maxRetries` times. Runs
+         * override these with the tags `orch/max_retries`, `orch/retry_strategy`, `orch/retry_on_step_failure`.
+         */
+        retries: runRetriesSchema.default(DEFAULT_RUN_RETRY_POLICY),
       })
       .strict()
-      .default({ heartbeatMs: 5_000, staleAfterMs: 30_000, tagConcurrencyLimits: [] }),
+      .default({ heartbeatMs: 5_000, staleAfterMs: 30_000, tagConcurrencyLimits: [], retries: DEFAULT_RUN_RETRY_POLICY }),
     daemon: z
       .object({
         /** How often each daemon loop (schedules, sensors, queue, backfills, monitor) wakes up. */

@@ -123,6 +123,14 @@ export interface InstanceStorage extends AutomationStorage {
    * whole call), so a worker that was declared dead cannot write after the fact.
    */
   appendEvents(events: readonly OrchEvent[]): Promise<void>;
+  /**
+   * Ends a run another process judged: appends its `events` and applies `update` in one transaction, only if the run's
+   * status is still one of `from`. All of it or nothing: returns false, writing nothing, when the run moved on (a
+   * worker took it, it ended). Crash detection closes dead runs with it, so a run that changed status meanwhile
+   * keeps a log without the crash's events. The fence holds:
+   * closing a run `from` a finished status with events is refused with `RUN_ALREADY_ENDED`.
+   */
+  closeRun(runId: string, from: readonly RunStatus[], events: readonly OrchEvent[], update: RunUpdate): Promise<boolean>;
   getEvents(runId: string, query?: EventQuery): Promise<StoredEvent[]>;
   /** Materializations, observations and check evaluations of one asset, newest first by default. */
   getAssetEvents(assetKey: string, types: readonly OrchEventType[], query?: AssetEventQuery): Promise<StoredEvent[]>;

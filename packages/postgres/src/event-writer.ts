@@ -12,6 +12,32 @@ import type { Queryable } from "./db.ts";
  */
 export type Durability = "process" | "power";
 
+/** A group of an `append_events()` call the fence refused: its run had already ended. */
+export interface RefusedGroup {
+  readonly refused_group: number;
+  readonly refused_run: string;
+  readonly refused_status: RunStatus;
+}
+
+/**
+ * One `append_events()` call: each group (one `appendEvents` call) is accepted or refused whole by the fence, in
+ * the same statement as the insert and the asset index. Runs inside a caller's transaction too (`closeRun`).
+ */
+export async function appendEventGroups(db: Queryable, groups: readonly (readonly OrchEvent[])[], waitFlush: boolean): Promise<RefusedGroup[]> {
+  const columns: unknown[][] = [[], [], [], [], [], [], [], []];
+  groups.forEach((events, group) => {
+    for (const event of events) {
+      const row = encodeEvent(event);
+      const values = [group, row.run_id, row.type, row.step_key, row.asset_key, row.partition, row.timestamp, row.body];
+      values.forEach((value, i) => columns[i]!.push(value));
+    }
+  });
+  return db.query<RefusedGroup>(
+    "SELECT * FROM append_events($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9)",
+    [...columns, waitFlush],
+  );
+}
+
 interface Pending {
   readonly events: readonly OrchEvent[];
   resolve(): void;
@@ -62,19 +88,8 @@ export class EventWriter {
   }
 
   async #write(batch: readonly Pending[]): Promise<void> {
-    const columns: unknown[][] = [[], [], [], [], [], [], [], []];
-    batch.forEach((pending, group) => {
-      for (const event of pending.events) {
-        const row = encodeEvent(event);
-        const values = [group, row.run_id, row.type, row.step_key, row.asset_key, row.partition, row.timestamp, row.body];
-        values.forEach((value, i) => columns[i]!.push(value));
-      }
-    });
     try {
-      const refused = await this.#db.query<{ refused_group: number; refused_run: string; refused_status: RunStatus }>(
-        "SELECT * FROM append_events($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9)",
-        [...columns, this.#waitFlush],
-      );
+      const refused = await appendEventGroups(this.#db, batch.map((pending) => pending.events), this.#waitFlush);
       this.batches++;
       const byGroup = new Map(refused.map((r) => [r.refused_group, r]));
       batch.forEach((pending, group) => {

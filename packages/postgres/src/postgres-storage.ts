@@ -9,7 +9,7 @@ import { assertSchemaName, migrate } from "./migrations.ts";
 import { EventNotifier } from "./notifier.ts";
 import { jobQueueDistribution } from "./distribution.ts";
 import { openPool } from "./pool.ts";
-import { deleteRuns, getRun, insertRun, listRuns, updateRun } from "./run-queries.ts";
+import { closeRun, deleteRuns, getRun, insertRun, listRuns, updateRun } from "./run-queries.ts";
 import { createStateQueries } from "./state-queries.ts";
 
 export interface PostgresStorageOptions {
@@ -106,6 +106,7 @@ export function postgresStorage(options: PostgresStorageOptions): PostgresStorag
       if (events.length === 0) return;
       await writer.append(events);
     },
+    closeRun: after((runId, from, events, update) => closeRun(db, runId, from, events, update)),
     getEvents: after((runId, query = {}) => getEvents(db, runId, query)),
     getAssetEvents: after((assetKey, types, query = {}) => getAssetEvents(db, assetKey, types, query)),
     getAssetIndex: after((assetKeys, indexOptions = {}) => getAssetIndex(db, assetKeys, indexOptions.byPartition ?? false)),

@@ -1,7 +1,8 @@
-import { DEFAULT_RUN_LIMIT, ErrorCode, OrchError, type RunFilter, type RunRecord, type RunStatus, type RunUpdate } from "@orch/core";
+import { assertRunTakesEvents, DEFAULT_RUN_LIMIT, ErrorCode, OrchError, type OrchEvent, type RunFilter, type RunRecord, type RunStatus, type RunUpdate } from "@orch/core";
 import { decodeRun, type RunRow } from "@orch/core";
 import { encodeRun, RUN_COLUMNS } from "./codecs.ts";
 import type { Db, Queryable } from "./db.ts";
+import { appendEventGroups } from "./event-writer.ts";
 
 /** Inserts a run and its tags (one statement); a taken run id is an error. */
 export async function insertRun(db: Queryable, run: RunRecord): Promise<void> {
@@ -37,6 +38,22 @@ export async function updateRun(db: Queryable, runId: string, update: RunUpdate)
 /** Compare-and-set on the status: one guarded UPDATE, so of two processes racing, exactly one changes the row. */
 export async function transitionRun(db: Queryable, runId: string, from: readonly RunStatus[], update: RunUpdate): Promise<boolean> {
   return (await db.execute(`UPDATE runs SET ${SET_UPDATE} WHERE run_id = $1 AND status = ANY ($7::text[])`, [...updateParams(runId, update), from])) === 1;
+}
+
+/**
+ * Appends a run's events and updates it in one transaction, only if its status is one of `from`. The run's row is
+ * locked first (FOR UPDATE), so no other process changes its status between the check and the update. The
+ * events wait for the WAL flush like every run write. Returns whether it closed the run.
+ */
+export async function closeRun(db: Db, runId: string, from: readonly RunStatus[], events: readonly OrchEvent[], update: RunUpdate): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx.query<{ status: RunStatus }>("SELECT status FROM runs WHERE run_id = $1 FOR UPDATE", [runId]);
+    if (row === undefined || !from.includes(row.status)) return false;
+    const [refused] = await appendEventGroups(tx, [events], true);
+    if (refused !== undefined) assertRunTakesEvents(refused.refused_run, refused.refused_status, "postgres");
+    await tx.execute(`UPDATE runs SET ${SET_UPDATE} WHERE run_id = $1`, updateParams(runId, update));
+    return true;
+  });
 }
 
 export async function getRun(db: Queryable, runId: string): Promise<RunRecord | undefined> {

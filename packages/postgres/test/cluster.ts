@@ -47,6 +47,8 @@ export interface ClusterOptions {
   readonly maxConcurrent?: number;
   /** runs.staleAfterMs and daemon.staleAfterMs. Default 3,000 ms. */
   readonly staleAfterMs?: number;
+  /** runs.retries, as YAML flow (`{ maxRetries: 1 }`). Default: none. */
+  readonly retries?: string;
   /** Extra orch.yaml lines (e.g. an executor). */
   readonly yaml?: readonly string[];
 }
@@ -61,7 +63,7 @@ export async function startCluster(url: string, schema: string, env: Record<stri
       "module: ./defs.ts",
       'plugins: ["@orch/postgres"]',
       `storage: { type: postgres, config: { url: { env: ORCH_PG_URL }, schema: ${schema}, poolSize: 4 } }`,
-      `runs: { heartbeatMs: 250, staleAfterMs: ${options.staleAfterMs ?? 3000}, maxConcurrent: ${options.maxConcurrent ?? 8} }`,
+      `runs: { heartbeatMs: 250, staleAfterMs: ${options.staleAfterMs ?? 3000}, maxConcurrent: ${options.maxConcurrent ?? 8}${options.retries ? `, retries: ${options.retries}` : ""} }`,
       `daemon: { intervalMs: 100, staleAfterMs: ${options.staleAfterMs ?? 3000}, launcher: queue }`,
       ...(options.yaml ?? []),
       "",

@@ -1,4 +1,4 @@
-import type { RunFilter, RunRecord, RunUpdate } from "@orch/core";
+import type { OrchEvent, RunFilter, RunRecord, RunStatus, RunUpdate } from "@orch/core";
 import { DEFAULT_RUN_LIMIT, ErrorCode, OrchError } from "@orch/core";
 import type { Connection } from "./connection.ts";
 import { decodeRun, encodeRun, type RunRow } from "@orch/core";
@@ -42,6 +42,30 @@ export function updateRun(conn: Connection, runId: string, update: RunUpdate): v
   if (result.changes === 0) {
     throw new OrchError(ErrorCode.UNKNOWN_RUN, `Cannot update run "${runId}": no such run.`, { pkg: "sqlite" });
   }
+}
+
+/**
+ * Appends a run's events and updates it in one IMMEDIATE transaction, only if its status is one of `from`: no other
+ * process writes between the check and the update. `writeEvents` is the connection's event writer (the fence and
+ * the asset index). Returns whether it closed the run.
+ */
+export function closeRun(
+  conn: Connection,
+  writeEvents: (batches: readonly (readonly OrchEvent[])[]) => number,
+  runId: string,
+  from: readonly RunStatus[],
+  events: readonly OrchEvent[],
+  update: RunUpdate,
+): boolean {
+  return conn.db
+    .transaction(() => {
+      const row = conn.stmt("SELECT status FROM runs WHERE run_id = ?").get(runId) as { status: RunStatus } | undefined;
+      if (row === undefined || !from.includes(row.status)) return false;
+      writeEvents([events]);
+      updateRun(conn, runId, update);
+      return true;
+    })
+    .immediate();
 }
 
 export function getRun(conn: Connection, runId: string): RunRecord | undefined {

@@ -6,7 +6,7 @@ import { getFailedPartitions, getLatestCheckResults, getPartitionStatusCounts } 
 import { createEventWriter, getEvents } from "./event-queries.ts";
 import { applyRetention, type RetentionOptions } from "./retention.ts";
 import { schemaVersion } from "./migrations.ts";
-import { getRun, insertRun, listRuns, updateRun } from "./run-queries.ts";
+import { closeRun, getRun, insertRun, listRuns, updateRun } from "./run-queries.ts";
 import { createStateQueries } from "./state-queries.ts";
 import { createAutomationQueries } from "./automation-queries.ts";
 import { WriteBatcher } from "./write-batcher.ts";
@@ -110,6 +110,12 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
       await batcher.enqueue(events);
       maybeApplyRetention();
     },
+    closeRun: async (runId, from, events, update) =>
+      closeRun(ready(), (batches) => {
+        const written = writeEvents(batches);
+        eventsWritten += written;
+        return written;
+      }, runId, from, events, update),
     getEvents: async (runId, query = {}) => getEvents(ready(), runId, query),
     getAssetEvents: async (assetKey, types, query = {}) => getAssetEvents(ready(), assetKey, types, query),
     getAssetIndex: async (assetKeys, indexOptions = {}) => getAssetIndex(ready(), assetKeys, indexOptions.byPartition ?? false),

@@ -68,6 +68,7 @@ export async function buildDaemon(project: Project, flags: DaemonFlags, module: 
     intervalMs: flags.intervalMs ?? project.config.daemon.intervalMs,
     staleAfterMs: project.config.daemon.staleAfterMs,
     runStaleAfterMs: project.config.runs.staleAfterMs,
+    runRetries: project.config.runs.retries,
     log: (line) => process.stderr.write(`orch daemon: ${line}\n`),
   });
   return { daemon, launcher, definitions, instance };

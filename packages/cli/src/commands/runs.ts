@@ -1,4 +1,17 @@
-import { describeEvent, ErrorCode, formatDuration, OrchError, RUN_STATUSES, type RunStatus, type SerializedError, type StoredEvent } from "@orch/core";
+import {
+  describeEvent,
+  ErrorCode,
+  formatDuration,
+  OrchError,
+  RETRY_TAGS,
+  RUN_RETRY_INSTIGATOR,
+  RUN_STATUSES,
+  type InstanceStorage,
+  type RunRecord,
+  type RunStatus,
+  type SerializedError,
+  type StoredEvent,
+} from "@orch/core";
 import { Option, type Command } from "commander";
 import { explainQueue } from "@orch/core";
 import { withProject } from "../cli-context.ts";
@@ -28,9 +41,10 @@ export function registerRuns(program: Command): void {
           r.startedAt !== undefined && r.endedAt !== undefined ? formatDuration(r.endedAt - r.startedAt) : "-",
           r.jobName ?? r.selection ?? `${r.assetKeys.length} asset${r.assetKeys.length === 1 ? "" : "s"}`,
           r.partitionKey ?? (r.partitionRange ? `${r.partitionRange.start}..${r.partitionRange.end}` : "-"),
-          r.parentRunId ?? "-",
         ]);
-        process.stdout.write(table(["run id", "status", "created", "duration", "target", "partition", "parent"], rows));
+        const lineages = await Promise.all(list.map((r) => lineage(storage, r)));
+        rows.forEach((row, i) => row.push(lineages[i]!.join("; ") || "-"));
+        process.stdout.write(table(["run id", "status", "created", "duration", "target", "partition", "lineage"], rows));
       }),
     );
 
@@ -55,6 +69,9 @@ export function registerRuns(program: Command): void {
         if (run.partitionRange) out.push(`  partitions ${run.partitionRange.start}..${run.partitionRange.end}`);
         if (Object.keys(run.tags).length) out.push(`  tags      ${Object.entries(run.tags).map(([k, v]) => `${k}=${v}`).join(" ")}`);
         if (run.parentRunId) out.push(`  parent    ${run.parentRunId} (root ${run.rootRunId ?? run.parentRunId})`);
+        const retriedAs = await storage.getRunIdForKey(RUN_RETRY_INSTIGATOR, run.runId);
+        if (run.tags[RETRY_TAGS.retryNumber] !== undefined) out.push(`  retry     ${run.tags[RETRY_TAGS.retryNumber]} of run ${run.rootRunId ?? run.parentRunId ?? "-"}`);
+        if (retriedAs !== undefined) out.push(`  retried   as ${retriedAs}`);
         out.push("", "Events:");
         const events = await storage.getEvents(runId);
         const start = run.startedAt ?? run.createdAt;
@@ -62,6 +79,18 @@ export function registerRuns(program: Command): void {
         process.stdout.write(out.join("\n") + "\n");
       }),
     );
+}
+
+/** Where a run sits in its retry chain: what it retries or re-executes, and the run that retried it. */
+async function lineage(storage: InstanceStorage, run: RunRecord): Promise<string[]> {
+  const parts: string[] = [];
+  const retryNumber = run.tags[RETRY_TAGS.retryNumber];
+  if (run.parentRunId !== undefined) parts.push(retryNumber !== undefined ? `retry ${retryNumber} (parent ${run.parentRunId})` : `re-execution of ${run.parentRunId}`);
+  if (run.status === "FAILURE") {
+    const retriedAs = await storage.getRunIdForKey(RUN_RETRY_INSTIGATOR, run.runId);
+    if (retriedAs !== undefined) parts.push(`retried as ${retriedAs}`);
+  }
+  return parts;
 }
 
 function eventLines(event: StoredEvent, runStart: number, verbose: boolean): string[] {

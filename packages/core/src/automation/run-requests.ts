@@ -1,5 +1,6 @@
 import type { JobDefinition } from "../definitions.ts";
 import { ErrorCode, OrchError } from "../errors.ts";
+import { checkRunRetryTags } from "../queue/run-retries.ts";
 import { checkTarget, targetRef, type TargetScope } from "./targets.ts";
 import type { AutomationTarget, ResolvedRunRequest, RunRequest } from "./types.ts";
 
@@ -64,6 +65,7 @@ export function resolveRunRequest(owner: string, request: unknown, index: number
   for (const [key, value] of Object.entries(r.tags ?? {})) {
     if (typeof value !== "string") throw new OrchError(ErrorCode.INVALID_RUN_REQUEST, `${where} whose tag "${key}" is not a string.`);
   }
+  checkRunRetryTags(r.tags, where);
   const target = r.target ?? defaults.target;
   if (target === undefined) {
     throw new OrchError(ErrorCode.INVALID_RUN_REQUEST, `${where} without a target, and ${owner.charAt(0).toLowerCase()}${owner.slice(1)} has no default target.`);

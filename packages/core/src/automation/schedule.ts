@@ -1,5 +1,6 @@
 import { ErrorCode, OrchError } from "../errors.ts";
 import { parseCron } from "./cron.ts";
+import { checkRunRetryTags } from "../queue/run-retries.ts";
 import { checkAutomationName, checkStatus } from "./names.ts";
 import type { AutomationStatus, AutomationTarget, ScheduleDefinition, ScheduleFunction } from "./types.ts";
 
@@ -33,6 +34,7 @@ export function schedule(options: CronScheduleOptions): ScheduleDefinition {
   if (options.target === undefined && options.evaluate === undefined) {
     throw new OrchError(ErrorCode.INVALID_DEFINITION, `${owner} needs a target or an evaluate function.`);
   }
+  checkRunRetryTags(options.tags, owner);
   const maxCatchupRuns = options.maxCatchupRuns ?? 5;
   if (!Number.isInteger(maxCatchupRuns) || maxCatchupRuns < 1) {
     throw new OrchError(ErrorCode.INVALID_DEFINITION, `${owner}: maxCatchupRuns must be a positive integer, got ${options.maxCatchupRuns}.`);

@@ -1,4 +1,5 @@
 import { ErrorCode, OrchError } from "../errors.ts";
+import { checkRunRetryTags } from "../queue/run-retries.ts";
 import { checkAutomationName, checkStatus } from "./names.ts";
 import type { AutomationStatus, AutomationTarget, SensorDefinition, SensorFunction } from "./types.ts";
 
@@ -27,6 +28,7 @@ export function sensorBase(factory: string, options: Omit<SensorOptions, "evalua
   if (typeof interval !== "number" || !(interval > 0) || !Number.isFinite(interval)) {
     throw new OrchError(ErrorCode.INVALID_DEFINITION, `${owner}: minimumIntervalSeconds must be a positive number, got ${JSON.stringify(options.minimumIntervalSeconds)}.`);
   }
+  checkRunRetryTags(options.tags, owner);
   return {
     kind: "orch.sensor",
     name,

@@ -3,6 +3,7 @@ import { asset } from "../asset.ts";
 import { defineDefinitions } from "../definitions.ts";
 import { materialize } from "../execution/materialize.ts";
 import { dailyPartitions } from "../partitions/index.ts";
+import { retryFailedRuns } from "../daemon/run-retry-loop.ts";
 import { RunCoordinator } from "../queue/coordinator.ts";
 import { inProcessLauncher } from "../queue/in-process-launcher.ts";
 import { memoryStorage } from "../storage/index.ts";
@@ -33,6 +34,27 @@ describe("backfills", () => {
     await tickBackfills(definitions, instance);
     expect((await instance.getBackfill(backfill.backfillId))?.status).toBe("COMPLETED");
     expect((await backfillProgress(instance, backfill.backfillId)).counts).toEqual({ SUCCESS: 30 });
+  });
+
+  it("with run retries, waits for the retries loop's verdict on a failed partition before it closes", async () => {
+    const instance = memoryStorage();
+    const retries = { definitions, instance, policy: { maxRetries: 1, strategy: "from_failure" as const, retryOnStepFailure: true }, log: () => undefined };
+    await retryFailedRuns(retries); // the retries loop watches the log from here
+    const backfill = await launchBackfill(definitions, instance, { selection: "daily", partitions: { range: { start: "2024-01-01", end: "2024-01-01" } } });
+    const [queued] = await instance.getQueuedRuns();
+    // The run fails after the daemon's retries loop looked, before its backfills loop does (one pass).
+    await instance.transitionRun(queued!.runId, ["QUEUED"], { status: "STARTED" });
+    await instance.closeRun(queued!.runId, ["STARTED"], [{ runId: queued!.runId, timestamp: Date.now(), type: "RUN_FAILURE", durationMs: 0, reason: "boom", failedSteps: ["daily"] }], {
+      status: "FAILURE",
+      endedAt: Date.now(),
+    });
+    await tickBackfills(definitions, instance, { awaitRetries: true });
+    expect((await instance.getBackfill(backfill.backfillId))?.status).toBe("REQUESTED");
+    const [decision] = await retryFailedRuns(retries);
+    expect(decision).toMatchObject({ runId: queued!.runId, retryRunId: expect.any(String) });
+    await drain(instance);
+    await tickBackfills(definitions, instance, { awaitRetries: true });
+    expect((await instance.getBackfill(backfill.backfillId))?.status).toBe("COMPLETED");
   });
 
   it("runs a range in one run for backfillPolicy single_run", async () => {

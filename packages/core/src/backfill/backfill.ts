@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { BackfillRecord, BackfillStatus } from "../automation-storage.ts";
 import type { Definitions } from "../definitions.ts";
+import { retriesUndecided } from "../daemon/run-retry-loop.ts";
 import { OrchError } from "../errors.ts";
 import { cancelRun } from "../queue/cancel-run.ts";
 import { QueueErrorCode } from "../queue/queue-errors.ts";
@@ -126,7 +127,11 @@ export async function resumeBackfill(definitions: Definitions, instance: Instanc
 }
 
 /** The daemon's backfill pass: finishes interrupted submissions, settles cancellations, closes finished backfills. */
-export async function tickBackfills(definitions: Definitions, instance: InstanceStorage): Promise<void> {
+export async function tickBackfills(
+  definitions: Definitions,
+  instance: InstanceStorage,
+  options: { /** The daemon retries failed runs: wait for its verdict on failed partitions before closing. */ readonly awaitRetries?: boolean } = {},
+): Promise<void> {
   for (const backfill of await instance.listBackfills({ statuses: ["REQUESTED", "CANCELING"], limit: Number.MAX_SAFE_INTEGER })) {
     if (backfill.status === "CANCELING") {
       await settleCanceling(instance, backfill.backfillId);
@@ -142,6 +147,8 @@ export async function tickBackfills(definitions: Definitions, instance: Instance
     }
     const progress = await backfillProgress(instance, backfill.backfillId);
     if (progress.units.some((unit) => unit.status === "NOT_SUBMITTED" || !FINISHED_STATUSES.has(unit.status as RunStatus))) continue;
+    const failedRuns = progress.units.flatMap((unit) => (unit.status === "FAILURE" && unit.runId !== undefined ? [unit.runId] : []));
+    if (options.awaitRetries && (await retriesUndecided(instance, failedRuns))) continue;
     const failed = progress.units.some((unit) => unit.status !== "SUCCESS");
     await instance.updateBackfill(backfill.backfillId, { status: failed ? "FAILED" : "COMPLETED", endedAt: Date.now() });
   }

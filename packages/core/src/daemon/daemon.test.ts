@@ -43,7 +43,7 @@ describe("the daemon", () => {
     expect(ticks[0]).toMatchObject({ status: "success", timestamp: Date.parse("2024-03-10T01:00:00Z") });
     const run = await instance.getRun(ticks[0]!.runIds[0]!);
     expect(run).toMatchObject({ status: "SUCCESS", tags: { "orch/schedule": "hourly" } });
-    expect((await instance.getDaemonHeartbeats()).map((h) => h.loop)).toEqual(["backfills", "monitor", "queue", "scheduler", "sensors"]);
+    expect((await instance.getDaemonHeartbeats()).map((h) => h.loop)).toEqual(["backfills", "monitor", "queue", "retries", "scheduler", "sensors"]);
   });
 
   it("after downtime runs only the latest missed tick of a plain schedule, and catches a partitioned one up to maxCatchupRuns", async () => {

@@ -11,14 +11,16 @@ import { QueueErrorCode } from "../queue/queue-errors.ts";
 import { finishCanceled } from "../queue/execute-queued-run.ts";
 import { FOREGROUND_TAG, processGone } from "../queue/foreground-slot.ts";
 import type { QueueLimits } from "../queue/queue-limits.ts";
+import { DEFAULT_RUN_RETRY_POLICY, type RunRetryPolicy } from "../queue/run-retries.ts";
 import type { InstanceStorage } from "../storage.ts";
 import { systemClock, type Clock } from "./clock.ts";
+import { retryFailedRuns } from "./run-retry-loop.ts";
 import { tickSchedules } from "./schedule-loop.ts";
 import { tickSensors } from "./sensor-loop.ts";
 import type { TickContext } from "./tick-context.ts";
 
 
-export const DAEMON_LOOPS = ["monitor", "scheduler", "sensors", "backfills", "queue"] as const;
+export const DAEMON_LOOPS = ["monitor", "retries", "scheduler", "sensors", "backfills", "queue"] as const;
 export type DaemonLoop = (typeof DAEMON_LOOPS)[number];
 
 export interface DaemonOptions {
@@ -33,6 +35,8 @@ export interface DaemonOptions {
   readonly staleAfterMs?: number;
   /** Runs whose heartbeat is older than this are closed as crashed. Default 30,000 ms. */
   readonly runStaleAfterMs?: number;
+  /** orch.yaml's `runs.retries`: how failed runs are retried (runs override it with their tags). Default: never. */
+  readonly runRetries?: RunRetryPolicy;
   /** Which loops run; default all. */
   readonly loops?: readonly DaemonLoop[];
   readonly log?: (message: string) => void;
@@ -40,8 +44,8 @@ export interface DaemonOptions {
 }
 
 /**
- * `orch daemon`: the scheduler, sensors, backfills, the run queue and run monitoring as loops over one instance,
- * each writing a heartbeat. One daemon per instance (a lock naming its holder). Stopping (the signal aborting)
+ * `orch daemon`: the scheduler, sensors, backfills, the run queue, run monitoring and run retries as loops over one
+ * instance, each writing a heartbeat. One daemon per instance (a lock naming its holder). Stopping (the signal aborting)
  * lets the pass in progress finish; queued runs stay queued and runs in child processes keep going.
  */
 export class Daemon {
@@ -128,6 +132,14 @@ export class Daemon {
         }
         return;
       }
+      case "retries":
+        await retryFailedRuns({
+          definitions: this.#options.definitions,
+          instance,
+          policy: this.#options.runRetries ?? DEFAULT_RUN_RETRY_POLICY,
+          log: context.log,
+        });
+        return;
       case "scheduler":
         await tickSchedules(context);
         return;
@@ -135,7 +147,7 @@ export class Daemon {
         await tickSensors(context);
         return;
       case "backfills":
-        await tickBackfills(this.#options.definitions, instance);
+        await tickBackfills(this.#options.definitions, instance, { awaitRetries: (this.#options.loops ?? DAEMON_LOOPS).includes("retries") });
         return;
       case "queue":
         await this.#coordinator.dequeue();

@@ -48,6 +48,24 @@ describe("detectCrashedRuns", () => {
     expect((await instance.getEvents("dead")).map((e) => e.type)).toEqual(["RUN_FAILURE"]);
   });
 
+  it("leaves no crash events in the log of a run that moved on while it was judged", async () => {
+    const instance = memoryStorage();
+    await instance.createRun({ runId: "released", status: "STARTING", assetKeys: ["a"], stepKeys: ["a"], tags: {}, runConfig: {}, createdAt: T0 });
+    await instance.setHeartbeat("released", T0);
+    // A worker takes the run (STARTING -> STARTED) right after detection read its step events, before it closed it.
+    const racing = {
+      ...instance,
+      async getEvents(...args: Parameters<typeof instance.getEvents>) {
+        const events = await instance.getEvents(...args);
+        await instance.transitionRun("released", ["STARTING"], { status: "STARTED" });
+        return events;
+      },
+    };
+    expect(await detectCrashedRuns(racing, { staleAfterMs: 10, now: T0 + 100 })).toEqual([]);
+    expect((await instance.getRun("released"))?.status).toBe("STARTED");
+    expect(await instance.getEvents("released")).toEqual([]);
+  });
+
   it("on this host, trusts the OS: a live process is never dead, a killed one is dead at once", async () => {
     const child = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { stdio: "ignore" });
     await new Promise((resolve) => child.once("spawn", resolve));

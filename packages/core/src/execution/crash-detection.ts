@@ -24,6 +24,7 @@ export type CrashedRun = RunRecord & { readonly evidence: string };
 
 export const CRASHED_RUN_REASON = "run worker exited unexpectedly";
 export const RUN_WORKER_CRASHED = "RUN_WORKER_CRASHED";
+export const CRASHED_WHILE_CANCELING_REASON = "canceled: its run worker exited before it stopped";
 
 const LIVE_STATUSES: readonly RunStatus[] = ["STARTING", "STARTED", "CANCELING"];
 const STEP_EVENTS: readonly OrchEventType[] = ["STEP_START", "STEP_RETRY", "STEP_SUCCESS", "STEP_FAILURE", "STEP_SKIPPED"];
@@ -31,9 +32,10 @@ const STEP_EVENTS: readonly OrchEventType[] = ["STEP_START", "STEP_RETRY", "STEP
 /**
  * Finds runs that claim to be running but whose worker is gone (killed, out of memory, machine lost) and closes
  * them honestly: a STEP_FAILURE for every step that started without finishing, a RUN_FAILURE, and the run record
- * set to FAILURE, ended at its last sign of life. On the worker's own host the OS is asked: a live process
- * (same pid and start time) is never declared dead however long its heartbeat is late (a step may block its
- * event loop), and a dead one is declared dead at once. Runs of other hosts are judged by their heartbeat.
+ * set to FAILURE, ended at its last sign of life (a run being canceled ends CANCELED, with a RUN_CANCELED). On the
+ * worker's own host the OS is asked: a live process (same pid and start time) is never declared dead however long
+ * its heartbeat is late (a step may block its event loop), and a dead one is declared dead at once. Runs of other
+ * hosts are judged by their heartbeat.
  */
 export async function detectCrashedRuns(storage: InstanceStorage, options: DetectCrashedRunsOptions = {}): Promise<CrashedRun[]> {
   const now = options.now ?? Date.now();
@@ -57,9 +59,9 @@ export async function detectCrashedRuns(storage: InstanceStorage, options: Detec
 }
 
 /**
- * Writes the crash's events, then moves the run to FAILURE only from the status it was judged in. The events go
- * first because the storage fence refuses events of a finished run; the guarded transition keeps a run that
- * moved on in between (a worker took it) from being overwritten. Undefined when it moved on.
+ * Writes the crash's events and moves the run to FAILURE (CANCELED when it was being canceled) in one storage
+ * transaction, only from the status it was judged in: a run that moved on in between (a worker took it, it ended)
+ * is neither overwritten nor left with the crash's events in its log. Undefined when it moved on.
  */
 async function markCrashed(storage: InstanceStorage, run: RunRecord, lastBeat: number): Promise<RunRecord | undefined> {
   const stepEvents = await storage.getEvents(run.runId, { types: STEP_EVENTS });
@@ -85,17 +87,16 @@ async function markCrashed(storage: InstanceStorage, run: RunRecord, lastBeat: n
     attempt: step.attempt,
     error,
   }));
-  events.push({
-    runId: run.runId,
-    timestamp: now,
-    type: "RUN_FAILURE",
-    durationMs: Math.max(0, now - (run.startedAt ?? run.createdAt)),
-    reason: CRASHED_RUN_REASON,
-    failedSteps: [...inFlight.keys()],
-    error,
-  });
-  await storage.appendEvents(events);
-  const update = { status: "FAILURE" as const, endedAt: now, statusReason: CRASHED_RUN_REASON };
-  if (!(await storage.transitionRun(run.runId, [run.status], update))) return undefined;
+  const durationMs = Math.max(0, now - (run.startedAt ?? run.createdAt));
+  // A run asked to cancel is stopped either way: it ends CANCELED (never retried), as its worker would have ended it.
+  const canceling = run.status === "CANCELING";
+  const reason = canceling ? CRASHED_WHILE_CANCELING_REASON : CRASHED_RUN_REASON;
+  events.push(
+    canceling
+      ? { runId: run.runId, timestamp: now, type: "RUN_CANCELED", durationMs, reason }
+      : { runId: run.runId, timestamp: now, type: "RUN_FAILURE", durationMs, reason, failedSteps: [...inFlight.keys()], error },
+  );
+  const update = { status: canceling ? ("CANCELED" as const) : ("FAILURE" as const), endedAt: now, statusReason: reason };
+  if (!(await storage.closeRun(run.runId, [run.status], events, update))) return undefined;
   return { ...run, ...update };
 }

@@ -19,6 +19,7 @@ import { resolveRunConfig, type RunConfig } from "./run-config.ts";
 import { createRunServices, runLogger } from "./run-services.ts";
 import { runStep } from "./step-runner.ts";
 import { planRun } from "./plan-run.ts";
+import { checkRunRetryTags } from "../queue/run-retries.ts";
 import { emitRunEnd, notifyRunEnd, reportListenerErrors } from "./run-end.ts";
 
 export interface MaterializeOptions {
@@ -79,6 +80,7 @@ export interface RunResult {
 export async function materialize(definitions: Definitions, options: MaterializeOptions = {}): Promise<RunResult> {
   assertBound(definitions);
   const instance = options.instance ?? memoryStorage();
+  checkRunRetryTags(options.tags, "The run");
   const plan = await planRun(definitions, instance, options);
   const config = resolveRunConfig(definitions, plan.steps, options.runConfig);
   const serializers = new SerializerRegistry();

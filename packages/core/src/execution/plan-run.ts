@@ -20,7 +20,35 @@ export async function planRun(definitions: Definitions, instance: InstanceStorag
         context: { dynamicPartitions: (name) => instance.getDynamicPartitions(name) },
       })
     : basePlan;
-  return withProducingRuns(options.stepKeys ? restrictPlan(plan, options.stepKeys, options.parentRunId) : plan, instance);
+  if (!options.stepKeys) return withProducingRuns(plan, instance);
+  const restricted = restrictPlan(plan, options.stepKeys, options.parentRunId);
+  return withProducingRuns(options.parentRunId !== undefined ? await fromProducingAncestors(restricted, instance, options.parentRunId) : restricted, instance);
+}
+
+/**
+ * A re-execution reads the outputs of the steps it does not run from its parent, or, for a step the parent did not
+ * run either (the retry of a retry run from failure), from the nearest ancestor where that step succeeded.
+ */
+async function fromProducingAncestors(plan: ExecutionPlan, instance: InstanceStorage, parentRunId: string): Promise<ExecutionPlan> {
+  const fromParent = (input: PlannedInput) => input.upstreamRunId === parentRunId && input.upstreamStepKey === undefined;
+  const remaining = new Set(plan.steps.flatMap((s) => s.inputs.filter(fromParent).map((i) => i.upstreamNodeId)));
+  const producer = new Map<string, string>();
+  for (let runId: string | undefined = parentRunId; runId !== undefined && remaining.size > 0; ) {
+    const run = await instance.getRun(runId);
+    if (run === undefined) break;
+    for (const event of await instance.getEvents(runId, { types: ["STEP_SUCCESS"] })) {
+      if (event.stepKey !== undefined && remaining.delete(event.stepKey)) producer.set(event.stepKey, runId);
+    }
+    runId = run.parentRunId;
+  }
+  if ([...producer.values()].every((runId) => runId === parentRunId)) return plan;
+  return {
+    ...plan,
+    steps: plan.steps.map((step) => ({
+      ...step,
+      inputs: step.inputs.map((input) => (fromParent(input) && producer.has(input.upstreamNodeId) ? { ...input, upstreamRunId: producer.get(input.upstreamNodeId)! } : input)),
+    })),
+  };
 }
 
 /**

@@ -117,8 +117,14 @@ export async function enqueueReexecution(
   definitions: Definitions,
   instance: InstanceStorage,
   parentRunId: string,
-  options: { readonly fromFailure?: boolean; readonly steps?: readonly string[]; readonly tags?: Readonly<Record<string, string>> } = {},
-): Promise<{ runId: string; stepKeys: readonly string[] }> {
+  options: {
+    readonly fromFailure?: boolean;
+    readonly steps?: readonly string[];
+    readonly tags?: Readonly<Record<string, string>>;
+    /** At most one re-execution per key and instigator, ever (run retries: the failed run's id). */
+    readonly runKey?: { readonly instigator: string; readonly key: string };
+  } = {},
+): Promise<{ runId: string; stepKeys: readonly string[]; created: boolean }> {
   const { parent, stepKeys } = await reexecutionOf(instance, parentRunId, options);
   const job = parent.jobName !== undefined ? definitions.jobs.get(parent.jobName) : undefined;
   // Refused now rather than when the daemon starts it: mapped steps without their source.
@@ -133,9 +139,10 @@ export async function enqueueReexecution(
     parentRunId: parent.runId,
     rootRunId: parent.rootRunId ?? parent.runId,
     stepKeys,
+    ...(options.runKey !== undefined ? { runKey: options.runKey.key, instigator: options.runKey.instigator } : {}),
   };
-  const { runId } = await enqueueRun(definitions, instance, spec);
-  return { runId, stepKeys };
+  const { runId, created } = await enqueueRun(definitions, instance, spec);
+  return { runId, stepKeys, created };
 }
 
 /** The parent's steps that did not succeed: failed, skipped, canceled or never started. */

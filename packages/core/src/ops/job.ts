@@ -3,6 +3,7 @@ import { ErrorCode, OrchError } from "../errors.ts";
 import { invocationsFromEdges, type JobEdge } from "./edges.ts";
 import { GraphRecorder, recordGraph, type Invocation } from "./graph-recorder.ts";
 import { planOpJob } from "./job-plan.ts";
+import { checkRunRetryTags } from "../queue/run-retries.ts";
 import { checkName, type OpDefinition } from "./op.ts";
 import { compileOpNode } from "./op-node.ts";
 
@@ -28,6 +29,7 @@ export type JobOptions = JobBase &
  */
 export function job(options: JobOptions): JobDefinition {
   checkName(options.name, "Job");
+  checkRunRetryTags(options.tags, `Job "${options.name}"`);
   const base = {
     kind: "orch.job" as const,
     name: options.name,

@@ -5,6 +5,7 @@ import { planRun } from "../execution/plan-run.ts";
 import type { PartitionRange, RunRecord } from "../run-record.ts";
 import type { InstanceStorage } from "../storage.ts";
 import { didYouMean } from "../suggest.ts";
+import { checkRunRetryTags } from "./run-retries.ts";
 
 /** What to run: a selection (default every asset) or a job, with the same options as `materialize()`. */
 export interface QueuedRunSpec {
@@ -37,6 +38,8 @@ export async function buildQueuedRun(definitions: Definitions, instance: Instanc
       details: { job: spec.jobName },
     });
   }
+  const tags = { ...job?.tags, ...spec.tags };
+  checkRunRetryTags(tags, spec.jobName !== undefined ? `The run of job "${spec.jobName}"` : "The run");
   const selection = job?.selection ?? spec.selection;
   const plan = await planRun(definitions, instance, {
     ...(job?.ops ? { plan: { steps: job.ops.steps, assetKeys: [] } } : selection !== undefined ? { selection } : {}),
@@ -54,7 +57,7 @@ export async function buildQueuedRun(definitions: Definitions, instance: Instanc
     stepKeys: plan.steps.map((s) => s.key),
     ...(spec.partitionKey !== undefined ? { partitionKey: spec.partitionKey } : {}),
     ...(spec.partitionRange !== undefined ? { partitionRange: spec.partitionRange } : {}),
-    tags: { ...job?.tags, ...spec.tags },
+    tags,
     runConfig: spec.runConfig ?? {},
     ...(spec.parentRunId !== undefined ? { parentRunId: spec.parentRunId, rootRunId: spec.rootRunId ?? spec.parentRunId } : {}),
     createdAt: now,

@@ -86,17 +86,27 @@ export function watchForCancel(instance: InstanceStorage, runId: string, control
 
 /**
  * Closes a run that cannot finish on its own as FAILURE with the reason: refused before it began (planning,
- * config), or its process exited without ending it. A run that already ended is left alone.
+ * config), or its process exited without ending it (CANCELED if it was being canceled). A run that already ended
+ * is left alone.
  */
 export async function failRunIfUnfinished(instance: InstanceStorage, runId: string, error: unknown): Promise<void> {
   const current = await instance.getRun(runId);
   if (current === undefined || FINISHED_STATUSES.has(current.status)) return;
   const now = Date.now();
   const serialized = serializeError(error);
-  await instance.appendEvents([
-    { runId, timestamp: now, type: "RUN_FAILURE", durationMs: 0, reason: serialized.message, failedSteps: [], error: serialized },
-  ]);
-  await instance.updateRun(runId, { status: "FAILURE", endedAt: now, statusReason: serialized.message });
+  // Only from the status just read, with its event in the same write: a run that ended meanwhile is left alone.
+  // A run asked to cancel is stopped either way: it ends CANCELED (never retried).
+  if (current.status === "CANCELING") {
+    const reason = `canceled: ${serialized.message}`;
+    await instance.closeRun(runId, [current.status], [{ runId, timestamp: now, type: "RUN_CANCELED", durationMs: 0, reason }], { status: "CANCELED", endedAt: now, statusReason: reason });
+    return;
+  }
+  await instance.closeRun(
+    runId,
+    [current.status],
+    [{ runId, timestamp: now, type: "RUN_FAILURE", durationMs: 0, reason: serialized.message, failedSteps: [], error: serialized }],
+    { status: "FAILURE", endedAt: now, statusReason: serialized.message },
+  );
 }
 
 /** Ends a run that was canceled before it ran: a RUN_CANCELED event, then the CANCELED status. */

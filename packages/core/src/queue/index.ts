@@ -7,3 +7,4 @@ export * from "./cancel-run.ts";
 export * from "./coordinator.ts";
 export * from "./in-process-launcher.ts";
 export * from "./foreground-slot.ts";
+export * from "./run-retries.ts";

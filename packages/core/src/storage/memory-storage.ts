@@ -102,6 +102,16 @@ export function memoryStorage(): InstanceStorage {
       append(events);
     },
 
+    async closeRun(runId, from, events, update) {
+      open();
+      const entry = runs.get(runId);
+      if (entry === undefined || !from.includes(entry.record.status)) return false;
+      assertRunTakesEvents(runId, entry.record.status);
+      append(events);
+      entry.record = { ...entry.record, ...update };
+      return true;
+    },
+
     async getEvents(runId: string, query: EventQuery = {}): Promise<StoredEvent[]> {
       open();
       const runEvents = eventsByRun.get(runId) ?? [];

@@ -1,6 +1,7 @@
 // The storage contract: what crash detection relies on (the worker's identity, heartbeats, the fence).
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
+import type { OrchEvent } from "../events.ts";
 import { log, materialization, run } from "./storage-contract-fixtures.ts";
 import type { StorageHandle } from "./storage-contract.ts";
 
@@ -39,6 +40,29 @@ export function describeLivenessContract(handle: StorageHandle): void {
       // Events of a run not created yet are taken (a run's first events may precede its record).
       await handle.storage.appendEvents([log("unknown", "early")]);
       expect(await handle.storage.getEvents("unknown")).toHaveLength(1);
+    });
+
+    it("closes a run with its events in one write, only from the judged status", async () => {
+      const failure = (runId: string): OrchEvent => ({ runId, timestamp: 3_000, type: "RUN_FAILURE", durationMs: 1_000, reason: "worker died", failedSteps: ["a"] });
+      const update = { status: "FAILURE" as const, endedAt: 3_000, statusReason: "worker died" };
+      await handle.storage.createRun(run("dead", { status: "STARTED" }));
+      await handle.storage.appendEvents([log("dead", "working")]);
+      expect(await handle.storage.closeRun("dead", ["STARTED"], [materialization("dead", "a"), failure("dead")], update)).toBe(true);
+      expect(await handle.storage.getRun("dead")).toMatchObject(update);
+      expect((await handle.storage.getEvents("dead")).map((e) => e.type)).toEqual(["LOG", "ASSET_MATERIALIZATION", "RUN_FAILURE"]);
+      expect((await handle.storage.getAssetIndex(["a"]))[0]?.lastMaterialization?.runId).toBe("dead");
+      expect((await handle.storage.getEventsAfter({ types: ["RUN_FAILURE"] })).map((e) => e.runId)).toEqual(["dead"]);
+
+      // Judged STARTING, but a worker took it since (STARTED): nothing is written, the run is untouched.
+      await handle.storage.createRun(run("taken", { status: "STARTED" }));
+      expect(await handle.storage.closeRun("taken", ["STARTING"], [failure("taken")], update)).toBe(false);
+      expect((await handle.storage.getRun("taken"))?.status).toBe("STARTED");
+      expect(await handle.storage.getEvents("taken")).toEqual([]);
+      // A run that ended since, and a run that does not exist, are not closed either.
+      expect(await handle.storage.closeRun("dead", ["STARTED"], [failure("dead")], update)).toBe(false);
+      expect(await handle.storage.getEvents("dead", { types: ["RUN_FAILURE"] })).toHaveLength(1);
+      expect(await handle.storage.closeRun("nobody", ["STARTED"], [failure("nobody")], update)).toBe(false);
+      expect(await handle.storage.getEvents("nobody")).toEqual([]);
     });
 
     it("beats until the heartbeat is stopped", async () => {
