@@ -138,6 +138,7 @@ export async function materialize(definitions: Definitions, options: Materialize
       run,
       signal: controller.signal,
       events: bus,
+      relay: (event) => bus.relay(event),
       runStepInProcess: (step) => runStep(services, step),
       ...(options.definitionsModule !== undefined ? { definitionsModule: options.definitionsModule } : {}),
       runConfig: options.runConfig ?? {},
