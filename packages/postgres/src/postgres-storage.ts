@@ -3,7 +3,7 @@ import { createAutomationQueries } from "./automation-queries.ts";
 import { createDb } from "./db.ts";
 import { getAssetEvents, getAssetIndex, getEvents, wipeAsset } from "./event-queries.ts";
 import { EventWriter, type Durability } from "./event-writer.ts";
-import { threadHeartbeat } from "./heartbeat-thread.ts";
+import { HeartbeatThread } from "./heartbeat-thread.ts";
 import { assertSchemaName, migrate } from "./migrations.ts";
 import { EventNotifier } from "./notifier.ts";
 import { jobQueueDistribution } from "./distribution.ts";
@@ -56,6 +56,7 @@ export function postgresStorage(options: PostgresStorageOptions): PostgresStorag
   const writer = new EventWriter(db, options.durability ?? "process");
   const notifier = new EventNotifier({ url: options.url, schema });
   const state = createStateQueries(db);
+  const heartbeats = new HeartbeatThread(options.url, schema);
   let closed = false;
 
   async function ready(): Promise<void> {
@@ -119,7 +120,7 @@ export function postgresStorage(options: PostgresStorageOptions): PostgresStorag
     }),
     startHeartbeat: (runId, intervalMs) => {
       if (closed) throw new OrchError(ErrorCode.STORAGE_ERROR, `The PostgreSQL instance storage (schema "${schema}") is closed.`, { pkg: "postgres" });
-      return threadHeartbeat(options.url, schema, runId, intervalMs);
+      return heartbeats.start(runId, intervalMs);
     },
     getDynamicPartitions: after(state.getDynamicPartitions),
     addDynamicPartitions: after(state.addDynamicPartitions),
@@ -132,6 +133,7 @@ export function postgresStorage(options: PostgresStorageOptions): PostgresStorag
       await migrated.catch(() => undefined);
       await writer.idle();
       closed = true;
+      await heartbeats.close();
       await notifier.close();
       await distribution.close();
       await pool.end();
