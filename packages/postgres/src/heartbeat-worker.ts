@@ -3,6 +3,7 @@
 // killed process stops them all. Plain TypeScript (erasable syntax only), no @orch imports.
 import { parentPort, workerData } from "node:worker_threads";
 import pg from "pg";
+import { WRITE_HEARTBEAT } from "./heartbeat-sql.ts";
 
 export type HeartbeatMessage =
   | { readonly type: "start"; readonly beat: number; readonly runId: string; readonly intervalMs: number }
@@ -31,7 +32,7 @@ const beats = new Map<number, { runId: string; timer: NodeJS.Timeout; writing: P
 
 const write = (runId: string): Promise<unknown> =>
   connection()
-    .then((c) => c.query("INSERT INTO heartbeats (run_id, at) VALUES ($1, $2) ON CONFLICT (run_id) DO UPDATE SET at = excluded.at", [runId, Date.now()]))
+    .then((c) => c.query(WRITE_HEARTBEAT, [runId, Date.now()]))
     // A dropped connection only loses this beat; the next one tries again.
     .catch(() => undefined);
 
