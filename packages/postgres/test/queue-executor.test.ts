@@ -2,7 +2,8 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { OrchEvent } from "@orch/core";
 import { describe, expect, inject, it } from "vitest";
-import { startCluster, until, waitForOutput } from "./cluster.ts";
+import type { ChildProcess } from "node:child_process";
+import { startCluster, until, waitForOutput, type Cluster } from "./cluster.ts";
 
 const url = inject("pgUrl");
 
@@ -49,6 +50,26 @@ const DIAMOND_WITH_LOGGER = DIAMOND.replace('import { asset, defineDefinitions }
 
 export default defineDefinitions({ assets: [a, b, c, d], plugins: [fileLog] });`,
 );
+
+/**
+ * Materializes the diamond (step b slow), SIGKILLs the worker that took b, and checks what follows whatever proved
+ * the worker dead: the run fails, d is skipped, b ran once. Returns b's failure message and the run's events.
+ */
+async function killHolderOfB(cluster: Cluster, workers: readonly ChildProcess[]) {
+  await Promise.all(workers.map((w) => waitForOutput(w, "orch worker: started")));
+  const materialize = cluster.run(["materialize", "--select", "*"]);
+  const holder = await until("step b to start", async () => (await cluster.executions()).find((e) => e.runId.endsWith("/b"))?.pid);
+  workers.find((w) => w.pid === holder)!.kill("SIGKILL");
+  const result = await materialize;
+  expect(result.code).not.toBe(0);
+  const runId = (await cluster.executions())[0]!.runId.split("/")[0]!;
+  const events = await cluster.storage.getEvents(runId);
+  const failure = events.find((e) => e.stepKey === "b" && e.type === "STEP_FAILURE");
+  expect(events.some((e) => e.stepKey === "d" && e.type === "STEP_SKIPPED")).toBe(true);
+  expect((await cluster.executions()).filter((e) => e.runId.endsWith("/b"))).toHaveLength(1);
+  expect((await cluster.storage.getRun(runId))?.status).toBe("FAILURE");
+  return { holder, events, failure: failure && "error" in failure ? failure.error?.message : "" };
+}
 
 const executor = (staleAfterMs: number) => [`executor: { type: queue, config: { url: { env: ORCH_PG_URL }, schema: ${"$SCHEMA"}, staleAfterMs: ${staleAfterMs} } }`];
 
@@ -126,19 +147,8 @@ describe("executor: { type: queue } (steps on orch worker processes)", () => {
     const cluster = await startCluster(url, schema, { SLOW_STEP: "b" }, { defs: DIAMOND, yaml: executor(600_000).map((l) => l.replace("$SCHEMA", schema)) });
     try {
       const workers = [cluster.spawn(["worker", "--concurrency", "2"]), cluster.spawn(["worker", "--concurrency", "2"])];
-      await Promise.all(workers.map((w) => waitForOutput(w, "orch worker: started")));
-      const materialize = cluster.run(["materialize", "--select", "*"]);
-      const holder = await until("step b to start", async () => (await cluster.executions()).find((e) => e.runId.endsWith("/b"))?.pid);
-      workers.find((w) => w.pid === holder)!.kill("SIGKILL");
-      const result = await materialize;
-      expect(result.code).not.toBe(0);
-      const runId = (await cluster.executions())[0]!.runId.split("/")[0]!;
-      const events = await cluster.storage.getEvents(runId);
-      const failure = events.find((e) => e.stepKey === "b" && e.type === "STEP_FAILURE");
-      expect(failure && "error" in failure ? failure.error?.message : "").toMatch(new RegExp(`worker running step "b" \\(pid ${holder} on \\S+\\) exited before the step ended`));
-      expect(events.some((e) => e.stepKey === "d" && e.type === "STEP_SKIPPED")).toBe(true);
-      expect((await cluster.executions()).filter((e) => e.runId.endsWith("/b"))).toHaveLength(1);
-      expect((await cluster.storage.getRun(runId))?.status).toBe("FAILURE");
+      const { holder, failure } = await killHolderOfB(cluster, workers);
+      expect(failure).toMatch(new RegExp(`worker running step "b" \\(pid ${holder} on \\S+\\) exited before the step ended`));
     } finally {
       await cluster.close();
     }
@@ -150,24 +160,13 @@ describe("executor: { type: queue } (steps on orch worker processes)", () => {
     const cluster = await startCluster(url, schema, { SLOW_STEP: "b" }, { defs: DIAMOND, yaml: executor(2_000).map((l) => l.replace("$SCHEMA", schema)) });
     try {
       const workers = [0, 1].map((i) => cluster.spawn(["worker", "--concurrency", "2"], { hostname: `orch-test-host-${i}` }));
-      await Promise.all(workers.map((w) => waitForOutput(w, "orch worker: started")));
-      const materialize = cluster.run(["materialize", "--select", "*"]);
-      const holder = await until("step b to start", async () => (await cluster.executions()).find((e) => e.runId.endsWith("/b"))?.pid);
-      workers.find((w) => w.pid === holder)!.kill("SIGKILL");
-      const result = await materialize;
-      expect(result.code).not.toBe(0);
-      const runId = (await cluster.executions())[0]!.runId.split("/")[0]!;
-      const events = await cluster.storage.getEvents(runId);
-      const failure = events.find((e) => e.stepKey === "b" && e.type === "STEP_FAILURE");
-      expect(failure && "error" in failure ? failure.error?.message : "").toMatch(/worker running step "b" stopped beating/);
+      const { failure, events } = await killHolderOfB(cluster, workers);
+      expect(failure).toMatch(/worker running step "b" stopped beating/);
       // c ran beside b: it succeeded (on either worker, it is quick), or failed the same way if the killed worker
       // had taken it and not finished it.
       const cEnd = events.filter((e) => e.stepKey === "c" && (e.type === "STEP_SUCCESS" || e.type === "STEP_FAILURE"));
       expect(cEnd).toHaveLength(1);
       if (cEnd[0]!.type === "STEP_FAILURE") expect(cEnd[0]!.error?.message).toMatch(/worker running step "c" stopped beating/);
-      expect(events.some((e) => e.stepKey === "d" && e.type === "STEP_SKIPPED")).toBe(true);
-      expect((await cluster.executions()).filter((e) => e.runId.endsWith("/b"))).toHaveLength(1);
-      expect((await cluster.storage.getRun(runId))?.status).toBe("FAILURE");
     } finally {
       await cluster.close();
     }
