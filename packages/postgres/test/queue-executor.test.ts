@@ -130,8 +130,9 @@ describe("executor: { type: queue } (steps on orch worker processes)", () => {
       const all = (await cluster.storage.getEvents(runId)).map(({ id: _, ...e }) => e);
       const stored = all.slice(all.findIndex((e) => e.type === "RUN_START")).filter((e) => e.type !== "LOG" || e.level !== "debug");
       expect(seen.map((s) => s.event)).toEqual(stored);
-      // The run's events show where each step ran.
+      // The run's record shows the process that ran it, its events where each step ran.
       const shown = await cluster.run(["runs", "show", runId]);
+      expect(shown.stdout).toMatch(new RegExp(`worker +\\S+ \\(pid ${materialize.pid}\\)`));
       for (const step of ["a", "b", "c", "d"]) {
         const pid = executions.find((e) => e.runId === `${runId}/${step}`)!.pid;
         expect(shown.stdout).toMatch(new RegExp(`STEP_START +${step} +started on \\S+ \\(pid ${pid}\\)`));

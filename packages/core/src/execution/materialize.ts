@@ -102,7 +102,8 @@ export async function materialize(definitions: Definitions, options: Materialize
     startedAt: now,
     worker: currentProcess(),
   };
-  if (options.queued) await instance.updateRun(runId, { startedAt: now });
+  // A queued run's record came from the queue: it records this process too (for a worker, its claim already did).
+  if (options.queued) await instance.updateRun(runId, { startedAt: now, worker: currentProcess() });
   else await instance.createRun(run);
 
   const listeners = [...definitions.listeners, ...(options.listeners ?? [])];
