@@ -1,4 +1,4 @@
-import { currentProcess, isProcessAlive, scheduleSteps, serializeError, type Executor, type ProcessIdentity, type StepOutcome } from "@orch/core";
+import { isProcessAlive, scheduleSteps, serializeError, type Executor, type ProcessIdentity, type StepOutcome } from "@orch/core";
 import { setTimeout as sleep } from "node:timers/promises";
 import { jobQueueUtils } from "./distribution.ts";
 import { postgresStorage, type PostgresStorage } from "./postgres-storage.ts";
@@ -41,15 +41,18 @@ export function queueExecutor(options: QueueExecutorOptions): Executor & { teard
     return JSON.parse(value) as StepOutcome;
   }
 
+  /** On the worker's own host the OS tells at once that its process is gone (the pid and start time of its STEP_START). */
+  function processGone(stepKey: string, worker: ProcessIdentity | undefined): string | undefined {
+    if (worker === undefined || isProcessAlive(worker) !== false) return undefined;
+    return `The worker running step "${stepKey}" (pid ${worker.pid} on ${worker.host}) exited before the step ended.`;
+  }
+
   /**
-   * Why the worker holding the step is taken for dead, or undefined while it may be alive. On the worker's own host
-   * the OS is asked (its pid and start time, recorded on STEP_START): a dead process is seen at once, a live one is
-   * never given up. Elsewhere, or before STEP_START, its heartbeats tell (a waiting job counts as alive).
+   * Otherwise (another host, before STEP_START) the step's heartbeats tell; a waiting job counts as alive. A live
+   * worker's thread beats until the step ends, so on any host only a step its process lost without an outcome goes
+   * silent.
    */
-  async function deathOf(runId: string, stepKey: string, worker: ProcessIdentity | undefined, dispatchedAt: number): Promise<string | undefined> {
-    const alive = worker !== undefined ? isProcessAlive(worker) : undefined;
-    if (alive === false) return `The worker running step "${stepKey}" (pid ${worker!.pid} on ${worker!.host}) exited before the step ended.`;
-    if (alive === true) return undefined;
+  async function silence(runId: string, stepKey: string, dispatchedAt: number): Promise<string | undefined> {
     const lastSeen = Math.max(dispatchedAt, (await shared().getHeartbeat(stepBeatId(runId, stepKey))) ?? 0);
     const silentMs = Date.now() - lastSeen;
     return silentMs > staleAfterMs ? `The worker running step "${stepKey}" stopped beating (no heartbeat for ${silentMs} ms); it is taken for dead.` : undefined;
@@ -63,19 +66,20 @@ export function queueExecutor(options: QueueExecutorOptions): Executor & { teard
       const outcome = await takeOutcome(runId, step.key);
       if (outcome !== undefined) return (await remote.finish(step.key), outcome);
       await remote.pull();
-      const worker = remote.worker(step.key);
-      // The pid proof is cheap (this host's /proc) and checked every poll; heartbeats are read about once a second.
-      if (worker?.host === currentProcess().host || Date.now() - lastCheck >= LIVENESS_CHECK_MS) {
+      // The pid proof is cheap (this host's /proc, nothing for another host's) and checked every poll; heartbeats are
+      // read about once a second.
+      let death = processGone(step.key, remote.worker(step.key));
+      if (death === undefined && Date.now() - lastCheck >= LIVENESS_CHECK_MS) {
         lastCheck = Date.now();
-        const death = await deathOf(runId, step.key, worker, dispatchedAt);
-        if (death !== undefined) {
-          // It may have left its outcome between the read above and its exit (a worker stopping after its step).
-          const late = await takeOutcome(runId, step.key);
-          await remote.finish(step.key);
-          if (late !== undefined) return late;
-          await emitFailure(death);
-          return { stepKey: step.key, status: "failure", producedOutputs: [] };
-        }
+        death = await silence(runId, step.key, dispatchedAt);
+      }
+      if (death !== undefined) {
+        // It may have left its outcome between the read above and its exit (a worker stopping after its step).
+        const late = await takeOutcome(runId, step.key);
+        await remote.finish(step.key);
+        if (late !== undefined) return late;
+        await emitFailure(death);
+        return { stepKey: step.key, status: "failure", producedOutputs: [] };
       }
       await sleep(pollMs);
     }

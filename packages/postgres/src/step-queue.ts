@@ -84,7 +84,11 @@ export async function runDistributedStep(job: StepJob, options: StepWorkerOption
   } finally {
     clearInterval(watcher);
   }
-  await storage.setState(STEP_OUTCOMES, stepKeyOf(job.runId, job.step.key), JSON.stringify(outcome));
-  await beat.stop();
+  try {
+    await storage.setState(STEP_OUTCOMES, stepKeyOf(job.runId, job.step.key), JSON.stringify(outcome));
+  } finally {
+    // Stopped even when the outcome could not be left: the run's process then sees the step go silent.
+    await beat.stop();
+  }
   return outcome;
 }
