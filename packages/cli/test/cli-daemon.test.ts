@@ -13,10 +13,15 @@ import { asset, defineDefinitions, schedule } from "@orch/core";
 
 const report = asset({ key: "report", compute: async ({ signal }) => {
   if (process.env.SLOW_RUN) await sleep(60_000, undefined, { signal });
-  // CRASH_ONCE=<path>: the first run to find the file removes it and kills its own process.
+  // CRASH_ONCE=<path>: the first run to remove the file kills its own process (runs of one pass start together).
   if (process.env.CRASH_ONCE && existsSync(process.env.CRASH_ONCE)) {
-    unlinkSync(process.env.CRASH_ONCE);
-    process.kill(process.pid, "SIGKILL");
+    let removed = true;
+    try {
+      unlinkSync(process.env.CRASH_ONCE);
+    } catch {
+      removed = false;
+    }
+    if (removed) process.kill(process.pid, "SIGKILL");
   }
   return 1;
 } });

@@ -1,5 +1,6 @@
 import type { SerializedError } from "./errors.ts";
 import type { Metadata } from "./metadata.ts";
+import type { ProcessIdentity } from "./process-identity.ts";
 import type { Severity } from "./type-check.ts";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
@@ -24,7 +25,13 @@ export type OrchEventBody =
       readonly error?: SerializedError;
     }
   | { readonly type: "RUN_CANCELED"; readonly durationMs: number; readonly reason: string }
-  | { readonly type: "STEP_START"; readonly stepKey: string; readonly attempt: number }
+  | {
+      readonly type: "STEP_START";
+      readonly stepKey: string;
+      readonly attempt: number;
+      /** The process executing the step when it is not the run's own (an `orch worker` of the queue executor). */
+      readonly worker?: ProcessIdentity;
+    }
   | { readonly type: "STEP_SUCCESS"; readonly stepKey: string; readonly durationMs: number }
   | {
       readonly type: "STEP_FAILURE";

@@ -1,5 +1,5 @@
 import type { Definitions } from "./definitions.ts";
-import type { EventSink } from "./events.ts";
+import type { EventSink, OrchEvent } from "./events.ts";
 import type { IOManager } from "./io-manager.ts";
 import type { ExecutionPlan, PlannedStep } from "./plan.ts";
 import type { RunRecord } from "./run-record.ts";
@@ -19,6 +19,11 @@ export interface ExecutorContext {
   /** Aborted when the run is canceled. */
   readonly signal: AbortSignal;
   readonly events: EventSink;
+  /**
+   * Hands the run's loggers and listeners an event another process already stored for this run (a step run on
+   * another host), so they see every event of the run once; it is not stored again.
+   */
+  relay(event: OrchEvent): void;
   /** Runs one step on this thread through the shared step runner (the one step boundary). */
   runStepInProcess(step: PlannedStep): Promise<StepOutcome>;
   /** The module the definitions were loaded from, for executors that load them in other threads or processes. */

@@ -21,6 +21,28 @@ function log(runId: string, message: string): OrchEvent {
 }
 
 describe("postgresStorage", () => {
+  it("beats for many runs at once from one thread, on through a blocked event loop, each until it is stopped", async () => {
+    const storage = postgresStorage({ url, schema: freshSchema(), poolSize: 2 });
+    await storage.ready();
+    const handles = ["r1", "r2", "r3"].map((runId) => storage.startHeartbeat(runId, 20));
+    const beatOf = async (runId: string) => (await storage.getHeartbeat(runId)) ?? 0;
+    const deadline = Date.now() + 10_000;
+    while ((await Promise.all(["r1", "r2", "r3"].map(beatOf))).some((at) => at === 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await handles[0]!.stop();
+    const stoppedAt = await beatOf("r1");
+    const before = await beatOf("r2");
+    // The main thread blocks; the other runs keep beating.
+    const blockUntil = Date.now() + 300;
+    while (Date.now() < blockUntil);
+    expect(await beatOf("r2")).toBeGreaterThan(before);
+    expect(await beatOf("r1")).toBe(stoppedAt);
+    await Promise.all(handles.slice(1).map((h) => h.stop()));
+    const last = await Promise.all(["r2", "r3"].map(beatOf));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await Promise.all(["r2", "r3"].map(beatOf))).toEqual(last);
+    await storage.close();
+  });
+
   it("migrates once when several processes' storages open the same schema at the same time", async () => {
     const schema = freshSchema();
     const storages = Array.from({ length: 4 }, () => postgresStorage({ url, schema, poolSize: 2 }));

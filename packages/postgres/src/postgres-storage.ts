@@ -4,7 +4,7 @@ import { createDb } from "./db.ts";
 import { getAssetEvents, getAssetIndex, getEvents, wipeAsset } from "./event-queries.ts";
 import { getFailedPartitions, getLatestCheckResults, getPartitionStatusCounts } from "./partition-queries.ts";
 import { EventWriter, type Durability } from "./event-writer.ts";
-import { threadHeartbeat } from "./heartbeat-thread.ts";
+import { HeartbeatThread } from "./heartbeat-thread.ts";
 import { assertSchemaName, migrate } from "./migrations.ts";
 import { EventNotifier } from "./notifier.ts";
 import { jobQueueDistribution } from "./distribution.ts";
@@ -57,6 +57,7 @@ export function postgresStorage(options: PostgresStorageOptions): PostgresStorag
   const writer = new EventWriter(db, options.durability ?? "process");
   const notifier = new EventNotifier({ url: options.url, schema });
   const state = createStateQueries(db);
+  const heartbeats = new HeartbeatThread(options.url, schema);
   let closed = false;
 
   async function ready(): Promise<void> {
@@ -124,7 +125,7 @@ export function postgresStorage(options: PostgresStorageOptions): PostgresStorag
     }),
     startHeartbeat: (runId, intervalMs) => {
       if (closed) throw new OrchError(ErrorCode.STORAGE_ERROR, `The PostgreSQL instance storage (schema "${schema}") is closed.`, { pkg: "postgres" });
-      return threadHeartbeat(options.url, schema, runId, intervalMs);
+      return heartbeats.start(runId, intervalMs);
     },
     getDynamicPartitions: after(state.getDynamicPartitions),
     addDynamicPartitions: after(state.addDynamicPartitions),
@@ -137,6 +138,7 @@ export function postgresStorage(options: PostgresStorageOptions): PostgresStorag
       await migrated.catch(() => undefined);
       await writer.idle();
       closed = true;
+      await heartbeats.close();
       await notifier.close();
       await distribution.close();
       await pool.end();

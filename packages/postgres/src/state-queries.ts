@@ -1,11 +1,12 @@
 import { assertValidPartitionKey } from "@orch/core";
 import type { Queryable } from "./db.ts";
+import { WRITE_HEARTBEAT } from "./heartbeat-sql.ts";
 
 /** Heartbeats, dynamic partitions and the key/value state of schedules and sensors. */
 export function createStateQueries(db: Queryable) {
   return {
     async setHeartbeat(runId: string, at: number): Promise<void> {
-      await db.execute("INSERT INTO heartbeats (run_id, at) VALUES ($1, $2) ON CONFLICT (run_id) DO UPDATE SET at = excluded.at", [runId, at]);
+      await db.execute(WRITE_HEARTBEAT, [runId, at]);
     },
     async getHeartbeat(runId: string): Promise<number | undefined> {
       const [row] = await db.query<{ at: number }>("SELECT at FROM heartbeats WHERE run_id = $1", [runId]);

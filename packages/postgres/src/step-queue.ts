@@ -1,12 +1,14 @@
 import {
   createIOManagers,
   createRunServices,
+  currentProcess,
   resolveRunConfig,
   RunEventBus,
   runStep,
   SerializerRegistry,
   serializeError,
   type Definitions,
+  type EventSink,
   type InstanceStorage,
   type IOManager,
   type IOManagerDefinition,
@@ -59,13 +61,19 @@ export async function runDistributedStep(job: StepJob, options: StepWorkerOption
     const serializers = new SerializerRegistry();
     for (const s of definitions.plugins.serializers) serializers.register(s);
     const ioManagers = await createIOManagers(definitions, { ...(options.baseDir ? { baseDir: options.baseDir } : {}), ...(options.defaultIOManager ? { defaultIOManager: options.defaultIOManager } : {}) }, serializers);
+    // No loggers here: the run's process relays these events to its own (see RemoteStepEvents). Every event is
+    // the step's, so the run's process tells them from its own: resources set up here log under the step's key.
     const bus = new RunEventBus(storage, [], [], config.secrets);
-    const services = createRunServices({ definitions, run, events: bus, ioManagers, config, signal: controller.signal });
+    const events: EventSink = { emit: (event) => bus.emit(event.stepKey === undefined ? { ...event, stepKey: job.step.key } : event) };
+    const services = createRunServices({ definitions, run, events, ioManagers, config, signal: controller.signal, worker: currentProcess() });
     try {
       outcome = await runStep(services, job.step);
     } finally {
       await services.resources.teardown();
       for (const { manager } of ioManagers.values()) await manager.teardown?.();
+      // Every event of the step (teardown logs too) is stored before its outcome, which ends the relay of its events.
+      if (services.pending.size) await Promise.all(services.pending);
+      await bus.settle();
     }
   } catch (error) {
     // The step runner reports step failures itself; this is a failure around it (the run is gone, bad config).
@@ -76,7 +84,11 @@ export async function runDistributedStep(job: StepJob, options: StepWorkerOption
   } finally {
     clearInterval(watcher);
   }
-  await storage.setState(STEP_OUTCOMES, stepKeyOf(job.runId, job.step.key), JSON.stringify(outcome));
-  await beat.stop();
+  try {
+    await storage.setState(STEP_OUTCOMES, stepKeyOf(job.runId, job.step.key), JSON.stringify(outcome));
+  } finally {
+    // Stopped even when the outcome could not be left: the run's process then sees the step go silent.
+    await beat.stop();
+  }
   return outcome;
 }

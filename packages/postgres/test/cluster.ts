@@ -33,8 +33,11 @@ export default defineDefinitions({ assets: [work] });
 export interface Cluster {
   readonly dir: string;
   readonly storage: PostgresStorage;
-  /** Starts `orch <args>` in the project, optionally inside a network namespace. */
-  spawn(args: readonly string[], options?: { readonly netns?: string; readonly url?: string }): ChildProcess;
+  /**
+   * Starts `orch <args>` in the project, optionally inside a network namespace, or under another host name (its
+   * own UTS namespace, root only): a process of "another host" to this one's pid checks, on the same machine.
+   */
+  spawn(args: readonly string[], options?: { readonly netns?: string; readonly url?: string; readonly hostname?: string }): ChildProcess;
   run(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }>;
   /** Run ids in executions.log, in order, with the pid that executed each. */
   executions(): Promise<{ runId: string; pid: number }[]>;
@@ -77,7 +80,12 @@ export async function startCluster(url: string, schema: string, env: Record<stri
     storage,
     spawn(args, options = {}) {
       const argv = ["--conditions=@orch/source", ORCH_BIN, ...args];
-      const [file, fileArgs] = options.netns ? ["ip", ["netns", "exec", options.netns, process.execPath, ...argv]] : [process.execPath, argv];
+      // unshare and sh exec the next program in the same process: the child's pid is node's.
+      const [file, fileArgs] = options.netns
+        ? ["ip", ["netns", "exec", options.netns, process.execPath, ...argv]]
+        : options.hostname
+          ? ["unshare", ["--uts", "sh", "-c", 'hostname "$0" && exec "$@"', options.hostname, process.execPath, ...argv]]
+          : [process.execPath, argv];
       const child = spawn(file, fileArgs, {
         cwd: dir,
         env: { ...process.env, CI: "1", NO_COLOR: "1", ORCH_PG_URL: options.url ?? url, ORCH_TEST_SHARED: dir, ...env },

@@ -64,6 +64,7 @@ export function registerRuns(program: Command): void {
           `  assets    ${run.assetKeys.join(", ")}`,
           `  steps     ${run.stepKeys.join(", ")}`,
         ];
+        if (run.worker) out.push(`  worker    ${run.worker.host} (pid ${run.worker.pid})`);
         if (run.jobName) out.push(`  job       ${run.jobName}`);
         if (run.partitionKey) out.push(`  partition ${run.partitionKey}`);
         if (run.partitionRange) out.push(`  partitions ${run.partitionRange.start}..${run.partitionRange.end}`);

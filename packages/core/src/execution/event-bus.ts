@@ -74,6 +74,20 @@ export class RunEventBus implements EventSink {
     }
     // Refused by the fence: nobody hears of an event the instance does not have.
     if (this.#fenced) return;
+    this.#deliver(event);
+  }
+
+  /**
+   * Hands the run's loggers and listeners an event another process already stored for this run (a step an
+   * `orch worker` executed for the queue executor, its secrets masked there), without storing it again. Dropped
+   * once the run was fenced off, like emitted events.
+   */
+  relay(event: OrchEvent): void {
+    if (this.#fenced) return;
+    this.#deliver(event);
+  }
+
+  #deliver(event: OrchEvent): void {
     for (const logger of this.#loggers) {
       if (event.type === "LOG" && LOG_LEVEL_ORDER[event.level] < LOG_LEVEL_ORDER[logger.level ?? "info"]) continue;
       try {

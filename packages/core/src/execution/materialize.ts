@@ -105,7 +105,8 @@ export async function materialize(definitions: Definitions, options: Materialize
     startedAt: now,
     worker: currentProcess(),
   };
-  if (options.queued) await instance.updateRun(runId, { startedAt: now });
+  // A queued run's record came from the queue: it records this process too (for a worker, its claim already did).
+  if (options.queued) await instance.updateRun(runId, { startedAt: now, worker: currentProcess() });
   else await instance.createRun(run);
 
   const listeners = [...definitions.listeners, ...(options.listeners ?? [])];
@@ -142,6 +143,7 @@ export async function materialize(definitions: Definitions, options: Materialize
       run,
       signal: controller.signal,
       events: bus,
+      relay: (event) => bus.relay(event),
       runStepInProcess: (step) => runStep(services, step),
       ...(options.definitionsModule !== undefined ? { definitionsModule: options.definitionsModule } : {}),
       runConfig: options.runConfig ?? {},

@@ -3,6 +3,7 @@ import type { EventSink, LogLevel } from "../events.ts";
 import type { IOManager } from "../io-manager.ts";
 import { makeStepLogger, type StepLogger } from "../logger.ts";
 import type { Metadata } from "../metadata.ts";
+import type { ProcessIdentity } from "../process-identity.ts";
 import type { RunRecord } from "../run-record.ts";
 import { ResourceScope } from "./resource-scope.ts";
 import type { ResolvedRunConfig } from "./run-config.ts";
@@ -22,6 +23,8 @@ export interface RunServices {
   readonly signal: AbortSignal;
   /** Collects log-event promises so a step can wait for its lines to be durable. */
   readonly pending: Set<Promise<void>>;
+  /** The process running the steps when it is not the run's own (an `orch worker`): recorded on STEP_START. */
+  readonly worker?: ProcessIdentity;
 }
 
 /** A logger whose lines become LOG events of the run (the event bus masks secrets in message and metadata). */
@@ -54,6 +57,7 @@ export function createRunServices(parts: {
   readonly ioManagers: ReadonlyMap<string, { readonly name: string; readonly manager: IOManager }>;
   readonly config: ResolvedRunConfig;
   readonly signal: AbortSignal;
+  readonly worker?: ProcessIdentity;
 }): RunServices {
   const { definitions, run, events, ioManagers, config, signal } = parts;
   const services: RunServices = {
@@ -66,6 +70,7 @@ export function createRunServices(parts: {
     config,
     signal,
     pending: new Set(),
+    ...(parts.worker !== undefined ? { worker: parts.worker } : {}),
   };
   (services as { resources: ResourceScope }).resources = new ResourceScope(definitions, config.resourceConfig, run.runId, runLogger(services));
   return services;

@@ -28,7 +28,7 @@ export async function runStep(services: RunServices, step: PlannedStep): Promise
   const maxRetries = node.retry?.maxRetries ?? 0;
 
   for (let attempt = 1; ; attempt++) {
-    await emit({ type: "STEP_START", stepKey: step.key, attempt });
+    await emit({ type: "STEP_START", stepKey: step.key, attempt, ...(services.worker !== undefined ? { worker: services.worker } : {}) });
     try {
       const outcome = await attemptStep(services, node, step, attempt, log, emit);
       await settleLogs(services);

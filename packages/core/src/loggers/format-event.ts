@@ -45,7 +45,11 @@ export function describeEvent(event: OrchEvent): DescribedEvent | undefined {
     case "RUN_CANCELED":
       return { subject: "run", text: `run ${event.runId} canceled after ${formatDuration(event.durationMs)}: ${event.reason}`, tone: "warn" };
     case "STEP_START":
-      return { subject: step, text: event.attempt > 1 ? `started (attempt ${event.attempt})` : "started", tone: "dim" };
+      return {
+        subject: step,
+        text: `${event.attempt > 1 ? `started (attempt ${event.attempt})` : "started"}${event.worker !== undefined ? ` on ${event.worker.host} (pid ${event.worker.pid})` : ""}`,
+        tone: "dim",
+      };
     case "STEP_SUCCESS":
       return { subject: step, text: `succeeded in ${formatDuration(event.durationMs)}`, tone: "success" };
     case "STEP_FAILURE":

@@ -1,8 +1,12 @@
+import { mapConcurrent } from "../daemon/tick-context.ts";
 import { serializeError } from "../errors.ts";
 import type { InstanceStorage } from "../storage.ts";
 import { FOREGROUND_TAG } from "./foreground-slot.ts";
 import type { RunLauncher } from "./launcher.ts";
 import { IN_PROGRESS_STATUSES, planDequeue, type QueueLimits } from "./queue-limits.ts";
+
+/** Runs claimed and handed to the launcher at once in one pass. */
+const LAUNCH_CONCURRENCY = 8;
 
 /** The queued runs and why each waits, for `orch runs list|show`. */
 export async function explainQueue(instance: InstanceStorage, limits: QueueLimits): Promise<ReadonlyMap<string, string>> {
@@ -40,23 +44,24 @@ export class RunCoordinator {
     if (queued.length === 0) return [];
     const inProgress = await this.#instance.listRuns({ statuses: IN_PROGRESS_STATUSES, limit: Number.MAX_SAFE_INTEGER });
     const { launch } = planDequeue(queued, inProgress, this.#limits);
-    const launched: string[] = [];
-    for (const run of launch) {
+    // Claims go out several at once: each is a few durable writes, and one at a time they capped how fast a busy
+    // queue drains (a pass released runs more slowly than many workers finished them).
+    const launched = await mapConcurrent(launch, LAUNCH_CONCURRENCY, async (run) => {
       // The claim is the run's first sign of life: crash detection measures from here, not from the enqueue time.
       // Written before the claim, so crash detection never sees the run STARTING without it (and measuring from
       // the enqueue time, takes a run just released for dead); a claim lost to another coordinator only leaves
       // a beat a few ms older than that coordinator's own.
       await this.#instance.setHeartbeat(run.runId, Date.now());
       // Lost the claim: another coordinator took it, or it was canceled since we read the queue.
-      if (!(await this.#instance.transitionRun(run.runId, ["QUEUED"], { status: "STARTING" }))) continue;
-      launched.push(run.runId);
+      if (!(await this.#instance.transitionRun(run.runId, ["QUEUED"], { status: "STARTING" }))) return undefined;
       try {
         await this.#launcher.launch({ ...run, status: "STARTING" });
       } catch (error) {
         await this.#failLaunch(run.runId, error);
       }
-    }
-    return launched;
+      return run.runId;
+    });
+    return launched.filter((runId) => runId !== undefined);
   }
 
   async #failLaunch(runId: string, error: unknown): Promise<void> {
