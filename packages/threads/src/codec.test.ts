@@ -9,7 +9,7 @@ import pl from "nodejs-polars";
 import { tableFromArrays, tableFromIPC, tableToIPC, type Data, type Table } from "apache-arrow";
 import { isOrchError } from "@orch/core";
 import { CodecSet, postWithTransfer, type EncodeOptions } from "./codec.ts";
-import { handoffDirectory, handoffWriteError } from "./handoff-files.ts";
+import { handoffDirectory, handoffWriteError, ownHandoffDirectory } from "./handoff-files.ts";
 import { arrowSummary, makeArrowTable, makePolarsFrame, polarsSummary } from "./test-fixtures/frames-definitions.ts";
 
 const MOVE: EncodeOptions = { keep: false };
@@ -217,27 +217,26 @@ describe("CodecSet: polars DataFrames", () => {
     expect(existsSync(stale)).toBe(false);
   });
 
-  it("refuses a hand-off directory under its name that is not its own (a symlink planted in /dev/shm)", async () => {
-    const script = `import("@orch/threads").then(async ({ CodecSet }) => { console.log(process.pid); await new Promise((r) => process.stdin.once("data", r)); const s = await CodecSet.load([]); const pl = (await import("nodejs-polars")).default; try { await s.encode(pl.DataFrame({ x: [1] }), { keep: false }); console.log("written"); } catch (e) { console.log(e.code, e.message); } process.exit(0); })`;
-    const child = spawn(process.execPath, ["--conditions=@orch/source", "--input-type=module", "-e", script], { cwd: import.meta.dirname });
-    const [pid] = (await once(child.stdout, "data")) as [Buffer];
-    // Planted under both bases the child may pick (/dev/shm, or the tmp dir where /dev/shm is unusable).
-    const name = `orch-threads-${pid.toString().trim()}`;
-    const planted = [...new Set([dirname(handoffDirectory()), "/dev/shm", tmpdir()])].map((base) => join(base, name));
+  it("refuses a hand-off directory under its name that is not its own (a symlink planted in the shared base)", () => {
+    // In a base of the test's own: /dev/shm is shared with every other process, whose sweeps must not race this test.
+    const base = mkdtempSync(join(tmpdir(), "orch-handoff-base-"));
     const elsewhere = mkdtempSync(join(tmpdir(), "orch-elsewhere-"));
-    for (const path of planted) symlinkSync(elsewhere, path);
+    const planted = join(base, "orch-threads-4242");
+    symlinkSync(elsewhere, planted);
     try {
-      let out = "";
-      let err = "";
-      child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
-      child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
-      child.stdin.write("go\n");
-      await once(child, "exit");
-      expect(out, err).toContain("HANDOFF_WRITE_FAILED");
-      expect(out).toMatch(/is not a directory of this user/);
+      let error: unknown;
+      try {
+        ownHandoffDirectory(base, 4242);
+      } catch (e) {
+        error = e;
+      }
+      expect(isOrchError(error, "HANDOFF_WRITE_FAILED")).toBe(true);
+      expect((error as Error).message).toContain(`"${planted}" is not a directory of this user`);
       expect(readdirSync(elsewhere)).toEqual([]);
+      // A directory of its own under the same base is taken.
+      expect(ownHandoffDirectory(base, 4243)).toBe(join(base, "orch-threads-4243"));
     } finally {
-      for (const path of planted) rmSync(path, { force: true });
+      rmSync(base, { recursive: true, force: true });
       rmSync(elsewhere, { recursive: true, force: true });
     }
   });

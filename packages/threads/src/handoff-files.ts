@@ -22,14 +22,19 @@ export function handoffDirectory(): string {
   if (directory) return directory;
   const base = isWritableDirectory("/dev/shm") ? "/dev/shm" : tmpdir();
   sweepStale(base);
-  const dir = join(base, `${PREFIX}${process.pid}`);
+  directory = ownHandoffDirectory(base, process.pid);
+  return directory;
+}
+
+/** Makes (or finds) `orch-threads-<pid>` under `base`, refusing one that is not a directory of this user. */
+export function ownHandoffDirectory(base: string, pid: number): string {
+  const dir = join(base, `${PREFIX}${pid}`);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   // The base is shared by every user: refuse a directory someone else made (or a symlink) under this process's name.
   const stats = lstatSync(dir);
   if (!stats.isDirectory() || (process.getuid && stats.uid !== process.getuid())) {
     throw new OrchError("HANDOFF_WRITE_FAILED", `"${dir}" is not a directory of this user: it cannot hold this process's thread hand-off files. Remove it.`, { pkg: "threads" });
   }
-  directory = dir;
   return dir;
 }
 
