@@ -31,8 +31,13 @@ export type DistinctMethod = "changes" | "sort" | "unique-counts" | "n-unique" |
 export function distinctCount(expr: pl.Expr, method: DistinctMethod, sorted: pl.Expr = expr.sort()): pl.Expr {
   if (method === "changes") return expr.neq(expr.shift(1)).sum().add(1);
   if (method === "sort") return expr.count().add(expr.nullCount().gt(0).cast(pl.UInt32)).sub(repeatsOfSorted(sorted));
-  if (method === "hashed") return expr.hash(0x6f72, 0x6368, 0x6469, 0x7374).nUnique();
+  if (method === "hashed") return valueHash(expr).nUnique();
   return method === "unique-counts" ? expr.uniqueCounts().count() : expr.nUnique();
+}
+
+/** The 64-bit hashes a `hashed` distinct count is taken over (a unique-together key hash shares them, see plan.ts). */
+export function valueHash(expr: pl.Expr): pl.Expr {
+  return expr.hash(0x6f72, 0x6368, 0x6469, 0x7374);
 }
 
 /** In a sorted column (nulls first), the non-null values equal to the one before: rows − distinct values, nulls aside. */

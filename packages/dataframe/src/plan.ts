@@ -3,7 +3,7 @@
 import pl from "nodejs-polars";
 import type { Severity } from "@orch/core";
 import { dtypeLabel, fromPolarsType, isNumeric, isOrderable, isTemporal, polarsTypeLabel, toPolarsType, type DType } from "./dtypes.ts";
-import { distinctCount, repeatedValues, repeatsOfSorted, type DistinctMethod } from "./distinct.ts";
+import { distinctCount, repeatedValues, repeatsOfSorted, valueHash, type DistinctMethod } from "./distinct.ts";
 import type { FrameSchema } from "./frame.ts";
 
 /**
@@ -73,6 +73,12 @@ export interface StatColumn {
   readonly sortedCopy?: pl.Expr;
   /** The non-null values occurring more than once, as one list aggregate, when the column is sorted or has a sorted copy. */
   readonly repeated?: pl.Expr;
+  /**
+   * The values' 64-bit hashes (`valueHash`) as a `withColumns` expression of the pass, made before the sorted copies:
+   * set for a hashed column that a unique-together key hash sorted in the pass also hashes, so the key hash and
+   * `distinct` (counted from it, so always in the pass) share one hashing of the strings.
+   */
+  readonly hashCopy?: pl.Expr;
 }
 
 export interface Plan {
@@ -89,6 +95,8 @@ export function buildPlan(schema: FrameSchema, actual: Record<string, pl.DataTyp
   const severity: Severity = options.severity ?? "error";
   const plan: Plan = { structural: [], rowChecks: [], stats: [], casts: [], statsMode: settings.stats };
   const usable = new Map<string, pl.Expr>(); // declared columns we can run value checks on, maybe cast
+  const hashCopies = new Map<string, pl.Expr>(); // hashed key columns of sorted key hashes → their hash column
+  const sortedKeys = new Set((options.uniqueTogether ?? []).filter((keys) => !keys.some((k) => settings.distinctWanted?.has(k))).flat());
 
   for (const [name, column] of Object.entries(schema.columns)) {
     const { spec } = column;
@@ -121,7 +129,10 @@ export function buildPlan(schema: FrameSchema, actual: Record<string, pl.DataTyp
     const method: DistinctMethod = sortedRaw ? "changes" : settings.hashed?.has(name) ? "hashed" : settings.lowCardinality.has(name) ? "unique-counts" : byRepeats ? "sort" : "n-unique";
     const copyName = `__orch_sorted${plan.stats.length}`;
     const sorted = method === "changes" ? expr : method === "sort" ? pl.col(copyName) : undefined;
-    const distinct = needsDistinct ? distinctCount(expr, method, sorted) : pl.lit(null);
+    const hashName = `__orch_hash${plan.stats.length}`;
+    const hashCopy = method === "hashed" && needsDistinct && sortedKeys.has(name) ? valueHash(expr).alias(hashName) : undefined;
+    if (hashCopy) hashCopies.set(name, pl.col(hashName));
+    const distinct = !needsDistinct ? pl.lit(null) : hashCopy ? pl.col(hashName).nUnique() : distinctCount(expr, method, sorted);
     if (!spec.nullable) plan.rowChecks.push({ column: name, name: "not null", severity, failing: pl.col(name).isNull(), sample: pl.lit(null) }); // values a cast nulls are the cast check's
     for (const check of spec.checks) {
       plan.rowChecks.push({
@@ -134,14 +145,18 @@ export function buildPlan(schema: FrameSchema, actual: Record<string, pl.DataTyp
     plan.stats.push({
       name, dtype: spec.dtype, expr, ...(needsDistinct ? { distinct, ...(method === "hashed" ? { distinctHashed: true } : {}) } : {}),
       ...(method === "sort" && needsDistinct ? { sortedCopy: expr.sort().alias(copyName) } : {}), ...(sorted ? { repeated: repeatedValues(sorted) } : {}),
+      ...(hashCopy ? { hashCopy } : {}),
     });
   }
 
-  addFrameChecks(schema, actual, usable, severity, settings, plan);
+  addFrameChecks(schema, actual, usable, severity, settings, plan, hashCopies);
   return plan;
 }
 
-function addFrameChecks(schema: FrameSchema, actual: Record<string, pl.DataType>, usable: Map<string, pl.Expr>, severity: Severity, settings: PlanSettings, plan: Plan): void {
+function addFrameChecks(
+  schema: FrameSchema, actual: Record<string, pl.DataType>, usable: Map<string, pl.Expr>, severity: Severity, settings: PlanSettings, plan: Plan,
+  hashCopies: ReadonlyMap<string, pl.Expr>,
+): void {
   const { options } = schema;
   const declared = Object.keys(schema.columns);
   if (options.strict) {
@@ -162,7 +177,9 @@ function addFrameChecks(schema: FrameSchema, actual: Record<string, pl.DataType>
       continue;
     }
     const exprs = keys.map((k) => usable.get(k)!);
-    const hash = combinedHash(exprs);
+    // A hashed key column is hashed as for its distinct count; in the pass, from the hash column made once for both.
+    const hashes = (shared: boolean) => keys.map((k, i) => (hashCopies.has(k) ? (shared ? hashCopies.get(k)! : valueHash(exprs[i]!)) : keyHash(exprs[i]!, i)));
+    const hash = combinedHash(hashes(false));
     // Counted from a sorted copy of the key hash (as costly as n_unique of it, and it gives the repeated hashes),
     // unless a key column might be all-distinct: then the pass counts that column's distinct values first.
     const deferred = keys.some((k) => settings.distinctWanted?.has(k));
@@ -177,7 +194,7 @@ function addFrameChecks(schema: FrameSchema, actual: Record<string, pl.DataType>
       repeats: hash,
       ...(deferred
         ? { deferred: true as const }
-        : { count: repeatsOfSorted(sorted), sortedCopy: hash.sort().alias(copyName), repeated: repeatedValues(sorted) }),
+        : { count: repeatsOfSorted(sorted), sortedCopy: combinedHash(hashes(true)).sort().alias(copyName), repeated: repeatedValues(sorted) }),
     });
   }
   const checks = options.checks ?? [];
@@ -191,10 +208,15 @@ function addFrameChecks(schema: FrameSchema, actual: Record<string, pl.DataType>
  * One 64-bit hash per row over several columns. Struct-based duplicate detection is ~10× slower in Polars; a hash
  * collision can only overcount, and any failure is recounted exactly.
  */
-function combinedHash(exprs: pl.Expr[]): pl.Expr {
+function combinedHash(hashes: pl.Expr[]): pl.Expr {
   const prime = pl.lit(1_000_003).cast(pl.UInt64);
   // The casts pin the dtype: this Polars build mis-infers hash() of temporal columns during planning.
-  return exprs.map((e, i) => e.hash(i * 4 + 1, i * 4 + 2, i * 4 + 3, i * 4 + 4).cast(pl.UInt64)).reduce((acc, h) => acc.mul(prime).add(h));
+  return hashes.map((h) => h.cast(pl.UInt64)).reduce((acc, h) => acc.mul(prime).add(h));
+}
+
+/** The hash of the `i`th key column in a key hash (seeded by position). */
+function keyHash(expr: pl.Expr, i: number): pl.Expr {
+  return expr.hash(i * 4 + 1, i * 4 + 2, i * 4 + 3, i * 4 + 4);
 }
 
 /** Rows where casting loses data: a value that turns null, or a number that does not survive the round trip. */

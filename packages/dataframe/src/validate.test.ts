@@ -334,5 +334,9 @@ describe("costs kept down", () => {
     const firsts = shuffled.filter(pl.struct([pl.col("a"), pl.col("b")]).isFirstDistinct());
     const unique = await schema.validate(firsts);
     expect(unique.outcomes.find((o) => o.check === "unique together (a, b)")).toMatchObject({ passed: true, failingRows: 0 });
+    // b is hashed once for the key hash and its distinct count (a hashed count, as for any large unsorted string column).
+    const exact = (await firsts.lazy().select(pl.col("b").nUnique(), pl.col("b").min().alias("min"), pl.col("b").max().alias("max")).collect()).toRecords()[0]!;
+    expect(unique.columns.b).toEqual({ dtype: "utf8", nullCount: 0, min: exact.min, max: exact.max, distinctCount: Number(exact.b), distinctCountHashed: true });
+    expect((await schema.validate(firsts, { stats: "basic" })).columns.b).toEqual({ dtype: "utf8", nullCount: 0, min: exact.min, max: exact.max });
   });
 });

@@ -107,13 +107,16 @@ export async function validate(schema: FrameSchema, value: FrameLike, options: V
   const checked = (name: string) => settling.has(name) || schema.columns[name]!.spec.checks.some((c) => c.count);
   plan.stats.forEach((stat, i) => {
     if (!statsLater) aggregates.push(...statExprs(stat, i, statsMode));
-    else if (stat.distinct && checked(stat.name)) aggregates.push(stat.distinct.alias(`__distinct${i}`));
+    else if (stat.distinct && (checked(stat.name) || stat.hashCopy)) aggregates.push(stat.distinct.alias(`__distinct${i}`));
     // A sorted copy's distinct count is always in this pass (a counted check needs it).
     if (stat.sortedCopy) sortedCopies.push(stat.sortedCopy);
     const repeatsChecked = schema.columns[stat.name]!.spec.checks.some((c) => c.repeats);
     if (stat.repeated && (repeatsChecked || settling.has(stat.name))) aggregates.push(stat.repeated.alias(`__repeated${i}`));
   });
-  const pass = await (sortedCopies.length ? lazy.withColumns(...sortedCopies) : lazy).select(aggregates).collect();
+  // A hashed key column's hashes are made first, for both its distinct count and the key hash sorted above.
+  const hashCopies = plan.stats.flatMap((s) => (s.hashCopy ? [s.hashCopy] : []));
+  const hashedLazy = hashCopies.length ? lazy.withColumns(...hashCopies) : lazy;
+  const pass = await (sortedCopies.length ? hashedLazy.withColumns(...sortedCopies) : hashedLazy).select(aggregates).collect();
   // The lists of repeated values stay Series (their dtype kept for `is_in`), never JS arrays.
   const lists = pass.columns.filter((c) => c.startsWith("__repeated"));
   const totals: Record<string, unknown> = (lists.length ? pass.drop(lists) : pass).toRecords()[0] ?? {};
