@@ -4,8 +4,6 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { StoredColumn, TableBatch, TableRef, TableSlice, TableTransaction, WarehouseClient } from "@orch/core";
-import { queryArrowIPC, readsColumnar } from "./duckdb-arrow.ts";
-import { duckdbError } from "./duckdb-errors.ts";
 import { openDuckDB, type DuckDBDatabase, type DuckDBOpenOptions } from "./duckdb-database.ts";
 import { duckdbColumnType, quoteIdentifier, sqlLiteral } from "./duckdb-types.ts";
 
@@ -18,10 +16,9 @@ export interface DuckDBClientOptions {
 const ROWS_PER_STATEMENT = 1_000;
 
 /**
- * The table IO manager's client for DuckDB. Frames are written as Parquet files (DuckDB loads them natively and in
- * parallel; @duckdb/node-api has no Arrow scan without the arrow extension, which cannot be installed offline) and
- * read as in-memory Arrow IPC copied from the result's vectors, or as Parquet for column types that copy does not
- * cover. Each transaction runs on its own connection of the shared database; write transactions of one
+ * The table IO manager's client for DuckDB. Frames travel as Parquet files (DuckDB reads and writes them natively
+ * and in parallel; @duckdb/node-api has no Arrow scan without the arrow extension, which cannot be installed
+ * offline). Each transaction runs on its own connection of the shared database; write transactions of one
  * process are serialized, so concurrent steps never conflict on DuckDB's optimistic concurrency.
  *
  * Given open options rather than an open database, the client opens the file for each operation and lets it go
@@ -87,20 +84,6 @@ export function duckdbClient(source: DuckDBDatabase | DuckDBOpenOptions, options
         const connection = await database.connect();
         try {
           const select = selectSql(slice, table(slice));
-          if (formats.includes("arrow-ipc")) {
-            const columns = await describe(connection, slice);
-            if (readsColumnar(columns.map((c) => c.type))) {
-              // One snapshot for the count (which sizes the buffers) and the read.
-              await connection.run("BEGIN TRANSACTION");
-              try {
-                const counted = await connection.runAndReadAll(`SELECT count(*)::BIGINT AS n FROM (${select})`);
-                const read = await queryArrowIPC(connection, select, Number(counted.getRowObjectsJS()[0]?.["n"] ?? 0));
-                if (read) return { batch: { format: "arrow-ipc" as const, bytes: read.bytes, rows: read.rows, columns } };
-              } finally {
-                await connection.run("COMMIT");
-              }
-            }
-          }
           if (formats.includes("parquet")) {
             const path = join(tempDir, `orch-duckdb-${randomBytes(8).toString("hex")}.parquet`);
             const copied = await connection.run(`COPY (${select}) TO ${sqlLiteral(path)} (FORMAT parquet, COMPRESSION uncompressed)`);
@@ -141,10 +124,6 @@ function transactionOn(connection: DuckDBConnection, qualified: (ref: TableRef) 
       if (batch.format === "parquet") {
         const result = await connection.run(`INSERT INTO ${table} (${names}) SELECT ${names} FROM read_parquet(${sqlLiteral(batch.path)})`);
         rows = Number(result.rowsChanged);
-      } else if (batch.format === "arrow-ipc") {
-        // DuckDB scans Arrow only through its arrow extension, which cannot be installed offline; the client offers
-        // Parquet (`formats`) for writes, so type handlers never send this.
-        throw duckdbError("DUCKDB_BATCH_UNSUPPORTED", `DuckDB cannot load an Arrow IPC batch into ${table}: write Parquet or rows batches.`);
       } else {
         rows = await insertRows(connection, table, names, batch);
       }

@@ -1,11 +1,10 @@
-// Table IO manager type handlers for Polars frames and Arrow tables: bulk Parquet batches both ways, and in-memory
-// Arrow IPC batches from clients that read without a file.
+// Table IO manager type handlers for Polars frames and Arrow tables: bulk Parquet batches both ways.
 import pl from "nodejs-polars";
 import type { Table } from "apache-arrow";
 import { loadsAsOf, rowsTypeHandler, type LoadsAs, type TableBatch, type TableTypeHandler, type TypeCheck, type TypeCheckContext } from "@orch/core";
 import { isArrowTable, isPolarsDataFrame, isPolarsLazyFrame } from "./frame-like.ts";
 import type { FrameSchema } from "./frame.ts";
-import { frameFromIPC, polarsToTable, tableToPolars } from "./ipc.ts";
+import { polarsToTable, tableToPolars } from "./ipc.ts";
 import { asFrameSchema, castToSchema, frameSchemaColumns, polarsColumns, polarsParquetBatch } from "./table-columns.ts";
 
 /**
@@ -18,7 +17,7 @@ export function polarsTypeHandler(): TableTypeHandler<pl.DataFrame> {
     canStore: (value) => isPolarsDataFrame(value) || isPolarsLazyFrame(value),
     loads: (type) => loadsAsOf(type) === "polars" || (loadsAsOf(type) === undefined && asFrameSchema(type) !== undefined),
     declaredColumns: frameSchemaColumns,
-    readFormats: ["arrow-ipc", "parquet", "rows"],
+    readFormats: ["parquet", "rows"],
     async toBatch(value, options) {
       const frame = isPolarsLazyFrame(value) ? await value.collect() : (value as pl.DataFrame);
       return toFrameBatch(frame, options.formats, options.tempDir);
@@ -34,7 +33,7 @@ export function arrowTableTypeHandler(): TableTypeHandler<Table> {
     canStore: isArrowTable,
     loads: (type) => loadsAsOf(type) === "arrow",
     declaredColumns: frameSchemaColumns,
-    readFormats: ["arrow-ipc", "parquet", "rows"],
+    readFormats: ["parquet", "rows"],
     toBatch: async (value, options) => toFrameBatch(tableToPolars(value as Table), options.formats, options.tempDir),
     fromBatch: async (batch, type) => polarsToTable(castToSchema(polarsFrom(batch), type, pl)),
   };
@@ -62,7 +61,6 @@ function toFrameBatch(frame: pl.DataFrame, formats: readonly string[], tempDir: 
 }
 
 function polarsFrom(batch: TableBatch): pl.DataFrame {
-  if (batch.format === "arrow-ipc") return frameFromIPC(batch.bytes);
   if (batch.format === "parquet") return pl.readParquet(batch.path);
   return pl.DataFrame(batch.rows as Record<string, unknown>[]);
 }

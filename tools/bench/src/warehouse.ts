@@ -1,7 +1,6 @@
 // Warehouse tables: a 10,000,000-row × 6-column frame (unsorted ids, realistic types) written to a DuckDB file
 // through the table IO manager (Polars → Parquet → INSERT ... SELECT FROM read_parquet, one transaction) and read
-// back as a Polars frame checked against its schema (columnar, through in-memory Arrow IPC; the Parquet read path is
-// timed in alternation with it as a baseline, two rounds each, the faster reported); the write is compared in the same run with DuckDB's own fastest load of the
+// back as a Polars frame checked against its schema; compared in the same run with DuckDB's own fastest load of the
 // same data (CREATE TABLE AS SELECT FROM read_parquet of a file written beforehand, untimed). Then one day's slice of
 // the 100-day table is overwritten through the IO manager (delete + insert in one transaction), three times, median
 // reported. Prints progress
@@ -80,24 +79,10 @@ try {
 
   const write = await timed("write through the table IO manager", () => io.handleOutput(outputContext(), df));
   console.log(`  metadata: ${JSON.stringify(write.value)}`);
-  // The read, and as its baseline the same input through the Parquet path (COPY ... TO a file, Polars reads it),
-  // which the columnar Arrow read replaced and which stays the fallback for types it does not copy. Two rounds in
-  // alternation (the load on this machine moves within seconds); each path's faster round is reported.
-  const parquetOnly = createTableIOManager({ client, typeHandlers: [{ ...polarsTypeHandler(), readFormats: ["parquet"] }], defaultSchema: "main", tempDir: dir });
-  const reads: { ms: number; value: pl.DataFrame }[] = [];
-  const parquetReads: { ms: number; value: pl.DataFrame }[] = [];
-  for (const round of [1, 2]) {
-    reads.push(await timed(`read back as a Polars frame (round ${round})`, () => io.loadInput(inputContext()) as Promise<pl.DataFrame>));
-    parquetReads.push(await timed(`read back through the Parquet path, baseline (round ${round})`, () => parquetOnly.loadInput(inputContext()) as Promise<pl.DataFrame>));
-  }
-  const read = reads.reduce((a, b) => (b.ms < a.ms ? b : a));
-  const parquetRead = parquetReads.reduce((a, b) => (b.ms < a.ms ? b : a));
+  const read = await timed("read back as a Polars frame", () => io.loadInput(inputContext()) as Promise<pl.DataFrame>);
   if (read.value.height !== ROWS) throw new Error(`read ${read.value.height} rows, expected ${ROWS}`);
   const report = await Orders.validate(read.value);
   if (!report.passed) throw new Error("the frame read back fails its schema");
-  if (!parquetRead.value.frameEqual(read.value)) throw new Error("the columnar and the Parquet reads differ");
-  reads.length = 0;
-  parquetReads.length = 0;
 
   // One day's slice of the 100-day table, overwritten three times (days 42-44); the median is reported.
   const dayRows = Math.round(ROWS / DAYS);
@@ -122,14 +107,12 @@ try {
       rows: ROWS,
       duckdb_write_rows_per_s: perSecond(write.ms),
       duckdb_read_rows_per_s: perSecond(read.ms),
-      duckdb_read_parquet_path_rows_per_s: perSecond(parquetRead.ms),
       duckdb_native_copy_rows_per_s: perSecond(native.ms),
       write_vs_native: Math.round((native.ms / write.ms) * 100) / 100,
       partition_overwrite_ms: Math.round(overwriteMs),
       partition_overwrites_ms: overwrites.map(Math.round),
       write_ms: Math.round(write.ms),
       read_ms: Math.round(read.ms),
-      read_parquet_path_ms: Math.round(parquetRead.ms),
       native_copy_ms: Math.round(native.ms),
       cores: os.cpus().length,
       load_1m: Math.round(os.loadavg()[0]! * 10) / 10,

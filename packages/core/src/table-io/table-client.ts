@@ -18,14 +18,12 @@ export interface StoredColumn {
 }
 
 /**
- * Data in transit between a type handler and a client, in a bulk format: a Parquet file on local disk, an
- * uncompressed Arrow IPC stream in memory (`arrow-ipc`, for reads a client can produce without a file), or (for
+ * Data in transit between a type handler and a client, in a bulk format: a Parquet file on local disk, or (for
  * small values and plain row objects) rows. `dispose` removes temporary files. Batches a client reads back carry
  * the warehouse's own type names in `columns`.
  */
 export type TableBatch =
   | { readonly format: "parquet"; readonly path: string; readonly rows: number; readonly columns: readonly TableColumn[]; dispose?(): Promise<void> }
-  | { readonly format: "arrow-ipc"; readonly bytes: Uint8Array; readonly rows: number; readonly columns: readonly TableColumn[]; dispose?(): Promise<void> }
   | { readonly format: "rows"; readonly rows: readonly Record<string, unknown>[]; readonly columns: readonly TableColumn[]; dispose?(): Promise<void> };
 
 export type TableBatchFormat = TableBatch["format"];
