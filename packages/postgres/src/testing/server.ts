@@ -1,8 +1,8 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { appendFileSync, chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { delimiter, join } from "node:path";
 
 /** A throwaway PostgreSQL server for tests and benchmarks, started from Debian's binaries. */
 export interface TestPostgres {
@@ -49,7 +49,7 @@ export async function startTestPostgres(options: { readonly listen?: readonly st
   chmodSync(dir, 0o777);
   const asRoot = process.getuid?.() === 0;
   const run = (cmd: string, args: string[]) => {
-    const [file, argv] = asRoot ? ["runuser", ["-u", "postgres", "--", join(bin, cmd), ...args]] : [join(bin, cmd), args];
+    const [file, argv] = asRoot ? [runuserPath() ?? "runuser", ["-u", "postgres", "--", join(bin, cmd), ...args]] : [join(bin, cmd), args];
     const result = spawnSync(file, argv, { encoding: "utf8", cwd: dir });
     if (result.status !== 0) throw new Error(`${cmd} failed (${result.status}): ${result.stderr || result.stdout}`);
   };
@@ -80,5 +80,11 @@ export async function startTestPostgres(options: { readonly listen?: readonly st
 export function canStartTestPostgres(): boolean {
   if (findPostgresBinDir() === undefined) return false;
   if (process.getuid?.() !== 0) return true;
-  return spawnSync("id", ["-u", "postgres"]).status === 0 && execFileSync("which", ["runuser"]).length > 0;
+  return spawnSync("id", ["-u", "postgres"]).status === 0 && runuserPath() !== undefined;
+}
+
+/** util-linux's runuser, which lives in an sbin folder that a minimal PATH may leave out. */
+function runuserPath(): string | undefined {
+  const dirs = [...(process.env["PATH"] ?? "").split(delimiter), "/usr/sbin", "/sbin", "/usr/bin", "/bin"];
+  return dirs.filter((dir) => dir !== "").map((dir) => join(dir, "runuser")).find((path) => existsSync(path));
 }
