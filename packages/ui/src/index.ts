@@ -27,12 +27,12 @@ export function isUiStale(): boolean {
  * (a fresh clone: `orch dev` right after `npm ci`, no build step to remember). A published package ships
  * dist/app and never builds.
  */
-export async function ensureUiBuilt(log: (line: string) => void = () => undefined): Promise<string> {
-  if (!isUiStale()) return UI_APP_DIR;
+export async function ensureUiBuilt(log: (line: string) => void = () => undefined, options: { readonly force?: boolean } = {}): Promise<string> {
+  if (!options.force && !isUiStale()) return UI_APP_DIR;
   // Not a static import: vite is a development dependency, absent where the package is installed.
   const vite = "vite";
   const { build } = (await import(vite)) as { build: (config: object) => Promise<unknown> };
-  log(isUiBuilt() ? "rebuilding the UI (its sources changed)…" : "building the UI (first start in this checkout)…");
+  log(options.force ? "building the UI…" : isUiBuilt() ? "rebuilding the UI (its sources changed)…" : "building the UI (first start in this checkout)…");
   // Built aside and renamed into place, so a process serving dist/app (or building it too) never sees half a build.
   const staging = join(UI_ROOT, "dist", `app-build-${process.pid}-${Date.now()}`);
   const old = join(UI_ROOT, "dist", `app-old-${process.pid}-${Date.now()}`);
