@@ -100,7 +100,7 @@ describe("the quickstart in the web UI", () => {
     await page.getByTestId("reexecute-from-failure").click();
     await page.waitForURL((url) => url.toString() !== failedUrl && /#\/runs\//.test(url.hash));
     await expect.poll(() => runStatus().textContent(), { timeout: 60_000 }).toBe("SUCCESS");
-    expect(await page.textContent("body")).toContain("re-execution of");
+    await expect.poll(() => page.textContent("body"), { timeout: 15_000 }).toContain("re-execution of");
   }, 150_000);
 
   it("starts and stops a schedule from the automation page", async () => {
@@ -172,7 +172,7 @@ describe("the quickstart in the web UI", () => {
     await page.waitForURL((url) => url.toString() !== parentUrl && /#\/runs\//.test(url.hash));
     await expect.poll(() => runStatus().textContent(), { timeout: 60_000 }).toBe("SUCCESS");
     expect(await page.evaluate(() => (globalThis as unknown as { __loads: number }).__loads)).toBe(loads);
-    expect(await page.textContent("body")).toContain("re-execution of");
+    await expect.poll(() => page.textContent("body"), { timeout: 15_000 }).toContain("re-execution of");
     await expect.poll(() => page.getByTestId("event-log").textContent(), { timeout: 15_000 }).toContain("RUN_SUCCESS");
     await shot("reexecute-selected");
 
