@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, openSync, closeSync } from "node:fs";
 import { join } from "node:path";
-import { failRunIfUnfinished, OrchError, type InstanceStorage, type RunLauncher } from "@orch/core";
+import { closeDeadRun, type InstanceStorage, type RunLauncher } from "@orch/core";
 
 export interface ProcessLauncherOptions {
   readonly instance: InstanceStorage;
@@ -48,12 +48,16 @@ export function processLauncher(options: ProcessLauncherOptions): RunLauncher {
         child.once("error", reject);
       });
       child.once("exit", (code, signal) => {
-        children.delete(run.runId);
-        for (const listener of listeners) listener();
-        if (code === 0) return;
+        const ended = () => {
+          children.delete(run.runId);
+          for (const listener of listeners) listener();
+        };
+        if (code === 0) return ended();
         const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-        const reason = new OrchError("RUN_WORKER_CRASHED", `run worker (pid ${child.pid}) ${how}; its output is in ${join(options.logDir, `${run.runId}.log`)}`);
-        void failRunIfUnfinished(options.instance, run.runId, reason).catch(() => undefined);
+        const reason = `run worker (pid ${child.pid}) ${how}; its output is in ${join(options.logDir, `${run.runId}.log`)}`;
+        // Still watched until closed, so the daemon's crash detection does not close it first with less to say;
+        // if closing fails, crash detection closes it once it is no longer watched.
+        void closeDeadRun(options.instance, run.runId, reason).catch(() => undefined).finally(ended);
       });
     },
     cancel(runId) {

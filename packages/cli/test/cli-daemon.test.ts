@@ -45,12 +45,13 @@ export default defineDefinitions({
 
 const YAML = "module: ./defs.ts\ndaemon:\n  intervalMs: 100\n";
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+/** Polls `probe` until it answers; on timeout the error carries `explain()` (what the daemon said, the runs), for CI logs. */
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000, explain?: () => Promise<string>): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${explain ? `\n${await explain()}` : ""}`);
     await sleep(50);
   }
 }
@@ -170,6 +171,10 @@ describe("orch daemon", () => {
       const ok = [await i.getRun(first), await i.getRun(second)].find((r) => r?.status === "SUCCESS");
       expect(crashed?.statusReason).toMatch(/run worker \(pid \d+\) was killed by SIGKILL/);
       expect(ok).toBeDefined();
+      // The step in flight is closed too, with the same account of the death, and the run ends when it died.
+      const [stepFailure] = await i.getEvents(crashed!.runId, { types: ["STEP_FAILURE"] });
+      expect(stepFailure).toMatchObject({ stepKey: "report", error: { code: "RUN_WORKER_CRASHED", message: expect.stringContaining("was killed by SIGKILL") } });
+      expect(crashed!.endedAt).toBeGreaterThanOrEqual(stepFailure!.timestamp);
     });
     daemon.kill("SIGTERM");
     expect((await done).code).toBe(0);
@@ -180,14 +185,20 @@ describe("orch daemon", () => {
     const marker = join(project.dir, "crash-once");
     writeFileSync(marker, "");
     const daemon = project.spawn(["daemon"], { CRASH_ONCE: marker });
+    let said = "";
+    daemon.stderr!.on("data", (d: Buffer) => (said += d.toString()));
     const done = collect(daemon);
     await waitForOutput(daemon, "orch daemon: started");
     const crashed = (await project.run(["materialize", "--select", "report", "--queue"])).stdout.split(" ")[0]!;
-    const retry = await until("the retry to succeed", () =>
-      withInstance(project, async (i) => {
-        const [run] = (await i.listRuns({ limit: 10 })).filter((r) => r.parentRunId === crashed && r.status === "SUCCESS");
-        return run;
-      }),
+    const retry = await until(
+      "the retry to succeed",
+      () =>
+        withInstance(project, async (i) => {
+          const [run] = (await i.listRuns({ limit: 10 })).filter((r) => r.parentRunId === crashed && r.status === "SUCCESS");
+          return run;
+        }),
+      30_000,
+      async () => `daemon said:\n${said}\nruns:\n${(await project.run(["runs", "list"])).stdout}`,
     );
     expect(retry.tags["orch/retry_number"]).toBe("1");
     await withInstance(project, async (i) => expect(await i.getRun(crashed)).toMatchObject({ status: "FAILURE", statusReason: expect.stringContaining("SIGKILL") }));

@@ -52,7 +52,7 @@ export { applyPartitions, needsPartitionPlanning } from "./execution/partition-p
 export { createIOManagers, materialize, type MaterializeOptions, type RunResult } from "./execution/materialize.ts";
 export * from "./loggers/index.ts";
 export { enqueueReexecution, reexecute, ReexecuteErrorCode, REEXECUTION_TAGS, type ReexecuteOptions } from "./execution/reexecute.ts";
-export { CRASHED_RUN_REASON, CRASHED_WHILE_CANCELING_REASON, RUN_WORKER_CRASHED, detectCrashedRuns, type CrashedRun, type DetectCrashedRunsOptions } from "./execution/crash-detection.ts";
+export { CRASHED_RUN_REASON, CRASHED_WHILE_CANCELING_REASON, RUN_WORKER_CRASHED, closeDeadRun, detectCrashedRuns, type CrashedRun, type DetectCrashedRunsOptions } from "./execution/crash-detection.ts";
 export * from "./instance-config.ts";
 export { bindInstance, bindInstanceAgain, importPluginModule, instanceBindings, type InstanceBindings } from "./instance-bindings.ts";
 export * from "./ops/index.ts";

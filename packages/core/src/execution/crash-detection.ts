@@ -52,10 +52,22 @@ export async function detectCrashedRuns(storage: InstanceStorage, options: Detec
     // ended since was judged on a beat it no longer needs. Only a run still in the listed status is closed.
     if ((await storage.getRun(run.runId))?.status !== run.status) continue;
     const evidence = alive === false ? `its process ${run.worker!.pid} on this host is gone` : `no heartbeat for ${now - lastBeat} ms`;
-    const closed = await markCrashed(storage, run, lastBeat);
+    const closed = await markCrashed(storage, run, lastBeat, CRASHED_RUN_REASON);
     if (closed !== undefined) crashed.push({ ...closed, evidence });
   }
   return crashed;
+}
+
+/**
+ * Closes a run whose worker its caller saw die (a launcher's child process that exited without ending its run),
+ * as crash detection closes one, with the caller's account of the death as the reason: a STEP_FAILURE for every
+ * step in flight, a RUN_FAILURE, the FAILURE status (CANCELED when it was being canceled), ended at `diedAt`.
+ * Undefined when the run had ended on its own, or moved on meanwhile.
+ */
+export async function closeDeadRun(storage: InstanceStorage, runId: string, reason: string, diedAt = Date.now()): Promise<RunRecord | undefined> {
+  const run = await storage.getRun(runId);
+  if (run === undefined || !LIVE_STATUSES.includes(run.status)) return undefined;
+  return markCrashed(storage, run, diedAt, reason);
 }
 
 /**
@@ -63,7 +75,7 @@ export async function detectCrashedRuns(storage: InstanceStorage, options: Detec
  * transaction, only from the status it was judged in: a run that moved on in between (a worker took it, it ended)
  * is neither overwritten nor left with the crash's events in its log. Undefined when it moved on.
  */
-async function markCrashed(storage: InstanceStorage, run: RunRecord, lastBeat: number): Promise<RunRecord | undefined> {
+async function markCrashed(storage: InstanceStorage, run: RunRecord, lastBeat: number, crashReason: string): Promise<RunRecord | undefined> {
   const stepEvents = await storage.getEvents(run.runId, { types: STEP_EVENTS });
   // The run ended at its last sign of life: its last heartbeat, or a later step event.
   const now = stepEvents.reduce((latest, e) => Math.max(latest, e.timestamp), Math.max(lastBeat, run.startedAt ?? run.createdAt));
@@ -77,7 +89,7 @@ async function markCrashed(storage: InstanceStorage, run: RunRecord, lastBeat: n
       inFlight.delete(key);
     }
   }
-  const error: SerializedError = { name: "OrchError", message: `[orch] ${CRASHED_RUN_REASON}`, code: RUN_WORKER_CRASHED };
+  const error: SerializedError = { name: "OrchError", message: `[orch] ${crashReason}`, code: RUN_WORKER_CRASHED };
   const events: OrchEvent[] = [...inFlight].map(([stepKey, step]) => ({
     runId: run.runId,
     timestamp: now,
@@ -90,7 +102,7 @@ async function markCrashed(storage: InstanceStorage, run: RunRecord, lastBeat: n
   const durationMs = Math.max(0, now - (run.startedAt ?? run.createdAt));
   // A run asked to cancel is stopped either way: it ends CANCELED (never retried), as its worker would have ended it.
   const canceling = run.status === "CANCELING";
-  const reason = canceling ? CRASHED_WHILE_CANCELING_REASON : CRASHED_RUN_REASON;
+  const reason = canceling ? CRASHED_WHILE_CANCELING_REASON : crashReason;
   events.push(
     canceling
       ? { runId: run.runId, timestamp: now, type: "RUN_CANCELED", durationMs, reason }
