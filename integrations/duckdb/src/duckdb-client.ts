@@ -86,7 +86,12 @@ export function duckdbClient(source: DuckDBDatabase | DuckDBOpenOptions, options
           const select = selectSql(slice, table(slice));
           if (formats.includes("parquet")) {
             const path = join(tempDir, `orch-duckdb-${randomBytes(8).toString("hex")}.parquet`);
-            const copied = await connection.run(`COPY (${select}) TO ${sqlLiteral(path)} (FORMAT parquet, COMPRESSION uncompressed)`);
+            // A staging file read once, right away: uncompressed and without dictionary pages (plain strings write
+            // and read faster than building dictionaries), and in no particular row order, as SQL promises for a
+            // SELECT without ORDER BY (DuckDB's threads then write without waiting for each other).
+            const copied = await connection.run(
+              `COPY (${select}) TO ${sqlLiteral(path)} (FORMAT parquet, COMPRESSION uncompressed, DICTIONARY_SIZE_LIMIT 1, PRESERVE_ORDER false)`,
+            );
             const columns = await describe(connection, slice);
             return { batch: { format: "parquet" as const, path, rows: Number(copied.rowsChanged), columns, dispose: () => rm(path, { force: true }) } };
           }
