@@ -1,13 +1,11 @@
 // Runs in a worker thread, one per storage: writes the heartbeats of every run (and queued step) this process
 // executes on one connection of its own, so a step that blocks the main thread's event loop does not stop them and a
-// killed process stops them all. Plain TypeScript (erasable syntax only), no @orch imports.
+// killed process stops them all. Plain TypeScript (erasable syntax only), no @orch code.
 import { parentPort, workerData } from "node:worker_threads";
+// A type only, erased: nothing of @orch is loaded in this thread.
+import type { HeartbeatThreadMessage as HeartbeatMessage } from "@orch/core";
 import pg from "pg";
 import { WRITE_HEARTBEAT } from "./heartbeat-sql.ts";
-
-export type HeartbeatMessage =
-  | { readonly type: "start"; readonly beat: number; readonly runId: string; readonly intervalMs: number }
-  | { readonly type: "stop"; readonly beat: number };
 
 const { url, schema } = workerData as { url: string; schema: string };
 let client: Promise<pg.Client> | undefined;

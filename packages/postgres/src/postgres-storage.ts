@@ -1,16 +1,17 @@
-import { ErrorCode, OrchError, type AutomationStorage, type InstanceStorage } from "@orch/core";
+import { ErrorCode, HeartbeatThread, OrchError, type AutomationStorage, type InstanceStorage } from "@orch/core";
 import { createAutomationQueries } from "./automation-queries.ts";
 import { createDb } from "./db.ts";
 import { getAssetEvents, getAssetIndex, getEvents, wipeAsset } from "./event-queries.ts";
 import { getFailedPartitions, getLatestCheckResults, getPartitionStatusCounts } from "./partition-queries.ts";
 import { EventWriter, type Durability } from "./event-writer.ts";
-import { HeartbeatThread } from "./heartbeat-thread.ts";
 import { assertSchemaName, migrate } from "./migrations.ts";
 import { EventNotifier } from "./notifier.ts";
 import { jobQueueDistribution } from "./distribution.ts";
 import { openPool } from "./pool.ts";
 import { closeRun, deleteRuns, getRun, insertRun, listRuns, updateRun } from "./run-queries.ts";
 import { createStateQueries } from "./state-queries.ts";
+
+const HEARTBEAT_WORKER = new URL(`./heartbeat-worker${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url);
 
 export interface PostgresStorageOptions {
   /** `postgres://user:password@host:port/database` */
@@ -57,7 +58,7 @@ export function postgresStorage(options: PostgresStorageOptions): PostgresStorag
   const writer = new EventWriter(db, options.durability ?? "process");
   const notifier = new EventNotifier({ url: options.url, schema });
   const state = createStateQueries(db);
-  const heartbeats = new HeartbeatThread(options.url, schema);
+  const heartbeats = new HeartbeatThread(HEARTBEAT_WORKER, { url: options.url, schema });
   let closed = false;
 
   async function ready(): Promise<void> {

@@ -1,4 +1,4 @@
-import { assertValidPartitionKey, ErrorCode, OrchError, timerHeartbeat, type AutomationStorage, type InstanceStorage, type OrchEvent } from "@orch/core";
+import { assertValidPartitionKey, ErrorCode, HeartbeatThread, OrchError, timerHeartbeat, type AutomationStorage, type InstanceStorage, type OrchEvent } from "@orch/core";
 import { openConnection, type Connection, type Durability } from "./connection.ts";
 import { getAssetEvents, getAssetIndex, wipeAsset } from "./asset-queries.ts";
 import { deleteRunsAndEvents } from "./delete-runs.ts";
@@ -10,7 +10,8 @@ import { closeRun, getRun, insertRun, listRuns, updateRun } from "./run-queries.
 import { createStateQueries } from "./state-queries.ts";
 import { createAutomationQueries } from "./automation-queries.ts";
 import { WriteBatcher } from "./write-batcher.ts";
-import { threadHeartbeat } from "./heartbeat-thread.ts";
+
+const HEARTBEAT_WORKER = new URL(`./heartbeat-worker${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url);
 
 export interface SqliteStorageOptions {
   /** The database file, or `":memory:"`. Its folder is created if missing. */
@@ -53,6 +54,7 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
   let closed = false;
 
   const writeEvents = createEventWriter(conn);
+  const heartbeats = new HeartbeatThread(HEARTBEAT_WORKER, { path: options.path });
   const batcher = new WriteBatcher<OrchEvent>((batches) => {
     const written = writeEvents(batches);
     eventsWritten += written;
@@ -131,7 +133,7 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
       // An in-memory database has no file another connection could open; only this process can read it anyway.
       return options.path === ":memory:"
         ? timerHeartbeat(async (at) => void (closed || state.setHeartbeat(runId, at)), intervalMs)
-        : threadHeartbeat(options.path, runId, intervalMs);
+        : heartbeats.start(runId, intervalMs);
     },
     getDynamicPartitions: async (name) => (ready(), state.getDynamicPartitions(name)),
     addDynamicPartitions: async (name, keys) => {
@@ -147,6 +149,7 @@ export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
       if (closed) return;
       batcher.flush();
       closed = true;
+      await heartbeats.close();
       conn.db.close();
     },
   };

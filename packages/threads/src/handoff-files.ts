@@ -3,7 +3,7 @@ import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, rmSync, statfsS
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isMainThread } from "node:worker_threads";
-import { OrchError } from "@orch/core";
+import { currentProcess, isProcessAlive, OrchError } from "@orch/core";
 
 /**
  * Files that carry a value from one thread of this process to another (a polars DataFrame as an Arrow IPC file).
@@ -110,19 +110,11 @@ function sweepStale(base: string): void {
   for (const name of names) {
     if (!name.startsWith(PREFIX)) continue;
     const pid = Number(name.slice(PREFIX.length));
-    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || isAlive(pid)) continue;
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || isProcessAlive({ host: currentProcess().host, pid })) continue;
     rmSync(join(base, name), { recursive: true, force: true });
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException)?.code === "EPERM";
-  }
-}
 
 // Only the main thread's exit is the process's: a worker exiting must not remove files still on their way.
 // Any thread may have created the directory, so the main thread removes it wherever it can be.

@@ -3,7 +3,8 @@ import { evaluateScheduleTick, schedulePartitions } from "../automation/evaluate
 import type { ScheduleDefinition } from "../automation/types.ts";
 import type { InstigatorState, TickRecord } from "../automation-storage.ts";
 import { effectiveStatus } from "./instigator-status.ts";
-import { commitTicks, EVALUATION_CONCURRENCY, mapConcurrent, withEvaluationResources, type EvaluatedTick, type TickContext } from "./tick-context.ts";
+import { mapConcurrent } from "../map-concurrent.ts";
+import { commitTicks, EVALUATION_CONCURRENCY, withEvaluationResources, type EvaluatedTick, type TickContext } from "./tick-context.ts";
 
 /** The ticks to run after downtime: a partitioned schedule catches up to `maxCatchupRuns`, a plain one runs its latest. */
 export function ticksToRun(schedule: ScheduleDefinition, partitioned: boolean, due: readonly number[]): number[] {

@@ -2,7 +2,8 @@ import { evaluateSensorTick } from "../automation/evaluate-sensor.ts";
 import type { SensorDefinition } from "../automation/types.ts";
 import type { InstigatorState, TickRecord } from "../automation-storage.ts";
 import { effectiveStatus } from "./instigator-status.ts";
-import { commitTicks, EVALUATION_CONCURRENCY, mapConcurrent, withEvaluationResources, type EvaluatedTick, type TickContext } from "./tick-context.ts";
+import { mapConcurrent } from "../map-concurrent.ts";
+import { commitTicks, EVALUATION_CONCURRENCY, withEvaluationResources, type EvaluatedTick, type TickContext } from "./tick-context.ts";
 
 /** One pass of the sensor loop: every running sensor whose minimum interval has passed evaluates once. */
 export async function tickSensors(context: TickContext): Promise<TickRecord[]> {

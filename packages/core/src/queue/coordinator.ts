@@ -1,4 +1,4 @@
-import { mapConcurrent } from "../daemon/tick-context.ts";
+import { mapConcurrent } from "../map-concurrent.ts";
 import { serializeError } from "../errors.ts";
 import type { InstanceStorage } from "../storage.ts";
 import { FOREGROUND_TAG } from "./foreground-slot.ts";

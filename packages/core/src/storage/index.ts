@@ -13,4 +13,4 @@ export {
   type EventRow,
   type RunRow,
 } from "./row-codecs.ts";
-export { workerThreadHeartbeat } from "./thread-heartbeat.ts";
+export { HeartbeatThread, type HeartbeatThreadMessage } from "./thread-heartbeat.ts";
