@@ -76,12 +76,16 @@ describe("orch materialize / job run / reexecute", () => {
     expect(unknown.stderr).toContain('Unknown job "nope". Jobs: sales_job.');
   });
 
-  it("materializes one partition and a range, and counts partition status in asset list", async () => {
+  it("materializes one partition and a range, and counts partition status in asset list and show", async () => {
     const project = await tempProject();
     expect((await project.run(["materialize", "--select", "regional", "--partition", "eu"])).code).toBe(0);
+    expect((await project.run(["materialize", "--select", "regional", "--partition", "us"], { FAIL_REGION: "us" })).code).toBe(1);
+    const partial = await project.run(["asset", "list"]);
+    expect(partial.stdout).toMatch(/^regional\s+default\s+-\s+\S+ \S+Z\s+1\/3 materialized, 1 failed, 1 missing$/m);
+    expect((await project.run(["asset", "show", "regional"])).stdout).toContain("1/3 materialized, 1 failed, 1 missing");
     expect((await project.run(["materialize", "--select", "regional", "--partition-range", "us..apac"])).code).toBe(0);
     const listed = await project.run(["asset", "list"]);
-    expect(listed.stdout).toMatch(/^regional\s+default\s+-\s+\S+ \S+Z\s+3\/3 materialized, 0 missing$/m);
+    expect(listed.stdout).toMatch(/^regional\s+default\s+-\s+\S+ \S+Z\s+3\/3 materialized, 0 failed, 0 missing$/m);
     expect(listed.stdout).toMatch(/^report\s+reporting\s+\S+\s+-\s+-$/m);
   });
 });

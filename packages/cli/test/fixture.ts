@@ -12,7 +12,7 @@ const REPO_NODE_MODULES = resolve(here, "../../../node_modules");
 /**
  * The definitions every CLI test uses. Environment switches: FAIL_TOTAL=1 makes `total` throw; SLOW=<step key>
  * makes that step wait (up to a minute) until the run is canceled; MARKER=<path> is written by the `warehouse`
- * resource's teardown.
+ * resource's teardown; FAIL_REGION=<partition> makes `regional` throw for that partition.
  */
 export const DEFS = `
 import { writeFileSync } from "node:fs";
@@ -41,7 +41,10 @@ const total = asset({ key: "total", group: "sales", ins: { raw }, resources: ["w
   return (ins.raw as number[]).reduce((a, b) => a + b, 0);
 } });
 const report = asset({ key: "report", group: "reporting", ins: { total }, compute: ({ ins }) => ({ total: ins.total }) });
-const regional = asset({ key: "regional", partitions: staticPartitions(["eu", "us", "apac"]), compute: ({ partitionKey }) => partitionKey });
+const regional = asset({ key: "regional", partitions: staticPartitions(["eu", "us", "apac"]), compute: ({ partitionKey }) => {
+  if (process.env.FAIL_REGION === partitionKey) throw new Error(\`region \${partitionKey} is down\`);
+  return partitionKey;
+} });
 
 export default defineDefinitions({
   assets: [raw, total, report, regional],

@@ -3,6 +3,7 @@ import {
   didYouMean,
   ErrorCode,
   OrchError,
+  partitionStatusCounts,
   SerializerRegistry,
   toAssetKey,
   type AssetSpec,
@@ -10,6 +11,7 @@ import {
   type InstanceStorage,
   type Metadata,
   type MetadataValue,
+  type PartitionCounts,
 } from "@orch/core";
 import type { Command } from "commander";
 import { withProject } from "../cli-context.ts";
@@ -28,11 +30,12 @@ export function registerAsset(program: Command): void {
         const storage = await project.storage();
         const specs = definitions.graph.specs();
         const index = new Map((await storage.getAssetIndex(specs.map((s) => s.id))).map((e) => [e.assetKey, e]));
+        const counts = new Map((await storage.getPartitionStatusCounts()).map((c) => [c.assetKey, c]));
         const rows: string[][] = [];
         for (const spec of specs) {
           const last = index.get(spec.id)?.lastMaterialization;
           const upstream = definitions.graph.parents(spec.id);
-          rows.push([spec.id, spec.group, upstream.length ? upstream.join(", ") : "-", formatTime(last?.timestamp), spec.partitions ? await partitionCounts(spec, storage) : "-"]);
+          rows.push([spec.id, spec.group, upstream.length ? upstream.join(", ") : "-", formatTime(last?.timestamp), spec.partitions ? partitionText(await partitionStatusCounts(spec, storage, counts.get(spec.id))) : "-"]);
         }
         process.stdout.write(table(["asset", "group", "upstream", "last materialized", "partitions"], rows));
       }),
@@ -51,7 +54,10 @@ export function registerAsset(program: Command): void {
         if (spec.description) out.push(`  about     ${spec.description}`);
         const parents = definitions.graph.parents(spec.id);
         if (parents.length) out.push(`  upstream  ${parents.join(", ")}`);
-        if (spec.partitions) out.push(`  partitions ${spec.partitions.description}: ${await partitionCounts(spec, storage)}`);
+        if (spec.partitions) {
+          const [counts] = await storage.getPartitionStatusCounts([spec.id]);
+          out.push(`  partitions ${spec.partitions.description}: ${partitionText(await partitionStatusCounts(spec, storage, counts))}`);
+        }
         const history = await storage.getAssetEvents(spec.id, ["ASSET_MATERIALIZATION"], { limit: flags.limit });
         out.push("", history.length ? `Materializations (newest first, up to ${flags.limit}):` : "Never materialized.");
         for (const event of history) {
@@ -102,13 +108,9 @@ function requireAsset(definitions: Definitions, key: string): AssetSpec {
   return definitions.graph.spec(id);
 }
 
-/** `3/31 materialized, 28 missing` for a partitioned asset. */
-async function partitionCounts(spec: AssetSpec, storage: InstanceStorage): Promise<string> {
-  const keys = await spec.partitions!.getKeys({ dynamicPartitions: (name) => storage.getDynamicPartitions(name) });
-  const known = new Set(keys);
-  const entries = await storage.getAssetIndex([spec.id], { byPartition: true });
-  const materialized = entries.filter((e) => e.partition !== null && e.lastMaterialization && known.has(e.partition)).length;
-  return `${materialized}/${keys.length} materialized, ${keys.length - materialized} missing`;
+/** `3/31 materialized, 2 failed, 26 missing` for a partitioned asset (failed: its latest attempt failed). */
+function partitionText(counts: PartitionCounts): string {
+  return `${counts.materialized}/${counts.total} materialized, ${counts.failed} failed, ${counts.missing} missing`;
 }
 
 function metadataLines(metadata: Metadata): string[] {

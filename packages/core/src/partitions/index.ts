@@ -37,3 +37,4 @@ export { staticMapping } from "./static-mapping.ts";
 export { multiToSingleDimensionMapping, type MultiToSingleDimensionOptions } from "./multi-to-single-mapping.ts";
 export { INCOMPATIBLE_PARTITIONS, checkMappingCompatible, defaultPartitionMapping, type PartitionedAsset } from "./check-mapping.ts";
 export { fixedPartitionsContext } from "./fixed-partitions-context.ts";
+export { partitionStatusCounts, type PartitionCounts } from "./partition-status-counts.ts";

@@ -1,17 +1,10 @@
 import { Hono } from "hono";
-import { didYouMean, ErrorCode, OrchError, selectAssetKeys, toAssetKey, type AssetIndexEntry, type AssetSpec, type Definitions, type InstanceStorage, type PartitionStatusCounts } from "@orch/core";
+import { didYouMean, ErrorCode, OrchError, partitionStatusCounts, selectAssetKeys, toAssetKey, type AssetIndexEntry, type AssetSpec, type Definitions, type InstanceStorage } from "@orch/core";
 import { assetStates } from "../asset-status.ts";
 import { partitionRanges, type PartitionStatus } from "../partition-ranges.ts";
 import type { ServerContext } from "../context.ts";
 import { assetQuery, graphQuery } from "../schemas.ts";
 import { parseWith } from "../validate.ts";
-
-export interface PartitionCounts {
-  readonly total: number;
-  readonly materialized: number;
-  readonly failed: number;
-  readonly missing: number;
-}
 
 /** Graph, catalog and asset detail. Partition status is sent as counts and ranges, never as key lists. */
 export function assetRoutes(ctx: ServerContext): Hono {
@@ -58,7 +51,7 @@ export function assetRoutes(ctx: ServerContext): Hono {
         status: state.status,
         ...(state.lastMaterializedAt !== undefined ? { lastMaterializedAt: state.lastMaterializedAt } : {}),
         ...(state.checks ? { checks: state.checks } : {}),
-        ...(spec.partitions ? { partitions: await partitionCounts(spec, instance, countsByAsset.get(spec.id)) } : {}),
+        ...(spec.partitions ? { partitions: await partitionStatusCounts(spec, instance, countsByAsset.get(spec.id)) } : {}),
       });
     }
     return c.json({ assets });
@@ -106,16 +99,6 @@ export function requireAsset(definitions: Definitions, key: string): AssetSpec {
   return definitions.graph.spec(id);
 }
 
-/**
- * Counts from the storage (SQL aggregates, no key list) against the definition's key count. Keys the storage knows
- * but the definition no longer has (a deleted dynamic partition) are capped so the three never exceed the total.
- */
-async function partitionCounts(spec: AssetSpec, instance: InstanceStorage, counts: PartitionStatusCounts | undefined): Promise<PartitionCounts> {
-  const total = (await partitionKeys(spec, instance)).length;
-  const materialized = Math.min(counts?.materialized ?? 0, total);
-  const failed = Math.min(counts?.failed ?? 0, total - materialized);
-  return { total, materialized, failed, missing: total - materialized - failed };
-}
 
 /** The asset page's partition grid: counts and runs of consecutive materialized / failed / missing keys (bounded, see partitionRanges). */
 async function partitionGrid(spec: AssetSpec, instance: InstanceStorage, entries: readonly AssetIndexEntry[], failed: ReadonlySet<string>) {
