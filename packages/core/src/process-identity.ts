@@ -28,16 +28,22 @@ export function localProcess(pid: number): ProcessIdentity {
  */
 export function isProcessAlive(identity: ProcessIdentity): boolean | undefined {
   if (identity.host !== currentProcess().host) return undefined;
-  try {
-    process.kill(identity.pid, 0);
-  } catch (error) {
-    // EPERM: the process exists but belongs to another user.
-    if ((error as NodeJS.ErrnoException).code !== "EPERM") return false;
-  }
+  if (!pidExists(identity.pid)) return false;
   if (identity.startTime === undefined) return true;
   const now = processStartTime(identity.pid);
   // A different start time means the pid was reused by a new process after ours died.
   return now === undefined || now === identity.startTime;
+}
+
+/** Whether a process of this host has this pid (signal 0 probes without signalling). */
+export function pidExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to another user.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 /** Field 22 of /proc/<pid>/stat; undefined where /proc is not available. */

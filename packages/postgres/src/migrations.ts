@@ -1,19 +1,12 @@
 import type { Pool } from "pg";
-import { ErrorCode, OrchError } from "@orch/core";
-
-export interface Migration {
-  /** The schema version this step produces; versions run 1, 2, 3, ... with no gaps. */
-  readonly version: number;
-  readonly description: string;
-  readonly sql: string;
-}
+import { ErrorCode, OrchError, type SchemaMigration } from "@orch/core";
 
 /**
  * The schema, as ordered steps. Never edit a step that has shipped: add a new one. `orch_migrations` records
  * which steps a database has. Unpartitioned asset rows use the partition `''` (core refuses empty partition keys).
  * Times are ms since the epoch in BIGINT; record bodies are JSON text, as in @orch/sqlite.
  */
-export const MIGRATIONS: readonly Migration[] = [
+export const MIGRATIONS: readonly SchemaMigration[] = [
   {
     version: 1,
     description: "runs, event log, asset index, heartbeats, dynamic partitions, key/value state, automation tables",
@@ -198,7 +191,7 @@ export function assertSchemaName(schema: string): void {
  * migrate once: the first applies the steps, the others wait for the lock, then find nothing left to do. Each
  * step commits in its own transaction with its row in `orch_migrations`. Returns the versions this call applied.
  */
-export async function migrate(pool: Pool, schema: string, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
+export async function migrate(pool: Pool, schema: string, migrations: readonly SchemaMigration[] = MIGRATIONS): Promise<number[]> {
   assertSchemaName(schema);
   const client = await pool.connect();
   const applied: number[] = [];

@@ -1,19 +1,12 @@
 import type Database from "better-sqlite3";
-import { ErrorCode, OrchError } from "@orch/core";
-
-export interface Migration {
-  /** The schema version this step produces; versions run 1, 2, 3, ... with no gaps. */
-  readonly version: number;
-  readonly description: string;
-  readonly sql: string;
-}
+import { ErrorCode, OrchError, type SchemaMigration } from "@orch/core";
 
 /**
  * The schema, as an ordered list of steps. Never edit a step that has shipped: add a new one. `PRAGMA
  * user_version` records how far a database got, so an instance written by an older orch opens in a newer one.
  * Unpartitioned asset rows use the partition `''` (core refuses empty partition keys).
  */
-export const MIGRATIONS: readonly Migration[] = [
+export const MIGRATIONS: readonly SchemaMigration[] = [
   {
     version: 1,
     description: "runs, run tags, event log, asset index, heartbeats, dynamic partitions, key/value state",
@@ -157,7 +150,7 @@ export function schemaVersion(db: Database.Database): number {
  * Brings the database up to the last of `migrations`, each step in its own IMMEDIATE transaction so two
  * processes opening the same instance do not both apply it. Refuses a database from a newer orch.
  */
-export function migrate(db: Database.Database, path: string, migrations: readonly Migration[] = MIGRATIONS): number {
+export function migrate(db: Database.Database, path: string, migrations: readonly SchemaMigration[] = MIGRATIONS): number {
   const latest = migrations[migrations.length - 1]?.version ?? 0;
   const current = schemaVersion(db);
   if (current > latest) {

@@ -1,5 +1,6 @@
 import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
+import { pidExists } from "../process-identity.ts";
 import type { RunRecord } from "../run-record.ts";
 import type { InstanceStorage } from "../storage.ts";
 import { finishCanceled } from "./execute-queued-run.ts";
@@ -16,12 +17,7 @@ export function processGone(tag: string, host = hostname()): boolean {
   const at = tag.lastIndexOf("@");
   const pid = Number(tag.slice(0, at));
   if (at <= 0 || tag.slice(at + 1) !== host || !Number.isInteger(pid)) return false;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== "EPERM";
-  }
+  return !pidExists(pid);
 }
 
 export function hasQueueLimits(limits: QueueLimits): boolean {

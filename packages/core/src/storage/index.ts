@@ -14,3 +14,4 @@ export {
   type RunRow,
 } from "./row-codecs.ts";
 export { HeartbeatThread, type HeartbeatThreadMessage } from "./thread-heartbeat.ts";
+export type { SchemaMigration } from "./schema-migration.ts";
