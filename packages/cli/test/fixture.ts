@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sqliteStorage, type SqliteStorage } from "@orch/sqlite";
+import { afterEach } from "vitest";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const ORCH_BIN = resolve(here, "../bin/orch.js");
@@ -69,6 +70,13 @@ export interface CliResult {
   readonly stderr: string;
 }
 
+/** CLI processes started by tests that have not exited: a test that fails before stopping its daemon leaves none behind. */
+const running = new Set<ChildProcess>();
+afterEach(() => {
+  for (const child of running) child.kill("SIGKILL");
+  running.clear();
+});
+
 export async function tempProject(orchYaml = "module: ./defs.ts\n", defs = DEFS): Promise<TempProject> {
   const dir = await mkdtemp(join(tmpdir(), "orch-cli-"));
   // The project resolves @orch/* the way an installed project would: through node_modules.
@@ -77,7 +85,10 @@ export async function tempProject(orchYaml = "module: ./defs.ts\n", defs = DEFS)
   if (orchYaml) await writeFile(join(dir, "orch.yaml"), orchYaml);
   const spawnCli = (args: readonly string[], env: Record<string, string> = {}, cwd = ".") => {
     const { ORCH_HOME: _home, ...parentEnv } = process.env;
-    return spawn(process.execPath, [ORCH_BIN, ...args], { cwd: join(dir, cwd), env: { ...parentEnv, CI: "1", NO_COLOR: "1", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [ORCH_BIN, ...args], { cwd: join(dir, cwd), env: { ...parentEnv, CI: "1", NO_COLOR: "1", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    running.add(child);
+    child.once("exit", () => running.delete(child));
+    return child;
   };
   return {
     dir,
