@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startWebserver } from "../src/index.ts";
 import { fixtureDefinitions, startFixture, type Fixture } from "./fixture.ts";
-import { asset, dailyPartitions, Daemon, defineDefinitions, executeQueuedRun, graph, inProcessLauncher, job, manualClock, memoryStorage, op } from "@orch/core";
+import { asset, dailyPartitions, Daemon, defineDefinitions, executeQueuedRun, graph, inProcessLauncher, job, manualClock, memoryStorage, op, retryFailedRuns } from "@orch/core";
 import { z } from "zod";
 
 const SECRET = "s3cret-warehouse-password";
@@ -133,6 +133,23 @@ describe("runs", () => {
     await fx.drainQueue();
     const child = await fx.api(`/api/runs/${again.body.runId}`);
     expect(child.body.run).toMatchObject({ status: "SUCCESS", parentRunId: failed, rootRunId: failed, tags: { "orch/parent-run-id": failed, "orch/root-run-id": failed } });
+    // A manual re-execution is not a retry: the failed run names no retry.
+    expect((await fx.api(`/api/runs/${failed}`)).body.retriedAs).toBeUndefined();
+  });
+
+  it("tells a run the daemon retried which run retried it, and the retry its number", async () => {
+    const retries = () =>
+      retryFailedRuns({ definitions: fx.definitions, instance: fx.instance, policy: { maxRetries: 1, strategy: "from_failure", retryOnStepFailure: true }, log: () => undefined });
+    await retries(); // the loop's first pass sets its place in the log: failures after it are retried
+    fx.state.fail = true;
+    const failed = await launchAndRun({ selection: "flaky" });
+    fx.state.fail = false;
+    const [decision] = await retries();
+    expect(decision).toMatchObject({ runId: failed, retryRunId: expect.any(String), created: true });
+    const retried = (decision as { retryRunId: string }).retryRunId;
+    await fx.drainQueue();
+    expect((await fx.api(`/api/runs/${failed}`)).body.retriedAs).toBe(retried);
+    expect((await fx.api(`/api/runs/${retried}`)).body.run).toMatchObject({ status: "SUCCESS", parentRunId: failed, tags: { "orch/retry_number": "1" } });
   });
 
   it("re-executes chosen steps through the queue: only those run, the others' outputs come from the parent", async () => {

@@ -39,7 +39,7 @@ const FINISHED = new Set(["SUCCESS", "FAILURE", "CANCELED"]);
  * and live updates over SSE once the loaded log reaches the end; an EventSource reconnect resumes after the last id.
  */
 export function RunPage(props: { runId: string }) {
-  const detail = useApi<{ run: RunRecord; steps: StepSpan[]; failures: StoredEvent[] }>(`/runs/${props.runId}`);
+  const detail = useApi<{ run: RunRecord; steps: StepSpan[]; failures: StoredEvent[]; retriedAs?: string }>(`/runs/${props.runId}`);
   const instance = useApi<{ readOnly: boolean }>("/instance");
   const [picked, setPicked] = useState<ReadonlySet<string>>(new Set());
   const [events, setEvents] = useState<StoredEvent[]>([]);
@@ -96,6 +96,8 @@ export function RunPage(props: { runId: string }) {
   const { run, steps } = detail.data;
   const shownStatus = FINISHED.has(run.status) ? run.status : (status ?? run.status);
   const failures = detail.data.failures.filter((e) => e.error);
+  // Set by the daemon on a retry of a failed run (runs.retries); a manual re-execution has none.
+  const retryNumber = run.tags["orch/retry_number"];
   const shown = events.filter((e) => (!stepFilter || e.stepKey === stepFilter) && (!levelFilter || LEVELS.indexOf(e.level ?? (e.error ? "error" : "info")) >= LEVELS.indexOf(levelFilter)));
 
   const readOnly = instance.data?.readOnly === true;
@@ -127,7 +129,20 @@ export function RunPage(props: { runId: string }) {
       <p className="muted">
         {run.jobName ?? run.selection ?? run.assetKeys.join(", ")}
         {run.partitionKey ? ` · partition ${run.partitionKey}` : ""} · created {formatTime(run.createdAt)}
-        {run.parentRunId ? <> · re-execution of <a href={runHref(run.parentRunId)}>{run.parentRunId.slice(0, 8)}</a></> : null}
+        {run.parentRunId ? (
+          <>
+            {" · "}
+            {retryNumber ? `retry ${retryNumber} of` : "re-execution of"} <a href={runHref(run.parentRunId)}>{run.parentRunId.slice(0, 8)}</a>
+          </>
+        ) : null}
+        {detail.data.retriedAs ? (
+          <>
+            {" · "}
+            <span data-testid="retried-as">
+              retried as <a href={runHref(detail.data.retriedAs)}>{detail.data.retriedAs.slice(0, 8)}</a>
+            </span>
+          </>
+        ) : null}
         {run.statusReason ? ` · ${run.statusReason}` : ""}
       </p>
       <div className="toolbar">

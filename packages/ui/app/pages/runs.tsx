@@ -32,10 +32,17 @@ interface RunFilters {
 }
 
 function launchedBy(tags: Record<string, string>): string {
-  if (tags["orch/schedule"]) return `schedule ${tags["orch/schedule"]}`;
-  if (tags["orch/sensor"]) return `sensor ${tags["orch/sensor"]}`;
-  if (tags["orch/backfill"]) return `backfill ${tags["orch/backfill"].slice(0, 8)}`;
-  return tags["orch/parent-run-id"] ? "re-execution" : "-";
+  // A retry inherits its failed run's tags (schedule, sensor, backfill): say both.
+  const retry = tags["orch/retry_number"] ? `retry ${tags["orch/retry_number"]}` : undefined;
+  const origin = tags["orch/schedule"]
+    ? `schedule ${tags["orch/schedule"]}`
+    : tags["orch/sensor"]
+      ? `sensor ${tags["orch/sensor"]}`
+      : tags["orch/backfill"]
+        ? `backfill ${tags["orch/backfill"].slice(0, 8)}`
+        : undefined;
+  if (retry) return origin ? `${retry} · ${origin}` : retry;
+  return origin ?? (tags["orch/parent-run-id"] ? "re-execution" : "-");
 }
 
 /** Runs, newest first, filtered by status, tag, asset, job, schedule, sensor or backfill (the filters live in the URL). */
