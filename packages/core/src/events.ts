@@ -31,6 +31,11 @@ export type OrchEventBody =
       readonly attempt: number;
       /** The process executing the step when it is not the run's own (an `orch worker` of the queue executor). */
       readonly worker?: ProcessIdentity;
+      /**
+       * The asset partitions the step is to materialize (partitioned steps only), as `failedPartitions` names them:
+       * when its worker dies, crash detection fails those it did not store.
+       */
+      readonly partitions?: { readonly assetKeys: readonly string[]; readonly partitions: readonly string[] };
     }
   | { readonly type: "STEP_SUCCESS"; readonly stepKey: string; readonly durationMs: number }
   | {

@@ -40,6 +40,25 @@ describe("detectCrashedRuns", () => {
     expect((await instance.getRun("alive"))?.status).toBe("STARTED");
   });
 
+  it("fails the partitions a dead step set out to materialize, less the assets it stored, so the catalog counts them failed", async () => {
+    const instance = memoryStorage();
+    const days = ["2025-01-01", "2025-01-02"];
+    await liveRun(instance, "dead", T0 + 1_000, [
+      { runId: "dead", timestamp: T0, type: "RUN_START", stepKeys: ["a", "m"] },
+      { runId: "dead", timestamp: T0 + 10, stepKey: "a", type: "STEP_START", attempt: 1, partitions: { assetKeys: ["a"], partitions: days } },
+      { runId: "dead", timestamp: T0 + 20, stepKey: "m", type: "STEP_START", attempt: 1, partitions: { assetKeys: ["m/one", "m/two"], partitions: days } },
+      { runId: "dead", timestamp: T0 + 30, stepKey: "m", type: "ASSET_MATERIALIZATION", assetKey: ["m", "one"], partition: days[0]!, metadata: {} },
+      { runId: "dead", timestamp: T0 + 40, stepKey: "m", type: "ASSET_MATERIALIZATION", assetKey: ["m", "one"], partition: days[1]!, metadata: {} },
+    ]);
+    await detectCrashedRuns(instance, { staleAfterMs: 30_000, now: T0 + 60_000 });
+    const failures = await instance.getEvents("dead", { types: ["STEP_FAILURE"] });
+    expect(failures).toMatchObject([
+      { stepKey: "a", failedPartitions: { assetKeys: ["a"], partitions: days } },
+      { stepKey: "m", failedPartitions: { assetKeys: ["m/two"], partitions: days } },
+    ]);
+    expect((await instance.getFailedPartitions()).map((f) => `${f.assetKey} ${f.partition}`)).toEqual(["a 2025-01-01", "a 2025-01-02", "m/two 2025-01-01", "m/two 2025-01-02"]);
+  });
+
   it("leaves finished runs alone and is idempotent", async () => {
     const instance = memoryStorage();
     await liveRun(instance, "dead", T0, []);

@@ -27,7 +27,7 @@ export const RUN_WORKER_CRASHED = "RUN_WORKER_CRASHED";
 export const CRASHED_WHILE_CANCELING_REASON = "canceled: its run worker exited before it stopped";
 
 const LIVE_STATUSES: readonly RunStatus[] = ["STARTING", "STARTED", "CANCELING"];
-const STEP_EVENTS: readonly OrchEventType[] = ["STEP_START", "STEP_RETRY", "STEP_SUCCESS", "STEP_FAILURE", "STEP_SKIPPED"];
+const STEP_EVENTS: readonly OrchEventType[] = ["STEP_START", "STEP_RETRY", "STEP_SUCCESS", "STEP_FAILURE", "STEP_SKIPPED", "ASSET_MATERIALIZATION"];
 
 /**
  * Finds runs that claim to be running but whose worker is gone (killed, out of memory, machine lost) and closes
@@ -80,15 +80,27 @@ async function markCrashed(storage: InstanceStorage, run: RunRecord, lastBeat: n
   // The run ended at its last sign of life: its last heartbeat, or a later step event.
   const now = stepEvents.reduce((latest, e) => Math.max(latest, e.timestamp), Math.max(lastBeat, run.startedAt ?? run.createdAt));
   const inFlight = new Map<string, { firstStart: number; attempt: number }>();
+  // What each partitioned step set out to materialize (its first STEP_START), and the assets it stored meanwhile.
+  const targets = new Map<string, { readonly assetKeys: readonly string[]; readonly partitions: readonly string[] }>();
+  const stored = new Map<string, Set<string>>();
   for (const event of stepEvents) {
     const key = event.stepKey;
     if (key === undefined) continue;
-    if (event.type === "STEP_START") {
+    if (event.type === "ASSET_MATERIALIZATION") {
+      stored.set(key, (stored.get(key) ?? new Set()).add(event.assetKey.join("/")));
+    } else if (event.type === "STEP_START") {
       inFlight.set(key, { firstStart: inFlight.get(key)?.firstStart ?? event.timestamp, attempt: event.attempt });
+      if (event.partitions) targets.set(key, event.partitions);
     } else if (event.type !== "STEP_RETRY") {
       inFlight.delete(key);
     }
   }
+  // The partitions a dead step leaves unmaterialized, as a failing step reports them: the catalog counts them failed.
+  const failedPartitions = (stepKey: string) => {
+    const target = targets.get(stepKey);
+    const assetKeys = target?.assetKeys.filter((assetKey) => !stored.get(stepKey)?.has(assetKey)) ?? [];
+    return target && assetKeys.length > 0 ? { failedPartitions: { assetKeys, partitions: target.partitions } } : {};
+  };
   const error: SerializedError = { name: "OrchError", message: `[orch] ${crashReason}`, code: RUN_WORKER_CRASHED };
   const events: OrchEvent[] = [...inFlight].map(([stepKey, step]) => ({
     runId: run.runId,
@@ -98,6 +110,7 @@ async function markCrashed(storage: InstanceStorage, run: RunRecord, lastBeat: n
     durationMs: Math.max(0, now - step.firstStart),
     attempt: step.attempt,
     error,
+    ...failedPartitions(stepKey),
   }));
   const durationMs = Math.max(0, now - (run.startedAt ?? run.createdAt));
   // A run asked to cancel is stopped either way: it ends CANCELED (never retried), as its worker would have ended it.

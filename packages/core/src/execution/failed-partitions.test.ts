@@ -16,6 +16,9 @@ describe("a failed partitioned step", () => {
     expect(result.status).toBe("FAILURE");
     const failure = (await instance.getEvents(result.runId)).find((e) => e.type === "STEP_FAILURE");
     expect(failure).toMatchObject({ stepKey: "tool", failedPartitions: { assetKeys: ["bad"], partitions: ["eu"] } });
+    // What it set out to do is on its start, for crash detection should its worker die.
+    const start = (await instance.getEvents(result.runId)).find((e) => e.type === "STEP_START");
+    expect(start).toMatchObject({ stepKey: "tool", partitions: { assetKeys: ["good", "bad"], partitions: ["eu"] } });
     expect((await instance.getFailedPartitions()).map((f) => `${f.assetKey}:${f.partition}`)).toEqual(["bad:eu"]);
     expect(await instance.getPartitionStatusCounts()).toEqual([
       { assetKey: "bad", materialized: 0, failed: 1 },

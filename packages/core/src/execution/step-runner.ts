@@ -27,8 +27,17 @@ export async function runStep(services: RunServices, step: PlannedStep): Promise
   const started = performance.now();
   const maxRetries = node.retry?.maxRetries ?? 0;
 
+  const partitions = unmaterializedPartitions(node, step, []);
+
   for (let attempt = 1; ; attempt++) {
-    await emit({ type: "STEP_START", stepKey: step.key, attempt, ...(services.worker !== undefined ? { worker: services.worker } : {}) });
+    await emit({
+      type: "STEP_START",
+      stepKey: step.key,
+      attempt,
+      ...(services.worker !== undefined ? { worker: services.worker } : {}),
+      // Only on the first attempt: the keys do not change, and a range can name thousands.
+      ...(partitions && attempt === 1 ? { partitions } : {}),
+    });
     try {
       const outcome = await attemptStep(services, node, step, attempt, log, emit);
       await settleLogs(services);
