@@ -47,7 +47,7 @@ export function wipeAsset(conn: Connection, assetKey: string): void {
          ON CONFLICT (asset_key) DO UPDATE SET wiped_through_id = excluded.wiped_through_id`,
       )
       .run(assetKey);
-  })();
+  }).immediate();
 }
 
 /** Recomputes one index row from the log (after the events it pointed at were deleted). */

@@ -77,7 +77,7 @@ export function createAutomationQueries(conn: Connection): SyncAutomationQueries
       db.transaction(() => {
         const insert = conn.stmt("INSERT INTO ticks (instigator, timestamp, body) VALUES (?, ?, ?)");
         return ticks.map((tick) => Number(insert.run(tick.instigator, tick.timestamp, JSON.stringify(tick)).lastInsertRowid));
-      })(),
+      }).immediate(),
     getTicks(instigator, options = {}) {
       const rows = conn
         .stmt("SELECT id, body FROM ticks WHERE instigator = ? AND timestamp < ? ORDER BY timestamp DESC, id DESC LIMIT ?")
@@ -96,7 +96,7 @@ export function createAutomationQueries(conn: Connection): SyncAutomationQueries
       const upsert = conn.stmt("INSERT INTO instigators (name, body) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET body = excluded.body");
       db.transaction(() => {
         for (const state of states) upsert.run(state.name, JSON.stringify(state));
-      })();
+      }).immediate();
     },
 
     createBackfill(backfill) {

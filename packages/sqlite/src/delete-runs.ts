@@ -30,5 +30,5 @@ export function deleteRunsAndEvents(conn: Connection, runIds: readonly string[])
     for (const { asset_key, partition } of touched) reindexAssetPartition(conn, asset_key, partition);
     for (const { asset_key, check_name } of checks) reindexCheck(conn, asset_key, check_name);
     return removed;
-  })();
+  }).immediate();
 }

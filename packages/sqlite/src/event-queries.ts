@@ -29,7 +29,7 @@ export function createEventWriter(conn: Connection): (batches: readonly (readonl
      ON CONFLICT (asset_key, partition) DO UPDATE SET event_id = excluded.event_id, run_id = excluded.run_id, timestamp = excluded.timestamp`,
   );
   const runStatus = conn.stmt("SELECT status FROM runs WHERE run_id = ?");
-  return conn.db.transaction((batches: readonly (readonly OrchEvent[])[]) => {
+  const write = conn.db.transaction((batches: readonly (readonly OrchEvent[])[]) => {
     let written = 0;
     for (const events of batches) {
       // The fence, inside the write transaction: a run another process finished takes no more events.
@@ -55,6 +55,9 @@ export function createEventWriter(conn: Connection): (batches: readonly (readonl
     }
     return written;
   });
+  // Begun as a writer: the fence reads the run's status before the inserts, and a transaction begun as a reader
+  // gets SQLITE_BUSY at once (no busy timeout) when another process commits in between.
+  return (batches) => write.immediate(batches);
 }
 
 export function getEvents(conn: Connection, runId: string, query: EventQuery): StoredEvent[] {

@@ -18,7 +18,7 @@ export function insertRun(conn: Connection, run: RunRecord): void {
     }
     const tag = conn.stmt("INSERT INTO run_tags (run_id, key, value) VALUES (?, ?, ?)");
     for (const [key, value] of Object.entries(run.tags)) tag.run(run.runId, key, value);
-  })();
+  }).immediate();
 }
 
 /** The SET clause of a run update (unset fields keep their value), with its parameters from `runUpdateParams`. */

@@ -18,7 +18,7 @@ export function createStateQueries(conn: Connection) {
       const insert = conn.stmt("INSERT OR IGNORE INTO dynamic_partitions (name, partition_key) VALUES (?, ?)");
       conn.db.transaction(() => {
         for (const key of keys) insert.run(name, key);
-      })();
+      }).immediate();
     },
     deleteDynamicPartition(name: string, key: string): void {
       conn.stmt("DELETE FROM dynamic_partitions WHERE name = ? AND partition_key = ?").run(name, key);
