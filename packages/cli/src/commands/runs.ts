@@ -4,7 +4,7 @@ import {
   formatDuration,
   OrchError,
   RETRY_TAGS,
-  RUN_RETRY_INSTIGATOR,
+  findRetry,
   RUN_STATUSES,
   type InstanceStorage,
   type RunRecord,
@@ -70,7 +70,7 @@ export function registerRuns(program: Command): void {
         if (run.partitionRange) out.push(`  partitions ${run.partitionRange.start}..${run.partitionRange.end}`);
         if (Object.keys(run.tags).length) out.push(`  tags      ${Object.entries(run.tags).map(([k, v]) => `${k}=${v}`).join(" ")}`);
         if (run.parentRunId) out.push(`  parent    ${run.parentRunId} (root ${run.rootRunId ?? run.parentRunId})`);
-        const retriedAs = await storage.getRunIdForKey(RUN_RETRY_INSTIGATOR, run.runId);
+        const retriedAs = await findRetry(storage, run.runId);
         if (run.tags[RETRY_TAGS.retryNumber] !== undefined) out.push(`  retry     ${run.tags[RETRY_TAGS.retryNumber]} of run ${run.rootRunId ?? run.parentRunId ?? "-"}`);
         if (retriedAs !== undefined) out.push(`  retried   as ${retriedAs}`);
         out.push("", "Events:");
@@ -88,7 +88,7 @@ async function lineage(storage: InstanceStorage, run: RunRecord): Promise<string
   const retryNumber = run.tags[RETRY_TAGS.retryNumber];
   if (run.parentRunId !== undefined) parts.push(retryNumber !== undefined ? `retry ${retryNumber} (parent ${run.parentRunId})` : `re-execution of ${run.parentRunId}`);
   if (run.status === "FAILURE") {
-    const retriedAs = await storage.getRunIdForKey(RUN_RETRY_INSTIGATOR, run.runId);
+    const retriedAs = await findRetry(storage, run.runId);
     if (retriedAs !== undefined) parts.push(`retried as ${retriedAs}`);
   }
   return parts;

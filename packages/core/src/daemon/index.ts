@@ -4,4 +4,4 @@ export { effectiveStatus, findInstigator, setInstigatorStatus, setSensorCursor }
 export { tickSchedules, ticksToRun } from "./schedule-loop.ts";
 export { tickSensors } from "./sensor-loop.ts";
 export type { TickContext } from "./tick-context.ts";
-export { retryFailedRuns, RUN_RETRY_INSTIGATOR, RUN_RETRY_STATE, type RetryDecision, type RetryPassOptions } from "./run-retry-loop.ts";
+export { findRetry, retryFailedRuns, RUN_RETRY_INSTIGATOR, RUN_RETRY_STATE, type RetryDecision, type RetryPassOptions } from "./run-retry-loop.ts";

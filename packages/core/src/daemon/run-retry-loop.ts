@@ -11,6 +11,11 @@ export const RUN_RETRY_STATE = { namespace: "orch/run_retries", key: "cursor" } 
 /** The run-key instigator of retries: the key is the failed run's id, so each failed run is retried at most once. */
 export const RUN_RETRY_INSTIGATOR = "orch/run_retries";
 
+/** The run the daemon retried this failed run as, if it did: the retry's run key is the failed run's id. */
+export function findRetry(instance: Pick<InstanceStorage, "getRunIdForKey">, failedRunId: string): Promise<string | undefined> {
+  return instance.getRunIdForKey(RUN_RETRY_INSTIGATOR, failedRunId);
+}
+
 /** RUN_FAILURE events read per pass. */
 const RETRY_BATCH = 1_000;
 

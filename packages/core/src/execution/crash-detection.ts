@@ -27,7 +27,8 @@ export const RUN_WORKER_CRASHED = "RUN_WORKER_CRASHED";
 export const CRASHED_WHILE_CANCELING_REASON = "canceled: its run worker exited before it stopped";
 
 const LIVE_STATUSES: readonly RunStatus[] = ["STARTING", "STARTED", "CANCELING"];
-const STEP_EVENTS: readonly OrchEventType[] = ["STEP_START", "STEP_RETRY", "STEP_SUCCESS", "STEP_FAILURE", "STEP_SKIPPED", "ASSET_MATERIALIZATION"];
+/** What closing a dead run reads: its steps' lifecycle (which are in flight) and what they stored. */
+const CLOSING_EVENTS: readonly OrchEventType[] = ["STEP_START", "STEP_RETRY", "STEP_SUCCESS", "STEP_FAILURE", "STEP_SKIPPED", "ASSET_MATERIALIZATION"];
 
 /**
  * Finds runs that claim to be running but whose worker is gone (killed, out of memory, machine lost) and closes
@@ -76,7 +77,7 @@ export async function closeDeadRun(storage: InstanceStorage, runId: string, reas
  * is neither overwritten nor left with the crash's events in its log. Undefined when it moved on.
  */
 async function markCrashed(storage: InstanceStorage, run: RunRecord, lastBeat: number, crashReason: string): Promise<RunRecord | undefined> {
-  const stepEvents = await storage.getEvents(run.runId, { types: STEP_EVENTS });
+  const stepEvents = await storage.getEvents(run.runId, { types: CLOSING_EVENTS });
   // The run ended at its last sign of life: its last heartbeat, or a later step event.
   const now = stepEvents.reduce((latest, e) => Math.max(latest, e.timestamp), Math.max(lastBeat, run.startedAt ?? run.createdAt));
   const inFlight = new Map<string, { firstStart: number; attempt: number }>();

@@ -31,17 +31,18 @@ interface RunFilters {
   backfills: { backfillId: string; status: string; createdAt: number; jobName?: string; selection?: string }[];
 }
 
+/** The schedule, sensor or backfill that launched a run (a retry inherits its failed run's tags). */
+function instigator(tags: Record<string, string>): string | undefined {
+  if (tags["orch/schedule"]) return `schedule ${tags["orch/schedule"]}`;
+  if (tags["orch/sensor"]) return `sensor ${tags["orch/sensor"]}`;
+  if (tags["orch/backfill"]) return `backfill ${tags["orch/backfill"].slice(0, 8)}`;
+  return undefined;
+}
+
 function launchedBy(tags: Record<string, string>): string {
-  // A retry inherits its failed run's tags (schedule, sensor, backfill): say both.
-  const retry = tags["orch/retry_number"] ? `retry ${tags["orch/retry_number"]}` : undefined;
-  const origin = tags["orch/schedule"]
-    ? `schedule ${tags["orch/schedule"]}`
-    : tags["orch/sensor"]
-      ? `sensor ${tags["orch/sensor"]}`
-      : tags["orch/backfill"]
-        ? `backfill ${tags["orch/backfill"].slice(0, 8)}`
-        : undefined;
-  if (retry) return origin ? `${retry} · ${origin}` : retry;
+  const origin = instigator(tags);
+  const retry = tags["orch/retry_number"];
+  if (retry) return origin ? `retry ${retry} · ${origin}` : `retry ${retry}`;
   return origin ?? (tags["orch/parent-run-id"] ? "re-execution" : "-");
 }
 

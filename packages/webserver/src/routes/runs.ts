@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
-import { AUTOMATION_TAGS, BACKFILL_TAG, cancelRun, enqueueReexecution, ErrorCode, FINISHED_STATUSES, OrchError, RUN_RETRY_INSTIGATOR, RUN_STATUSES, type InstanceStorage, type RunRecord, type RunStatus, type StoredEvent } from "@orch/core";
+import { AUTOMATION_TAGS, BACKFILL_TAG, cancelRun, enqueueReexecution, ErrorCode, FINISHED_STATUSES, OrchError, findRetry, RUN_STATUSES, type InstanceStorage, type RunRecord, type RunStatus, type StoredEvent } from "@orch/core";
 import type { ServerContext } from "../context.ts";
 import { webserverError } from "../errors.ts";
 import { eventsQuery, reexecuteRequest, runsQuery } from "../schemas.ts";
@@ -38,8 +38,8 @@ export function runRoutes(ctx: ServerContext): Hono {
     const stepEvents = await instance.getEvents(run.runId, { types: ["STEP_START", "STEP_SUCCESS", "STEP_FAILURE", "STEP_SKIPPED", "RUN_FAILURE"] });
     // Errors come with the run, wherever they sit in a long log.
     const failures = stepEvents.filter((e) => e.type === "STEP_FAILURE" || e.type === "RUN_FAILURE");
-    // The daemon's retry of a failed run is keyed by the failed run's id: the other half of the lineage.
-    const retriedAs = await instance.getRunIdForKey(RUN_RETRY_INSTIGATOR, run.runId);
+    // The other half of the lineage: the run the daemon retried this one as.
+    const retriedAs = await findRetry(instance, run.runId);
     return c.json({ run, steps: stepTimeline(run, stepEvents), failures, ...(retriedAs !== undefined ? { retriedAs } : {}) });
   });
 
