@@ -1,6 +1,6 @@
 import type { ConsoleLoggerMode } from "@orch/core";
 import type { Command } from "commander";
-import { Project } from "./project.ts";
+import { Project, type ProjectOptions } from "./project.ts";
 
 export interface GlobalOptions {
   module?: string;
@@ -9,9 +9,14 @@ export interface GlobalOptions {
 }
 
 /** Opens the project for a command (crash detection runs when the instance opens) and closes it afterwards. */
-export async function withProject(command: Command, work: (project: Project, globals: GlobalOptions) => Promise<number | void>): Promise<void> {
+export async function withProject(
+  command: Command,
+  work: (project: Project, globals: GlobalOptions) => Promise<number | void>,
+  options: Pick<ProjectOptions, "detectCrashes"> = {},
+): Promise<void> {
   const globals = command.optsWithGlobals<GlobalOptions>();
   const project = await Project.open({
+    ...options,
     ...(globals.module ? { module: globals.module } : {}),
     onCrashedRun: (run) => process.stderr.write(`Run ${run.runId} was marked FAILURE: ${run.statusReason} (${run.evidence}).\n`),
   });

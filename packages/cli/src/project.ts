@@ -33,6 +33,11 @@ export interface ProjectOptions {
   module?: string;
   /** Called for each run crash detection closed when the instance opened. */
   onCrashedRun?: (run: CrashedRun) => void;
+  /**
+   * false: opening the instance closes no crashed runs. For a run the daemon launched (`orch runs execute`): the
+   * daemon watches its sibling runs' processes and closes a dead one with how it died (the signal, the exit code).
+   */
+  detectCrashes?: boolean;
 }
 
 /**
@@ -54,6 +59,7 @@ export class Project {
   #storage: InstanceStorage | undefined;
   #definitions: Definitions | undefined;
   readonly #onCrashedRun: ((run: CrashedRun) => void) | undefined;
+  readonly #detectCrashes: boolean;
 
   private constructor(dir: string, instanceDir: string, config: InstanceConfig, hasConfigFile: boolean, registry: PluginRegistry, pluginModules: string[], options: ProjectOptions) {
     this.dir = dir;
@@ -64,6 +70,7 @@ export class Project {
     this.instanceDir = instanceDir;
     this.#moduleOverride = options.module ? resolve(options.cwd ?? process.cwd(), options.module) : undefined;
     this.#onCrashedRun = options.onCrashedRun;
+    this.#detectCrashes = options.detectCrashes ?? true;
   }
 
   static async open(options: ProjectOptions = {}): Promise<Project> {
@@ -106,6 +113,7 @@ export class Project {
     const config = this.#withRetentionDefaults();
     const storage = await createFromInstanceConfig(this.registry, "storage", config, this.factoryContext());
     this.#storage = storage;
+    if (!this.#detectCrashes) return storage;
     const crashed = await detectCrashedRuns(storage, { staleAfterMs: this.config.runs.staleAfterMs });
     for (const run of crashed) this.#onCrashedRun?.(run);
     return storage;

@@ -35,6 +35,7 @@ export function registerRunQueue(program: Command): void {
           (common) => executeQueuedRun(definitions, instance, runId, common),
           async () => runId,
         );
-      }),
+        // The daemon that launched this run watches its siblings' processes: it closes a dead one, saying how it died.
+      }, { detectCrashes: false }),
     );
 }
