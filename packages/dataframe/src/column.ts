@@ -26,6 +26,11 @@ export interface ColumnCheck {
   readonly count?: (column: pl.Expr, distinct: pl.Expr) => pl.Expr;
   /** True when every failing row holds a value that occurs more than once in the column (duplicate checks). */
   readonly repeats?: boolean;
+  /**
+   * For `isin`: the only values that pass. When the check passes, the column's distinct values are among them, so
+   * its statistics are taken from which of them occur (see plan.ts) instead of hashing every row.
+   */
+  readonly allowed?: readonly unknown[];
 }
 
 export interface ColumnSpec {
@@ -78,12 +83,12 @@ export class Column<T = unknown, N extends boolean = false, O extends boolean = 
   /** Values must be one of `values`; narrows the inferred type to their union. */
   isin<const V extends readonly T[]>(values: V, options: CheckOptions = {}): Column<V[number], N, O> {
     const list = [...values];
-    return this.#with(`isin(${list.map(show).join(", ")})`, (c) => this.#comparable(c).isIn(list).not(), options) as Column<V[number], N, O>;
+    return this.#with(`isin(${list.map(show).join(", ")})`, (c) => this.#isIn(c, list).not(), options, undefined, false, list) as Column<V[number], N, O>;
   }
 
   notin(values: readonly T[], options: CheckOptions = {}): Column<T, N, O> {
     const list = [...values];
-    return this.#with(`notin(${list.map(show).join(", ")})`, (c) => this.#comparable(c).isIn(list), options);
+    return this.#with(`notin(${list.map(show).join(", ")})`, (c) => this.#isIn(c, list), options);
   }
 
   /** Each string must contain a match of `pattern` (anchor it with ^…$ for a full match). Rust regex syntax; flag `i` is kept. */
@@ -111,11 +116,22 @@ export class Column<T = unknown, N extends boolean = false, O extends boolean = 
     return dtypeLabel(this.spec.dtype);
   }
 
-  #with(name: string, failing: (c: pl.Expr) => pl.Expr, options: CheckOptions, count?: ColumnCheck["count"], repeats = false): Column<T, N, O> {
+  #with(name: string, failing: (c: pl.Expr) => pl.Expr, options: CheckOptions, count?: ColumnCheck["count"], repeats = false, allowed?: readonly unknown[]): Column<T, N, O> {
     const check: ColumnCheck = {
       name, failing, ...(options.severity ? { severity: options.severity } : {}), ...(count ? { count } : {}), ...(repeats ? { repeats } : {}),
+      ...(allowed ? { allowed } : {}),
     };
     return new Column({ ...this.spec, checks: [...this.spec.checks, check] });
+  }
+
+  /**
+   * Membership in `list`. A few strings are compared one by one (~4 ms each on 10M rows) rather than hashed (~100 ms
+   * whatever their number); a null stays null either way, so it never fails.
+   */
+  #isIn(c: pl.Expr, list: readonly unknown[]): pl.Expr {
+    const value = this.#comparable(c);
+    const strings = list.length > 0 && list.length <= FEW_STRINGS && list.every((v) => typeof v === "string");
+    return strings ? list.map((v) => value.eq(pl.lit(v))).reduce((a, b) => a.or(b)) : value.isIn(list);
   }
 
   /** Categoricals compare as strings. */
@@ -134,6 +150,9 @@ export class Column<T = unknown, N extends boolean = false, O extends boolean = 
     return fitsInteger(value, this.spec.dtype) ? lit.cast(toPolarsType(this.spec.dtype)) : lit;
   }
 }
+
+/** Up to this many strings, membership is tested by comparisons (see `#isIn`). */
+const FEW_STRINGS = 8;
 
 const INTEGER_RANGES: Partial<Record<DType["kind"], readonly [bigint, bigint]>> = {
   int8: [-(2n ** 7n), 2n ** 7n - 1n], int16: [-(2n ** 15n), 2n ** 15n - 1n],

@@ -14,10 +14,14 @@ describe("distinct counts", () => {
       when: pl.Series([1, 2, 1, null, 3, 3]).cast(pl.Int64).cast(pl.Datetime("ms", "UTC")),
     });
     const methods = ["n-unique", "unique-counts", "hashed", "sort"] as const;
-    const exprs = df.columns.flatMap((c) => methods.map((m) => distinctCount(pl.col(c), m).alias(`${c}_${m}`)));
+    const exprs = df.columns.flatMap((c) => [
+      ...methods.map((m) => distinctCount(pl.col(c), m).alias(`${c}_${m}`)),
+      distinctCount(pl.col(c), "hashed", undefined, true).alias(`${c}_hashed_few`), // hashes grouped rather than n_unique
+    ]);
     const row: Record<string, unknown> = df.select(...exprs).toRecords()[0]!;
     const expected: Record<string, number> = { int: 4, float: 5, text: 4, flag: 3, cat: 3, when: 4 };
-    for (const [c, n] of Object.entries(expected)) expect([c, ...methods.map((m) => Number(row[`${c}_${m}`]))]).toEqual([c, n, n, n, n]);
+    const ways = [...methods, "hashed_few"];
+    for (const [c, n] of Object.entries(expected)) expect([c, ...ways.map((m) => Number(row[`${c}_${m}`]))]).toEqual([c, n, n, n, n, n]);
   });
 
   it("samples large in-memory frames to find low-cardinality columns", async () => {

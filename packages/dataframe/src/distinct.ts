@@ -28,10 +28,11 @@ export type DistinctMethod = "changes" | "sort" | "unique-counts" | "n-unique" |
  *   D²/2⁶⁵ for D distinct values), and then it undercounts. On 10M unsorted strings it costs ~0.3 s of CPU where an
  *   exact count costs 0.3–1 s (`unique_counts`, by how the values are ordered) to 1.6–2.4 s (`n_unique`).
  */
-export function distinctCount(expr: pl.Expr, method: DistinctMethod, sorted: pl.Expr = expr.sort()): pl.Expr {
+export function distinctCount(expr: pl.Expr, method: DistinctMethod, sorted: pl.Expr = expr.sort(), few = false): pl.Expr {
   if (method === "changes") return expr.neq(expr.shift(1)).sum().add(1);
   if (method === "sort") return expr.count().add(expr.nullCount().gt(0).cast(pl.UInt32)).sub(repeatsOfSorted(sorted));
-  if (method === "hashed") return valueHash(expr).nUnique();
+  // Few distinct hashes are counted faster by grouping (~100 ms instead of ~150 ms of CPU on 10M rows).
+  if (method === "hashed") return distinctCount(valueHash(expr), few ? "unique-counts" : "n-unique");
   return method === "unique-counts" ? expr.uniqueCounts().count() : expr.nUnique();
 }
 

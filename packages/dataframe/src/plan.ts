@@ -69,6 +69,11 @@ export interface StatColumn {
   readonly distinct?: pl.Expr;
   /** The distinct count is over hashes of the values (exact unless two values collide, see distinct.ts). */
   readonly distinctHashed?: boolean;
+  /**
+   * The distinct count hashes every row of a column with many distinct values (a hash table as large as the column,
+   * ~400 ms of CPU on 10M rows): the statistics that wait for the checks' verdict (see validate.ts).
+   */
+  readonly distinctCostly?: boolean;
   /** A sorted copy of the column that `distinct` is counted from: a `withColumns` expression of the pass that computes `distinct`. */
   readonly sortedCopy?: pl.Expr;
   /** The non-null values occurring more than once, as one list aggregate, when the column is sorted or has a sorted copy. */
@@ -79,6 +84,11 @@ export interface StatColumn {
    * `distinct` (counted from it, so always in the pass) share one hashing of the strings.
    */
   readonly hashCopy?: pl.Expr;
+  /**
+   * For a string column with an `isin` of a few values: those values and the index of that row check. When the
+   * check passes, the statistics count which values occur (one comparison each) instead of hashing every row.
+   */
+  readonly allowed?: { readonly values: readonly string[]; readonly check: number };
 }
 
 export interface Plan {
@@ -90,6 +100,9 @@ export interface Plan {
   readonly statsMode: StatsMode;
 }
 
+/** Up to this many allowed values, a passing `isin` gives a string column's statistics (see StatColumn.allowed). */
+const FEW_ALLOWED = 16;
+
 export function buildPlan(schema: FrameSchema, actual: Record<string, pl.DataType>, settings: PlanSettings): Plan {
   const { options } = schema;
   const severity: Severity = options.severity ?? "error";
@@ -98,6 +111,8 @@ export function buildPlan(schema: FrameSchema, actual: Record<string, pl.DataTyp
   const hashCopies = new Map<string, pl.Expr>(); // hashed key columns of sorted key hashes → their hash column
   const sortedKeys = new Set((options.uniqueTogether ?? []).filter((keys) => !keys.some((k) => settings.distinctWanted?.has(k))).flat());
 
+  // Sorted, low-cardinality and sorted-copy counts are cheap or shared; hashing a column of many values is not.
+  const costly = (method: DistinctMethod, name: string) => method === "n-unique" || (method === "hashed" && !settings.lowCardinality.has(name));
   for (const [name, column] of Object.entries(schema.columns)) {
     const { spec } = column;
     const expected = dtypeLabel(spec.dtype);
@@ -132,9 +147,13 @@ export function buildPlan(schema: FrameSchema, actual: Record<string, pl.DataTyp
     const hashName = `__orch_hash${plan.stats.length}`;
     const hashCopy = method === "hashed" && needsDistinct && sortedKeys.has(name) ? valueHash(expr).alias(hashName) : undefined;
     if (hashCopy) hashCopies.set(name, pl.col(hashName));
-    const distinct = !needsDistinct ? pl.lit(null) : hashCopy ? pl.col(hashName).nUnique() : distinctCount(expr, method, sorted);
+    const few = settings.lowCardinality.has(name);
+    const distinct = !needsDistinct ? pl.lit(null) : hashCopy ? distinctCount(pl.col(hashName), few ? "unique-counts" : "n-unique") : distinctCount(expr, method, sorted, few);
     if (!spec.nullable) plan.rowChecks.push({ column: name, name: "not null", severity, failing: pl.col(name).isNull(), sample: pl.lit(null) }); // values a cast nulls are the cast check's
+    let allowed: StatColumn["allowed"];
     for (const check of spec.checks) {
+      const fewAllowed = check.allowed && check.allowed.length <= FEW_ALLOWED && check.allowed.every((v) => typeof v === "string");
+      if (fewAllowed && spec.dtype.kind === "utf8" && !allowed) allowed = { values: check.allowed as string[], check: plan.rowChecks.length };
       plan.rowChecks.push({
         column: name, name: check.name, severity: check.severity ?? severity, failing: check.failing(expr), sample: displayable(expr, spec.dtype),
         // A count from hashed distinct values can only overcount: a failure is recounted exactly.
@@ -143,9 +162,10 @@ export function buildPlan(schema: FrameSchema, actual: Record<string, pl.DataTyp
       });
     }
     plan.stats.push({
-      name, dtype: spec.dtype, expr, ...(needsDistinct ? { distinct, ...(method === "hashed" ? { distinctHashed: true } : {}) } : {}),
+      name, dtype: spec.dtype, expr,
+      ...(needsDistinct ? { distinct, ...(method === "hashed" ? { distinctHashed: true } : {}), ...(costly(method, name) ? { distinctCostly: true } : {}) } : {}),
       ...(method === "sort" && needsDistinct ? { sortedCopy: expr.sort().alias(copyName) } : {}), ...(sorted ? { repeated: repeatedValues(sorted) } : {}),
-      ...(hashCopy ? { hashCopy } : {}),
+      ...(hashCopy ? { hashCopy } : {}), ...(allowed ? { allowed } : {}),
     });
   }
 
@@ -237,10 +257,17 @@ function displayable(expr: pl.Expr, dtype: DType | undefined): pl.Expr {
 export function statExprs(stat: StatColumn, index: number, mode: StatsMode): pl.Expr[] {
   const out = stat.distinct ? [stat.distinct.alias(`__distinct${index}`)] : [];
   if (mode === "none") return out;
-  out.push(stat.expr.nullCount().alias(`__null${index}`));
-  if (isOrderable(stat.dtype)) {
-    const value = stat.dtype.kind === "decimal" ? stat.expr.cast(pl.Float64) : stat.expr;
-    out.push(value.min().alias(`__min${index}`), value.max().alias(`__max${index}`));
-  }
-  return out;
+  return [...out, stat.expr.nullCount().alias(`__null${index}`), ...boundExprs(stat, index)];
+}
+
+/** The column's min and max (`__min`, `__max`), for dtypes that have an order; none for the others. */
+export function boundExprs(stat: StatColumn, index: number): pl.Expr[] {
+  if (!isOrderable(stat.dtype)) return [];
+  const value = stat.dtype.kind === "decimal" ? stat.expr.cast(pl.Float64) : stat.expr;
+  return [value.min().alias(`__min${index}`), value.max().alias(`__max${index}`)];
+}
+
+/** Whether each allowed value of `stat` occurs (`__present{index}_{k}`): one comparison per value (see StatColumn.allowed). */
+export function presenceExprs(stat: StatColumn, index: number): pl.Expr[] {
+  return (stat.allowed?.values ?? []).map((v, k) => stat.expr.eq(pl.lit(v)).any().alias(`__present${index}_${k}`));
 }

@@ -121,6 +121,37 @@ describe("validate", () => {
     expect(report.columns.a!.nullCount).toBe(1);
   });
 
+  it("gives a string column with a passing isin the statistics its values give, nulls and byte order included", async () => {
+    // "～" (U+FF5E) sorts after "😀" in JS (UTF-16) but before it in Polars (UTF-8 bytes), which orders the column.
+    const values = ["b", null, "～", "a", "😀", "b", null, "a"];
+    const df = pl.DataFrame({ s: pl.Series("s", values, pl.Utf8) });
+    const allowed = ["a", "b", "c", "😀", "～"];
+    const plain = await frame({ s: col.utf8().nullable() }).validate(df);
+    expect(plain.columns.s).toEqual({ dtype: "utf8", nullCount: 2, min: "a", max: "😀", distinctCount: 5 });
+    const checked = await frame({ s: col.utf8().nullable().isin(allowed) }).validate(df);
+    expect(checked.passed).toBe(true);
+    expect(checked.columns.s).toEqual(plain.columns.s);
+    // A failing isin of severity warn leaves the statistics to the values themselves.
+    const warned = await frame({ s: col.utf8().nullable().isin(["a", "b"], { severity: "warn" }) }).validate(df);
+    expect(warned.outcomes.find((o) => o.check.startsWith("isin"))).toMatchObject({ passed: false, failingRows: 2, examples: ["～", "😀"] });
+    expect(warned.columns.s).toEqual(plain.columns.s);
+    expect((await frame({ s: col.utf8().nullable().isin(allowed) }).validate(df, { stats: "basic" })).columns.s).toEqual({ dtype: "utf8", nullCount: 2, min: "a", max: "😀" });
+    // Without nulls, and with allowed values that never occur.
+    const full = await frame({ s: col.utf8().isin(allowed) }).validate(pl.DataFrame({ s: ["c", "c"] }));
+    expect(full.columns.s).toEqual({ dtype: "utf8", nullCount: 0, min: "c", max: "c", distinctCount: 1 });
+    const empty = await frame({ s: col.utf8().nullable().isin(allowed) }).validate(pl.DataFrame({ s: pl.Series("s", [null, null], pl.Utf8) }));
+    expect(empty.columns.s).toEqual({ dtype: "utf8", nullCount: 2, min: null, max: null, distinctCount: 1 });
+    expect((await frame({ s: col.utf8().nullable() }).validate(pl.DataFrame({ s: pl.Series("s", [null, null], pl.Utf8) }))).columns.s).toEqual(empty.columns.s);
+    // On a large unsorted frame the count is exact, where a string column's count is otherwise taken over hashes.
+    const n = 1_100_000;
+    const big = pl.DataFrame({ i: pl.Series("i", Int32Array.from({ length: n }, (_, i) => i)) }).select(
+      pl.when(pl.col("i").hash(3).modulo(3).eq(0)).then(pl.lit("placed")).when(pl.col("i").hash(3).modulo(3).eq(1)).then(pl.lit("shipped")).otherwise(pl.lit("lost")).alias("s"),
+    );
+    const statuses = await frame({ s: col.utf8().isin(["placed", "shipped", "lost", "returned"]) }).validate(big);
+    expect(statuses.columns.s).toEqual({ dtype: "utf8", nullCount: 0, min: "lost", max: "shipped", distinctCount: 3 });
+    expect((await frame({ s: col.utf8() }).validate(big)).columns.s).toEqual({ ...statuses.columns.s, distinctCountHashed: true });
+  });
+
   it("uses per-check severity: only warnings fail with severity warn", async () => {
     const schema = frame({ a: col.float64().max(10, { severity: "warn" }), b: col.utf8() });
     const warnOnly = await schema.validate(pl.DataFrame({ a: [11], b: ["x"] }));
