@@ -31,9 +31,13 @@ export type DistinctMethod = "changes" | "sort" | "unique-counts" | "n-unique" |
 export function distinctCount(expr: pl.Expr, method: DistinctMethod, sorted: pl.Expr = expr.sort(), few = false): pl.Expr {
   if (method === "changes") return expr.neq(expr.shift(1)).sum().add(1);
   if (method === "sort") return expr.count().add(expr.nullCount().gt(0).cast(pl.UInt32)).sub(repeatsOfSorted(sorted));
-  // Few distinct hashes are counted faster by grouping (~100 ms instead of ~150 ms of CPU on 10M rows).
-  if (method === "hashed") return distinctCount(valueHash(expr), few ? "unique-counts" : "n-unique");
+  if (method === "hashed") return hashCount(valueHash(expr), few);
   return method === "unique-counts" ? expr.uniqueCounts().count() : expr.nUnique();
+}
+
+/** The distinct count of 64-bit hashes: few are counted faster by grouping (~100 ms instead of ~150 ms of CPU on 10M rows). */
+export function hashCount(hashes: pl.Expr, few: boolean): pl.Expr {
+  return few ? hashes.uniqueCounts().count() : hashes.nUnique();
 }
 
 /** The 64-bit hashes a `hashed` distinct count is taken over (a unique-together key hash shares them, see plan.ts). */

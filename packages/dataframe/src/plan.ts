@@ -3,7 +3,7 @@
 import pl from "nodejs-polars";
 import type { Severity } from "@orch/core";
 import { dtypeLabel, fromPolarsType, isNumeric, isOrderable, isTemporal, polarsTypeLabel, toPolarsType, type DType } from "./dtypes.ts";
-import { distinctCount, repeatedValues, repeatsOfSorted, valueHash, type DistinctMethod } from "./distinct.ts";
+import { distinctCount, hashCount, repeatedValues, repeatsOfSorted, valueHash, type DistinctMethod } from "./distinct.ts";
 import type { FrameSchema } from "./frame.ts";
 
 /**
@@ -148,7 +148,7 @@ export function buildPlan(schema: FrameSchema, actual: Record<string, pl.DataTyp
     const hashCopy = method === "hashed" && needsDistinct && sortedKeys.has(name) ? valueHash(expr).alias(hashName) : undefined;
     if (hashCopy) hashCopies.set(name, pl.col(hashName));
     const few = settings.lowCardinality.has(name);
-    const distinct = !needsDistinct ? pl.lit(null) : hashCopy ? distinctCount(pl.col(hashName), few ? "unique-counts" : "n-unique") : distinctCount(expr, method, sorted, few);
+    const distinct = !needsDistinct ? pl.lit(null) : hashCopy ? hashCount(pl.col(hashName), few) : distinctCount(expr, method, sorted, few);
     if (!spec.nullable) plan.rowChecks.push({ column: name, name: "not null", severity, failing: pl.col(name).isNull(), sample: pl.lit(null) }); // values a cast nulls are the cast check's
     let allowed: StatColumn["allowed"];
     for (const check of spec.checks) {

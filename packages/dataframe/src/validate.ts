@@ -115,10 +115,10 @@ export async function validate(schema: FrameSchema, value: FrameLike, options: V
   const settling = new Set([...deferred].flatMap((i) => plan.rowChecks[i]!.keys!.filter((k) => distinctWanted.has(k))));
   const checked = (name: string) => settling.has(name) || schema.columns[name]!.spec.checks.some((c) => c.count);
   plan.stats.forEach((stat, i) => {
-    const distinctNow = !!stat.distinct && (checked(stat.name) || !!stat.hashCopy || (statsMode === "full" && !stat.distinctCostly && !stat.allowed));
     if (!statsLater) aggregates.push(...statExprs(stat, i, statsMode));
     else {
-      if (distinctNow) aggregates.push(stat.distinct!.alias(`__distinct${i}`));
+      const distinctNow = checked(stat.name) || !!stat.hashCopy || (statsMode === "full" && !stat.distinctCostly && !stat.allowed);
+      if (stat.distinct && distinctNow) aggregates.push(stat.distinct.alias(`__distinct${i}`));
       // A string column with a few allowed values: which of them occur, its statistics if its `isin` passes.
       aggregates.push(stat.expr.nullCount().alias(`__null${i}`), ...(stat.allowed ? presenceExprs(stat, i) : boundExprs(stat, i)));
     }
